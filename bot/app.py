@@ -1,0 +1,98 @@
+"""The composition root: build_application() wires settings, database, i18n, handlers and jobs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.context import DEPS_KEY, BotContext, Deps
+from bot.i18n import I18n
+from bot.outbox import OutboxDrainer
+from bot.persistence import DatabasePersistence
+from bot.services import settings_memory
+from handlers import build_handlers
+from handlers.errors import on_error
+from handlers.menus import set_default_menus
+from models.db import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+
+KinerjaApp = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    engine: AsyncEngine | None = None,
+) -> KinerjaApp:
+    """Build the bot: one Application with every handler, the drainer and the error handler."""
+    engine = engine or create_engine(settings.database_url)
+    deps = Deps(
+        settings=settings,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        clock=clock or Clock(settings.tz, settings.bot_clock_start),
+        i18n=I18n(settings.bot_default_language, settings.tz),
+        bot_username=settings.bot_username or "",
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .defaults(Defaults(tzinfo=settings.tz))
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(DatabasePersistence(lambda: deps.sessions, settings.persistence_interval))
+        # Interactive sends retry a 429 once or twice; bulk traffic paces itself in the drainer.
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=2))
+        .post_init(start_services)
+        .post_stop(stop_services)
+        .post_shutdown(close_resources)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: KinerjaApp = builder.build()
+    app.bot_data[DEPS_KEY] = deps
+    for handler, group in build_handlers():
+        app.add_handler(handler, group)
+    app.add_error_handler(on_error)
+    return app
+
+
+def deps_of(app: KinerjaApp) -> Deps:
+    deps: Deps = app.bot_data[DEPS_KEY]
+    return deps
+
+
+async def start_services(app: KinerjaApp) -> None:
+    """Remember the bot's username, set the default menus and start the outbox drainer."""
+    deps = deps_of(app)
+    if not deps.bot_username and app.bot.username:
+        deps.bot_username = app.bot.username
+        async with deps.sessions() as session:
+            await settings_memory.remember(session, "bot_username", deps.bot_username)
+            await session.commit()
+    await set_default_menus(app.bot, deps)
+    deps.drainer = OutboxDrainer(deps.sessions, app.bot, deps.clock, deps.settings.outbox_rate)
+    deps.drainer.start()
+    log.info("kinerja-bot started as @%s", deps.bot_username)
+
+
+async def stop_services(app: KinerjaApp) -> None:
+    """Stop background work before PTB flushes persistence."""
+    deps = deps_of(app)
+    if deps.drainer is not None:
+        await deps.drainer.stop()
+
+
+async def close_resources(app: KinerjaApp) -> None:
+    """Dispose of the database engine last."""
+    await deps_of(app).engine.dispose()

@@ -1,0 +1,355 @@
+"""`kinerja-bot` command line: run, migrate, import-roster, invite, seed-demo, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import fcntl
+import io
+import logging
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from bot.clock import Clock
+from bot.config import MissingTokenError, Settings, SettingsError, load_settings
+from bot.i18n import I18n, Translator
+from bot.logging_setup import configure_logging
+
+log = logging.getLogger("kinerja.cli")
+
+
+def translator(settings: Settings) -> Translator:
+    return I18n(settings.bot_default_language, settings.tz).for_language(None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kinerja-bot",
+        description="Telegram bot for ASN performance management, Pemerintah Kota Medan.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="migrate the database, then serve (polling or webhook)")
+    sub.add_parser("migrate", help="upgrade the database schema to the newest version")
+    roster = sub.add_parser("import-roster", help="import employees from a CSV or XLSX roster")
+    roster.add_argument("file", type=Path)
+    roster.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    invite = sub.add_parser("invite", help="print single-use invite links")
+    who = invite.add_mutually_exclusive_group(required=True)
+    who.add_argument("--nip", nargs="+", metavar="NIP", help="one or more NIPs")
+    who.add_argument("--opd", metavar="CODE", help="everyone in one OPD")
+    who.add_argument("--all", action="store_true", help="every active employee")
+    invite.add_argument("--format", choices=["text", "csv"], default="text")
+    invite.add_argument("--out", type=Path, help="write to this file instead of the screen")
+    demo = sub.add_parser("seed-demo", help="create a synthetic Medan organisation to try")
+    demo.add_argument("--employees", type=int, default=300)
+    backup = sub.add_parser("backup", help="consistent copy of the SQLite database")
+    backup.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kinerja-bot` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    configure_logging(settings.log_level, token)
+    commands = {
+        "run": cmd_run,
+        "migrate": cmd_migrate,
+        "import-roster": cmd_import_roster,
+        "invite": cmd_invite,
+        "seed-demo": cmd_seed_demo,
+        "backup": cmd_backup,
+    }
+    try:
+        return commands[args.command](settings, args)
+    except MissingTokenError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    """Upgrade the schema to head."""
+    from models.migrate import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)
+    print(translator(settings)._("Database is up to date."))
+    return 0
+
+
+def single_instance_lock(settings: Settings) -> IO[str] | None:
+    """On SQLite, hold an exclusive lock file so a second `run` refuses to start."""
+    path = settings.sqlite_path()
+    if path is None:
+        return None
+    lock_path = path.with_name(path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = lock_path.open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise SystemExit(
+            translator(settings)
+            ._(
+                "Another kinerja-bot is already running on {path}. With SQLite only one bot "
+                "process may run; stop the other one first (or use PostgreSQL for standby)."
+            )
+            .format(path=path)
+        ) from None
+    return handle
+
+
+def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+    """Migrate, then serve until stopped."""
+    from telegram import Update
+
+    from bot.app import build_application
+    from models.migrate import upgrade_to_head
+
+    settings.token  # noqa: B018  (fail early with the BotFather help)
+    lock = single_instance_lock(settings)
+    if settings.bot_clock_start is not None:
+        log.warning(
+            "BOT_CLOCK_START is set: the bot's clock starts at %s", settings.bot_clock_start
+        )
+    upgrade_to_head(settings.database_url)
+    app = build_application(settings)
+    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+    try:
+        if settings.webhook_url:
+            secret = (
+                settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            )
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=allowed,
+            )
+        else:
+            app.run_polling(allowed_updates=allowed, bootstrap_retries=-1)
+    finally:
+        if lock is not None:
+            lock.close()
+    return 0
+
+
+def print_progress(done: int, total: int) -> None:
+    from bot.services.roster import format_progress_bar
+
+    end = "\r" if sys.stderr.isatty() else "\n"
+    print(format_progress_bar(done, total), end=end, file=sys.stderr, flush=True)
+    if done >= total and end == "\r":
+        print(file=sys.stderr)
+
+
+def cmd_import_roster(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate, then import a roster file; print each bad row and import nothing on errors."""
+    if not args.file.exists():
+        print(
+            translator(settings)._("File not found: {path}").format(path=args.file),
+            file=sys.stderr,
+        )
+        return 2
+    return asyncio.run(import_roster_file(settings, args.file, dry_run=args.dry_run))
+
+
+async def import_roster_file(settings: Settings, path: Path, *, dry_run: bool) -> int:
+    from bot.services.roster import import_roster
+    from models.db import create_engine, create_session_factory
+    from models.migrate import upgrade_to_head_async
+
+    _ = translator(settings)._
+    await upgrade_to_head_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        summary = await import_roster(
+            create_session_factory(engine),
+            path,
+            dry_run=dry_run,
+            now=Clock(settings.tz, settings.bot_clock_start).utcnow(),
+            progress=print_progress,
+        )
+    finally:
+        await engine.dispose()
+    if summary.errors:
+        print(
+            _("The roster has {count} problem(s); nothing was imported:").format(
+                count=len(summary.errors)
+            ),
+            file=sys.stderr,
+        )
+        for error in summary.errors:
+            reason = _(error.message).format(**error.params)
+            print(
+                _("line {line}: NIP {nip}: {reason}").format(
+                    line=error.line, nip=error.nip or "-", reason=reason
+                ),
+                file=sys.stderr,
+            )
+        return 1
+    heading = _("Dry run, nothing written.") if dry_run else _("Roster imported.")
+    print(
+        heading
+        + " "
+        + _("Created: {created}, updated: {updated}, unchanged: {unchanged}.").format(
+            created=summary.created, updated=summary.updated, unchanged=summary.unchanged
+        )
+    )
+    return 0
+
+
+async def resolve_bot_username(settings: Settings) -> str:
+    """Return the bot's @username: setting, remembered value, or ask the Bot API once."""
+    from telegram import Bot
+
+    from bot.services import settings_memory
+    from models.db import create_engine, create_session_factory
+
+    if settings.bot_username:
+        return settings.bot_username
+    engine = create_engine(settings.database_url)
+    try:
+        sessions = create_session_factory(engine)
+        async with sessions() as session:
+            remembered = await settings_memory.recall(session, "bot_username")
+            if remembered:
+                return remembered
+            bot = Bot(
+                settings.token,
+                base_url=settings.telegram_api_base_url,
+                base_file_url=settings.telegram_file_base_url,
+            )
+            async with bot:
+                username = bot.username
+            await settings_memory.remember(session, "bot_username", username)
+            await session.commit()
+            return username
+    finally:
+        await engine.dispose()
+
+
+def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
+    """Print one invite link per employee, as text or CSV."""
+    return asyncio.run(invite(settings, args))
+
+
+async def invite(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import employees, invites
+    from models.db import create_engine, create_session_factory
+    from models.migrate import upgrade_to_head_async
+
+    _ = translator(settings)._
+    await upgrade_to_head_async(settings.database_url)
+    username = await resolve_bot_username(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            people, missing = await employees.for_invites(
+                session, nips=args.nip, opd_code=args.opd, everyone=args.all
+            )
+            for nip in missing:
+                print(
+                    _("Unknown or inactive NIP, skipped: {nip}").format(nip=nip), file=sys.stderr
+                )
+            if not people:
+                print(_("Nobody to invite."), file=sys.stderr)
+                return 1
+            now = Clock(settings.tz, settings.bot_clock_start).utcnow()
+            issued = await invites.issue_invites(
+                session, people, now=now, valid_days=settings.invite_valid_days
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+    buffer = io.StringIO()
+    if args.format == "csv":
+        writer = csv.writer(buffer)
+        writer.writerow(["nip", "name", "link", "code"])
+        for item in issued:
+            writer.writerow([item.nip, item.name, item.link(username), item.code])
+    else:
+        for item in issued:
+            buffer.write(f"{item.nip}\t{item.name}\t{item.link(username)}\n")
+    if args.out:
+        args.out.write_text(buffer.getvalue(), encoding="utf-8")
+        print(
+            _("{count} invite link(s) written to {path}").format(count=len(issued), path=args.out)
+        )
+    else:
+        sys.stdout.write(buffer.getvalue())
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    """Create a synthetic organisation and print invite links for three demo people."""
+    return asyncio.run(seed_demo(settings, args.employees))
+
+
+async def seed_demo(settings: Settings, count: int) -> int:
+    from bot.services.demo_org import generate_roster, pick_demo_people, write_roster_csv
+
+    _ = translator(settings)._
+    rows = generate_roster(count)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo-roster.csv"
+        write_roster_csv(rows, path)
+        status = await import_roster_file(settings, path, dry_run=False)
+    if status != 0:
+        return status
+    people = pick_demo_people(rows)
+    labels = {"hr": _("HR officer"), "leader": _("Leader"), "employee": _("Employee")}
+    args = argparse.Namespace(
+        nip=[people[k] for k in ("hr", "leader", "employee")],
+        opd=None,
+        all=False,
+        format="text",
+        out=None,
+    )
+    print(_("Invite links for trying the bot ({roles}):").format(roles=", ".join(labels.values())))
+    return await invite(settings, args)
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """Copy the SQLite database consistently with SQLite's online backup API."""
+    _ = translator(settings)._
+    path = settings.sqlite_path()
+    if path is None:
+        print(
+            _(
+                "This is not a SQLite database. For PostgreSQL use pg_dump, for example: "
+                "pg_dump --format=custom --file=kinerja.dump DATABASE"
+            )
+        )
+        return 2
+    if not path.exists():
+        print(_("File not found: {path}").format(path=path), file=sys.stderr)
+        return 2
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(str(path))
+    target = sqlite3.connect(str(args.out))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    print(_("Backup written to {path}").format(path=args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Business rules as plain async functions; no Telegram imports here."""

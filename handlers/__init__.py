@@ -1,0 +1,30 @@
+"""The one list of everything the bot answers, in the order it is tried."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from handlers import fallback, gate, help, language, onboarding
+
+MEMBERSHIP_GROUP = -2
+GATE_GROUP = -1
+MAIN_GROUP = 0
+
+
+def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
+    """Return (handler, group) pairs: the gate first, then one group where the first match wins.
+
+    Fallbacks sit at the end of the main group (not in a later group) so an update that a
+    feature handled is never answered a second time.
+    """
+    main = [*onboarding.build(), *help.build(), *language.build(), *fallback.build()]
+    membership, identify = gate.build()
+    pairs: list[tuple[BaseHandler[Update, Any, Any], int]] = [
+        (membership, MEMBERSHIP_GROUP),
+        (identify, GATE_GROUP),
+    ]
+    pairs.extend((handler, MAIN_GROUP) for handler in main)
+    return pairs

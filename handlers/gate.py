@@ -1,0 +1,98 @@
+"""The identify gate: resolve who is speaking before any handler; unlinked users get onboarding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import ChatMember, Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ChatMemberHandler, TypeHandler
+
+from bot.context import BotContext
+from bot.i18n import normalize_language
+from bot.services import access, employees
+from handlers.common import answer, reply
+
+ONBOARDING_COMMANDS = frozenset(
+    {"start", "bantuan", "help", "bahasa", "language", "batal", "cancel"}
+)
+ONBOARDING_CALLBACKS = ("lang:", "onb:nip:")
+
+
+def command_of(update: Update) -> str | None:
+    """Return the command name of a message such as '/start@bot abc', else None."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    return (
+        message.text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
+        if len(message.text) > 1
+        else ""
+    )
+
+
+def onboarding_allows(update: Update) -> bool:
+    """Say whether an unlinked user's update may reach the handlers."""
+    if update.callback_query is not None:
+        return (update.callback_query.data or "").startswith(ONBOARDING_CALLBACKS)
+    command = command_of(update)
+    if command is not None:
+        return command in ONBOARDING_COMMANDS
+    return update.effective_message is not None
+
+
+async def identify(update: object, context: BotContext) -> None:
+    """Load the speaker and their language; stop updates an unlinked user may not reach."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        raise ApplicationHandlerStop
+    chat = update.effective_chat
+    if chat is not None and chat.type != chat.PRIVATE:
+        raise ApplicationHandlerStop  # the bot works in private chats only
+    user = update.effective_user
+    deps = context.deps
+    async with deps.sessions() as session:
+        speaker = await access.load_speaker(session, user.id)
+        if speaker is not None and speaker.employee.blocked_at is not None:
+            await employees.mark_reachable(session, speaker.employee)
+            await session.commit()
+    context.speaker = speaker
+    lang = (
+        speaker.employee.language
+        if speaker and speaker.employee.language
+        else normalize_language(user.language_code, deps.settings.bot_default_language)
+    )
+    context.t = deps.i18n.for_language(lang)
+    if speaker is None and not onboarding_allows(update):
+        _ = context.t._
+        text = _(
+            "Your Telegram account is not linked to an employee yet, so this is not available. "
+            "Send /start to link it: with the invite link from your OPD, or with your NIP."
+        )
+        if update.callback_query is not None:
+            await answer(update, text, alert=True)
+        else:
+            await reply(update, context, text)
+        raise ApplicationHandlerStop
+
+
+async def track_membership(update: Update, context: BotContext) -> None:
+    """Mark a user who blocked (or unblocked) the bot; such updates need no answer."""
+    member = update.my_chat_member
+    if member is not None and member.chat.type == member.chat.PRIVATE:
+        deps = context.deps
+        async with deps.sessions() as session:
+            if member.new_chat_member.status == ChatMember.BANNED:
+                await employees.mark_blocked(session, member.chat.id, deps.clock.utcnow())
+            else:
+                speaker = await access.load_speaker(session, member.chat.id)
+                if speaker is not None:
+                    await employees.mark_reachable(session, speaker.employee)
+            await session.commit()
+    raise ApplicationHandlerStop
+
+
+def build() -> list[BaseHandler[Update, Any, Any]]:
+    """Return the gate handlers: membership tracking first, then identification."""
+    return [
+        ChatMemberHandler(track_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        TypeHandler(Update, identify),
+    ]
