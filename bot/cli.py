@@ -148,13 +148,28 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def print_progress(done: int, total: int) -> None:
-    from bot.services.roster import format_progress_bar
+class ProgressPrinter:
+    """A redrawn bar on a terminal; in a log, one line per quarter of large files only."""
 
-    end = "\r" if sys.stderr.isatty() else "\n"
-    print(format_progress_bar(done, total), end=end, file=sys.stderr, flush=True)
-    if done >= total and end == "\r":
-        print(file=sys.stderr)
+    def __init__(self, minimum: int = 2000) -> None:
+        self.minimum = minimum
+        self.last_quarter = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        from bot.services.roster import format_progress_bar
+
+        if total < self.minimum:
+            return
+        if sys.stderr.isatty():
+            end = "\n" if done >= total else "\r"
+            print(format_progress_bar(done, total), end=end, file=sys.stderr, flush=True)
+            return
+        quarter = 4 * done // total
+        if done == 0:
+            self.last_quarter = -1
+        if quarter != self.last_quarter:
+            self.last_quarter = quarter
+            print(format_progress_bar(done, total), file=sys.stderr, flush=True)
 
 
 def cmd_import_roster(settings: Settings, args: argparse.Namespace) -> int:
@@ -181,8 +196,8 @@ async def import_roster_file(settings: Settings, path: Path, *, dry_run: bool) -
             create_session_factory(engine),
             path,
             dry_run=dry_run,
-            now=Clock(settings.tz, settings.bot_clock_start).utcnow(),
-            progress=print_progress,
+            now=Clock(settings.tz, settings.bot_clock_start).now(),
+            progress=ProgressPrinter(),
         )
     finally:
         await engine.dispose()
