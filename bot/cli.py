@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from bot.clock import Clock
-from bot.config import MissingTokenError, Settings, SettingsError, load_settings
+from bot.config import TOKEN_HELP, MissingTokenError, Settings, SettingsError, load_settings
 from bot.i18n import I18n, Translator
 from bot.logging_setup import configure_logging
 
@@ -72,8 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return commands[args.command](settings, args)
-    except MissingTokenError as exc:
-        print(exc, file=sys.stderr)
+    except MissingTokenError:
+        print(translator(settings)._(TOKEN_HELP), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

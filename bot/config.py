@@ -10,10 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.i18n_marker import N_
+
 SUPPORTED_LANGUAGES = ("id", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/kinerja.db"
 
-TOKEN_HELP = """\
+TOKEN_HELP = N_(
+    """\
 No Telegram bot token is set (TELEGRAM_BOT_TOKEN).
 
 How to get one:
@@ -26,6 +29,7 @@ Where to put it:
   then edit .env and set      TELEGRAM_BOT_TOKEN=123456789:AAH...
 and run `make run` again.
 """
+)
 
 
 class Settings(BaseSettings):

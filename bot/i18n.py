@@ -14,15 +14,11 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.i18n_marker import N_ as N_  # re-exported: services mark msgids with it
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction without translating it (translate at call time)."""
-    return message
 
 
 class CatalogMissingError(RuntimeError):

@@ -47,23 +47,59 @@ async def make_org(session: AsyncSession) -> Org:
     other = Opd(code="DISHUB", name="Dinas Perhubungan")
     session.add_all([opd, bkpsdm, other])
     await session.flush()
-    assert opd.id and bkpsdm.id and other.id
+    assert opd.id
+    assert bkpsdm.id
+    assert other.id
     unit = Unit(opd_id=opd.id, name="Bidang Pelayanan Kesehatan")
     session.add(unit)
     await session.flush()
-    head = await add(session, nip=nip(), name="Dr. Hendra Siregar", opd_id=opd.id,
-                     position="Kepala Dinas")
-    leader = await add(session, nip=nip(), name="Rina Harahap", opd_id=opd.id, unit_id=unit.id,
-                       supervisor_id=head.id, position="Kepala Bidang")
-    staff = await add(session, nip=nip(gender="2"), name="Siti <Aminah> & Co 😀", opd_id=opd.id,
-                      unit_id=unit.id, supervisor_id=leader.id, position="Pengelola Data")
-    staff2 = await add(session, nip=nip(), name="Budi Santoso", opd_id=opd.id, unit_id=unit.id,
-                       supervisor_id=leader.id, position="Analis")
-    hr = await add(session, nip=nip(), name="Dewi Lubis", opd_id=opd.id, roles="pegawai;hr",
-                   supervisor_id=head.id, position="Kasubag Kepegawaian")
-    city_hr = await add(session, nip=nip(), name="Ahmad Nasution", opd_id=bkpsdm.id,
-                        roles="pegawai;hr", position="Analis SDM")
-    other_staff = await add(session, nip=nip(), name="Joko Pane", opd_id=other.id,
-                            position="Staf")
+    head = await add(
+        session, nip=nip(), name="Dr. Hendra Siregar", opd_id=opd.id, position="Kepala Dinas"
+    )
+    leader = await add(
+        session,
+        nip=nip(),
+        name="Rina Harahap",
+        opd_id=opd.id,
+        unit_id=unit.id,
+        supervisor_id=head.id,
+        position="Kepala Bidang",
+    )
+    staff = await add(
+        session,
+        nip=nip(gender="2"),
+        name="Siti <Aminah> & Co 😀",
+        opd_id=opd.id,
+        unit_id=unit.id,
+        supervisor_id=leader.id,
+        position="Pengelola Data",
+    )
+    staff2 = await add(
+        session,
+        nip=nip(),
+        name="Budi Santoso",
+        opd_id=opd.id,
+        unit_id=unit.id,
+        supervisor_id=leader.id,
+        position="Analis",
+    )
+    hr = await add(
+        session,
+        nip=nip(),
+        name="Dewi Lubis",
+        opd_id=opd.id,
+        roles="pegawai;hr",
+        supervisor_id=head.id,
+        position="Kasubag Kepegawaian",
+    )
+    city_hr = await add(
+        session,
+        nip=nip(),
+        name="Ahmad Nasution",
+        opd_id=bkpsdm.id,
+        roles="pegawai;hr",
+        position="Analis SDM",
+    )
+    other_staff = await add(session, nip=nip(), name="Joko Pane", opd_id=other.id, position="Staf")
     await session.commit()
     return Org(opd, bkpsdm, unit, head, leader, staff, staff2, hr, city_hr, other_staff)

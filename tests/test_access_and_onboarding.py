@@ -18,8 +18,16 @@ async def link(sessions: SessionFactory, employee: Employee, tg_id: int) -> None
     async with sessions() as session:
         row = await session.get(Employee, employee.id)
         assert row is not None
-        await invites.link_account(session, row, telegram_user_id=tg_id, telegram_name="x",
-                                   language=None, now=NOW, actor_id=None, via="test")
+        await invites.link_account(
+            session,
+            row,
+            telegram_user_id=tg_id,
+            telegram_name="x",
+            language=None,
+            now=NOW,
+            actor_id=None,
+            via="test",
+        )
         await session.commit()
 
 
@@ -36,8 +44,10 @@ async def test_leader_and_hr_scopes(sessions: SessionFactory) -> None:
     for employee, tg in [(org.leader, 1), (org.hr, 2), (org.city_hr, 3), (org.staff, 4)]:
         await link(sessions, employee, tg)
     leader, hr, city_hr, staff = [await speaker(sessions, tg) for tg in (1, 2, 3, 4)]
-    assert leader.is_leader and not staff.is_leader
-    assert hr.hr_covers(org.opd.id) and not hr.hr_covers(org.other_opd_staff.opd_id)
+    assert leader.is_leader
+    assert not staff.is_leader
+    assert hr.hr_covers(org.opd.id)
+    assert not hr.hr_covers(org.other_opd_staff.opd_id)
     assert city_hr.hr_covers(org.other_opd_staff.opd_id)
     async with sessions() as session:
         assert await access.can_view(session, leader, org.staff)
@@ -65,40 +75,58 @@ async def test_invite_is_single_use_hashed_and_expires(sessions: SessionFactory)
     assert [s.code_hash for s in stored] == [invites.hash_code(issued.code)]
     assert issued.code not in stored[0].code_hash
     async with sessions() as session:
-        first = await invites.redeem(session, issued.code, telegram_user_id=77,
-                                     telegram_name="Siti", language="id", now=NOW)
+        first = await invites.redeem(
+            session, issued.code, telegram_user_id=77, telegram_name="Siti", language="id", now=NOW
+        )
         await session.commit()
     assert first.result is RedeemResult.LINKED
     async with sessions() as session:
-        again = await invites.redeem(session, issued.code, telegram_user_id=78,
-                                     telegram_name="Other", language="id", now=NOW)
+        again = await invites.redeem(
+            session,
+            issued.code,
+            telegram_user_id=78,
+            telegram_name="Other",
+            language="id",
+            now=NOW,
+        )
         await session.commit()
     assert again.result is RedeemResult.USED
     async with sessions() as session:
         [late] = await invites.issue_invites(session, [org.staff2], now=NOW, valid_days=1)
         await session.commit()
-        expired = await invites.redeem(session, late.code, telegram_user_id=79, telegram_name="",
-                                       language=None, now=NOW + timedelta(days=2))
+        expired = await invites.redeem(
+            session,
+            late.code,
+            telegram_user_id=79,
+            telegram_name="",
+            language=None,
+            now=NOW + timedelta(days=2),
+        )
     assert expired.result is RedeemResult.EXPIRED
 
 
-async def test_new_invite_replaces_old_phone_and_revokes_old_codes(sessions: SessionFactory) -> None:
+async def test_new_invite_replaces_old_phone_and_revokes_old_codes(
+    sessions: SessionFactory,
+) -> None:
     async with sessions() as session:
         org = await make_org(session)
         [old] = await invites.issue_invites(session, [org.staff], now=NOW, valid_days=30)
         [new] = await invites.issue_invites(session, [org.staff], now=NOW, valid_days=30)
         await session.commit()
     async with sessions() as session:
-        revoked = await invites.redeem(session, old.code, telegram_user_id=10, telegram_name="",
-                                       language=None, now=NOW)
+        revoked = await invites.redeem(
+            session, old.code, telegram_user_id=10, telegram_name="", language=None, now=NOW
+        )
         assert revoked.result is RedeemResult.INVALID
         await session.commit()
     await link(sessions, org.staff, 11)
     async with sessions() as session:
-        result = await invites.redeem(session, new.code, telegram_user_id=12, telegram_name="",
-                                      language=None, now=NOW)
+        result = await invites.redeem(
+            session, new.code, telegram_user_id=12, telegram_name="", language=None, now=NOW
+        )
         await session.commit()
-    assert result.result is RedeemResult.LINKED and result.replaced_telegram_id == 11
+    assert result.result is RedeemResult.LINKED
+    assert result.replaced_telegram_id == 11
     async with sessions() as session:
         assert await access.load_speaker(session, 11) is None
         assert (await access.load_speaker(session, 12)) is not None
@@ -110,7 +138,9 @@ async def test_one_telegram_account_maps_to_one_employee(sessions: SessionFactor
     await link(sessions, org.staff, 50)
     await link(sessions, org.staff2, 50)
     async with sessions() as session:
-        linked = (await session.exec(select(Employee).where(Employee.telegram_user_id == 50))).all()
+        linked = (
+            await session.exec(select(Employee).where(Employee.telegram_user_id == 50))
+        ).all()
         assert [e.id for e in linked] == [org.staff2.id]
 
 
@@ -121,17 +151,31 @@ async def test_repeated_failures_lock_the_user(sessions: SessionFactory) -> None
         await session.commit()
     for i in range(invites.MAX_FAILURES):
         async with sessions() as session:
-            outcome = await invites.redeem(session, f"guess{i}", telegram_user_id=5,
-                                           telegram_name="", language=None, now=NOW)
+            outcome = await invites.redeem(
+                session, f"guess{i}", telegram_user_id=5, telegram_name="", language=None, now=NOW
+            )
             await session.commit()
         assert outcome.result is RedeemResult.INVALID
     async with sessions() as session:
-        locked = await invites.redeem(session, good.code, telegram_user_id=5, telegram_name="",
-                                      language=None, now=NOW + timedelta(minutes=1))
-    assert locked.result is RedeemResult.LOCKED and locked.locked_until is not None
+        locked = await invites.redeem(
+            session,
+            good.code,
+            telegram_user_id=5,
+            telegram_name="",
+            language=None,
+            now=NOW + timedelta(minutes=1),
+        )
+    assert locked.result is RedeemResult.LOCKED
+    assert locked.locked_until is not None
     async with sessions() as session:
-        later = await invites.redeem(session, good.code, telegram_user_id=5, telegram_name="",
-                                     language=None, now=NOW + timedelta(hours=1))
+        later = await invites.redeem(
+            session,
+            good.code,
+            telegram_user_id=5,
+            telegram_name="",
+            language=None,
+            now=NOW + timedelta(hours=1),
+        )
         await session.commit()
     assert later.result is RedeemResult.LINKED
 
@@ -141,17 +185,32 @@ async def test_nip_request_goes_to_linked_supervisor_else_hr(sessions: SessionFa
         org = await make_org(session)
     await link(sessions, org.hr, 2)
     async with sessions() as session:
-        to_hr = await onboarding.request_link(session, org.staff.nip, telegram_user_id=100,
-                                              telegram_name="Siti", language="id", now=NOW)
+        to_hr = await onboarding.request_link(
+            session,
+            org.staff.nip,
+            telegram_user_id=100,
+            telegram_name="Siti",
+            language="id",
+            now=NOW,
+        )
         await session.commit()
-    assert to_hr.result is RequestResult.SENT and to_hr.request is not None
-    assert to_hr.request.routed_to == "hr" and [a.id for a in to_hr.approvers] == [org.hr.id]
+    assert to_hr.result is RequestResult.SENT
+    assert to_hr.request is not None
+    assert to_hr.request.routed_to == "hr"
+    assert [a.id for a in to_hr.approvers] == [org.hr.id]
     await link(sessions, org.leader, 1)
     async with sessions() as session:
-        to_leader = await onboarding.request_link(session, org.staff2.nip, telegram_user_id=101,
-                                                  telegram_name="Budi", language="en", now=NOW)
+        to_leader = await onboarding.request_link(
+            session,
+            org.staff2.nip,
+            telegram_user_id=101,
+            telegram_name="Budi",
+            language="en",
+            now=NOW,
+        )
         await session.commit()
-    assert to_leader.request is not None and to_leader.request.routed_to == "supervisor"
+    assert to_leader.request is not None
+    assert to_leader.request.routed_to == "supervisor"
     assert [a.id for a in to_leader.approvers] == [org.leader.id]
 
 
@@ -159,15 +218,27 @@ async def test_nip_request_refusals(sessions: SessionFactory) -> None:
     async with sessions() as session:
         org = await make_org(session)
     async with sessions() as session:
-        bad = await onboarding.request_link(session, "123", telegram_user_id=1,
-                                            telegram_name="", language=None, now=NOW)
-        unknown = await onboarding.request_link(session, "199001012015031999",
-                                                telegram_user_id=1, telegram_name="",
-                                                language=None, now=NOW)
-        nobody = await onboarding.request_link(session, org.other_opd_staff.nip,
-                                               telegram_user_id=1, telegram_name="",
-                                               language=None, now=NOW)
-    assert bad.result is RequestResult.BAD_NIP and "18" in bad.reason
+        bad = await onboarding.request_link(
+            session, "123", telegram_user_id=1, telegram_name="", language=None, now=NOW
+        )
+        unknown = await onboarding.request_link(
+            session,
+            "199001012015031999",
+            telegram_user_id=1,
+            telegram_name="",
+            language=None,
+            now=NOW,
+        )
+        nobody = await onboarding.request_link(
+            session,
+            org.other_opd_staff.nip,
+            telegram_user_id=1,
+            telegram_name="",
+            language=None,
+            now=NOW,
+        )
+    assert bad.result is RequestResult.BAD_NIP
+    assert "18" in bad.reason
     assert unknown.result is RequestResult.NOT_FOUND
     assert nobody.result is RequestResult.NO_APPROVER
 
@@ -178,21 +249,28 @@ async def test_only_the_supervisor_or_hr_decides_and_only_once(sessions: Session
     await link(sessions, org.leader, 1)
     await link(sessions, org.staff2, 3)
     async with sessions() as session:
-        sent = await onboarding.request_link(session, org.staff.nip, telegram_user_id=200,
-                                             telegram_name="Siti", language="id", now=NOW)
+        sent = await onboarding.request_link(
+            session,
+            org.staff.nip,
+            telegram_user_id=200,
+            telegram_name="Siti",
+            language="id",
+            now=NOW,
+        )
         await session.commit()
-    assert sent.request is not None and sent.request.id is not None
+    assert sent.request is not None
+    assert sent.request.id is not None
     request_id = sent.request.id
     intruder = await speaker(sessions, 3)
     async with sessions() as session:
-        refused = await onboarding.decide_link(session, intruder, request_id, approve=True,
-                                               now=NOW)
+        refused = await onboarding.decide_link(
+            session, intruder, request_id, approve=True, now=NOW
+        )
         await session.commit()
     assert refused.result is DecisionResult.FORBIDDEN
     leader = await speaker(sessions, 1)
     async with sessions() as session:
-        approved = await onboarding.decide_link(session, leader, request_id, approve=True,
-                                                now=NOW)
+        approved = await onboarding.decide_link(session, leader, request_id, approve=True, now=NOW)
         await session.commit()
     assert approved.result is DecisionResult.APPROVED
     async with sessions() as session:
@@ -200,5 +278,6 @@ async def test_only_the_supervisor_or_hr_decides_and_only_once(sessions: Session
         linked = await access.load_speaker(session, 200)
         actions = [a.action for a in (await session.exec(select(AuditLog))).all()]
     assert twice.result is DecisionResult.ALREADY_DECIDED
-    assert linked is not None and linked.id == org.staff.id
+    assert linked is not None
+    assert linked.id == org.staff.id
     assert "link" in actions

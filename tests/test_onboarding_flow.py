@@ -1,0 +1,269 @@
+"""Onboarding through the real Application: invite links, NIP approval, refusals, restarts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
+
+from bot.services import invites
+from models import Employee, LinkRequest, OutboxMessage
+from models.db import SessionFactory
+from tests.factories import Org, make_org
+from tests.harness import Harness, running_bot
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+LEADER_TG, STAFF_TG, HR_TG, STRANGER_TG = 1001, 1002, 1003, 1009
+
+
+async def invite_code(sessions: SessionFactory, employee: Employee, days: int = 30) -> str:
+    async with sessions() as session:
+        [issued] = await invites.issue_invites(session, [employee], now=NOW, valid_days=days)
+        await session.commit()
+    return issued.code
+
+
+async def link_via_invite(
+    bot: Harness, sessions: SessionFactory, employee: Employee, tg: int
+) -> None:
+    code = await invite_code(sessions, employee)
+    await bot.send(tg, f"/start {code}")
+
+
+async def employee(sessions: SessionFactory, employee_id: int | None) -> Employee:
+    async with sessions() as session:
+        row = await session.get(Employee, employee_id)
+    assert row is not None
+    return row
+
+
+async def setup(sessions: SessionFactory) -> Org:
+    async with sessions() as session:
+        return await make_org(session)
+
+
+async def test_invite_link_links_and_greets_with_escaped_name(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        bot.fake.user(STAFF_TG, first_name="Siti", language_code="id")
+        await link_via_invite(bot, sessions, org.staff, STAFF_TG)
+        reply = bot.fake.last(STAFF_TG)
+        assert "Siti <Aminah> & Co 😀" in reply.text  # what the user sees
+        assert "Siti &lt;Aminah&gt; &amp; Co 😀" in reply.html  # what went over the wire
+        assert "terhubung" in reply.text  # Indonesian by default
+        linked = await employee(sessions, org.staff.id)
+        assert linked.telegram_user_id == STAFF_TG
+        menu = bot.fake.commands({"type": "chat", "chat_id": STAFF_TG})
+        assert [c["command"] for c in menu][:2] == ["start", "bantuan"]
+
+
+async def test_bad_used_and_expired_codes_are_explained(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await bot.send(STRANGER_TG, "/start not-a-real-code")
+        assert "tidak berlaku" in bot.last_text(STRANGER_TG)
+        code = await invite_code(sessions, org.staff)
+        await bot.send(STAFF_TG, f"/start {code}")
+        await bot.send(STRANGER_TG, f"/start {code}")
+        assert "sudah dipakai" in bot.last_text(STRANGER_TG)
+        expired = await invite_code(sessions, org.staff2, days=1)
+        bot.deps.clock.freeze(NOW + timedelta(days=2))
+        await bot.send(STRANGER_TG + 1, f"/start {expired}")
+        assert "kedaluwarsa" in bot.last_text(STRANGER_TG + 1)
+
+
+async def test_guessing_codes_is_slowed_down(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        for i in range(invites.MAX_FAILURES):
+            await bot.send(STRANGER_TG, f"/start guess{i}")
+        good = await invite_code(sessions, org.staff)
+        await bot.send(STRANGER_TG, f"/start {good}")
+        assert "tunggu" in bot.last_text(STRANGER_TG)
+        assert (await employee(sessions, org.staff.id)).telegram_user_id is None
+
+
+async def test_nip_request_approved_by_supervisor(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
+        bot.fake.user(STAFF_TG, first_name="Siti", username="siti_a", language_code="en")
+        await bot.send(STAFF_TG, "/start")
+        assert "NIP" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, org.staff.nip)
+        assert "direct supervisor" in bot.last_text(STAFF_TG)  # English from language_code
+        assert await bot.drain() == 1
+        ask = bot.fake.last(LEADER_TG)
+        assert org.staff.nip in ask.text
+        assert "@siti_a" in ask.text
+        await bot.press_label(LEADER_TG, "Setujui")
+        assert "Disetujui" in bot.fake.last(LEADER_TG).text
+        assert not bot.fake.last(LEADER_TG).buttons()  # decided: buttons removed
+        await bot.drain()
+        assert "linked as" in bot.last_text(STAFF_TG)
+        assert (await employee(sessions, org.staff.id)).telegram_user_id == STAFF_TG
+        await bot.send(STAFF_TG, "/help")
+        assert "/help" in bot.last_text(STAFF_TG)
+        assert "not linked" not in bot.last_text(STAFF_TG)
+
+
+async def test_nip_request_goes_to_hr_when_supervisor_absent_and_can_be_rejected(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.hr, HR_TG)
+        await bot.send(STRANGER_TG, "/start")
+        await bot.send(STRANGER_TG, org.staff.nip)
+        assert "HR" in bot.last_text(STRANGER_TG)
+        await bot.drain()
+        await bot.press_label(HR_TG, "Tolak")
+        assert "Ditolak" in bot.fake.last(HR_TG).text
+        await bot.drain()
+        assert "tidak disetujui" in bot.last_text(STRANGER_TG)
+        assert (await employee(sessions, org.staff.id)).telegram_user_id is None
+
+
+async def test_crafted_callback_from_someone_else_changes_nothing(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
+        await link_via_invite(bot, sessions, org.staff2, 1005)
+        await bot.send(STRANGER_TG, "/start")
+        await bot.send(STRANGER_TG, org.staff.nip)
+        await bot.drain()
+        async with sessions() as session:
+            request = (await session.exec(select(LinkRequest))).one()
+        own = bot.fake.last(1005)
+        await bot.press_raw(1005, own.message_id, f"onb:ok:{request.id}")
+        assert "tidak dapat" in bot.fake.calls[-1][1]["text"]
+        for crafted in ["onb:ok:abc", "onb:ok:-5", f"onb:ok:{request.id}:9", "onb:ok:99999"]:
+            await bot.press_raw(1005, own.message_id, crafted)
+        # An unlinked user's crafted approval never reaches the handler.
+        await bot.press_raw(
+            STRANGER_TG, bot.fake.last(STRANGER_TG).message_id, f"onb:ok:{request.id}"
+        )
+        async with sessions() as session:
+            assert (await session.get(LinkRequest, request.id)).status == "pending"  # type: ignore[union-attr]
+        assert (await employee(sessions, org.staff.id)).telegram_user_id is None
+
+
+async def test_bad_input_while_asking_for_nip(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await bot.send(STRANGER_TG, "/start")
+        await bot.send(STRANGER_TG, "123")
+        assert "18 digit" in bot.last_text(STRANGER_TG)
+        await bot.send(STRANGER_TG, "x" * 5000)
+        assert "angka" in bot.last_text(STRANGER_TG)
+        await bot.feed(bot.fake.send_sticker(STRANGER_TG))
+        assert "NIP" in bot.last_text(STRANGER_TG)
+        await bot.send(STRANGER_TG, "<b>&amp;</b> 😀")
+        assert bot.fake.last(STRANGER_TG).text  # answered, and the HTML parsed fine
+        await bot.send(STRANGER_TG, "/batal")
+        assert "/start" in bot.last_text(STRANGER_TG)
+        await bot.send(STRANGER_TG, "199001012015031001")
+        assert "belum terhubung" in bot.last_text(STRANGER_TG)  # conversation really ended
+
+
+async def test_unlinked_user_reaches_only_onboarding(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await bot.send(STRANGER_TG, "/tim")
+        assert "belum terhubung" in bot.last_text(STRANGER_TG)
+        await bot.send(STRANGER_TG, "/bantuan")
+        assert "belum terhubung" in bot.last_text(STRANGER_TG)
+        await bot.send(STRANGER_TG, "halo")
+        assert "/start" in bot.last_text(STRANGER_TG)
+
+
+async def test_language_choice_before_and_after_linking(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await bot.send(STAFF_TG, "/bahasa")
+        await bot.press(STAFF_TG, bot.fake.last(STAFF_TG).message_id, "lang:en")
+        assert "English" in bot.fake.last(STAFF_TG).text
+        await link_via_invite(bot, sessions, org.staff, STAFF_TG)
+        assert "linked as" in bot.last_text(STAFF_TG)
+        assert (await employee(sessions, org.staff.id)).language == "en"
+        await bot.send(STAFF_TG, "/language")
+        await bot.press(STAFF_TG, bot.fake.last(STAFF_TG).message_id, "lang:id")
+        assert (await employee(sessions, org.staff.id)).language == "id"
+        menu = bot.fake.commands({"type": "chat", "chat_id": STAFF_TG})
+        assert "bahasa" in [c["command"] for c in menu]
+        await bot.press_raw(STAFF_TG, bot.fake.last(STAFF_TG).message_id, "lang:fr")
+        assert (await employee(sessions, org.staff.id)).language == "id"
+
+
+async def test_conversation_survives_a_restart(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
+        await bot.send(STRANGER_TG, "/start")
+        fake = bot.fake
+    async with running_bot(db[0], db[1], now=NOW, fake=fake) as bot:
+        await bot.send(STRANGER_TG, org.staff.nip)
+        assert "atasan langsung" in bot.last_text(STRANGER_TG)
+        async with sessions() as session:
+            assert len((await session.exec(select(LinkRequest))).all()) == 1
+
+
+async def test_blocked_users_are_marked_not_retried(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
+        await link_via_invite(bot, sessions, org.staff2, 1005)
+        bot.fake.block(LEADER_TG)
+        await bot.send(STRANGER_TG, "/start")
+        await bot.send(STRANGER_TG, org.staff.nip)
+        await bot.drain()
+        async with sessions() as session:
+            row = (await session.exec(select(OutboxMessage))).one()
+        assert row.status == "blocked"
+        assert (await employee(sessions, org.leader.id)).blocked_at is not None
+        assert await bot.drain() == 0  # not retried
+        bot.fake.block(1005)
+        await bot.send(1005, "/bantuan")  # the reply fails with 403
+        assert (await employee(sessions, org.staff2.id)).blocked_at is not None
+
+
+async def test_outbox_payload_is_valid_bot_api(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
+        await bot.send(STRANGER_TG, "/start")
+        await bot.send(STRANGER_TG, org.staff.nip)
+        async with sessions() as session:
+            row = (await session.exec(select(OutboxMessage))).one()
+        payload = json.loads(row.payload)
+        assert payload["method"] == "sendMessage"
+        assert payload["params"]["parse_mode"] == "HTML"
+        await bot.drain()
+        async with sessions() as session:
+            sent = (await session.exec(select(OutboxMessage))).one()
+        assert sent.status == "sent"
+        assert sent.message_id == bot.fake.last(LEADER_TG).message_id
