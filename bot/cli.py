@@ -13,12 +13,15 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import TOKEN_HELP, MissingTokenError, Settings, SettingsError, load_settings
 from bot.i18n import I18n, Translator
 from bot.logging_setup import configure_logging
+
+if TYPE_CHECKING:
+    from bot.services.invites import IssuedInvite
 
 log = logging.getLogger("kinerja.cli")
 
@@ -263,14 +266,12 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(invite(settings, args))
 
 
-async def invite(settings: Settings, args: argparse.Namespace) -> int:
+async def issue_links(settings: Settings, args: argparse.Namespace) -> list[IssuedInvite]:
+    """Issue fresh invite codes for the selected employees, reporting unknown NIPs."""
     from bot.services import employees, invites
     from models.db import create_engine, create_session_factory
-    from models.migrate import upgrade_to_head_async
 
     _ = translator(settings)._
-    await upgrade_to_head_async(settings.database_url)
-    username = await resolve_bot_username(settings)
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine)() as session:
@@ -281,16 +282,26 @@ async def invite(settings: Settings, args: argparse.Namespace) -> int:
                 print(
                     _("Unknown or inactive NIP, skipped: {nip}").format(nip=nip), file=sys.stderr
                 )
-            if not people:
-                print(_("Nobody to invite."), file=sys.stderr)
-                return 1
             now = Clock(settings.tz, settings.bot_clock_start).utcnow()
             issued = await invites.issue_invites(
                 session, people, now=now, valid_days=settings.invite_valid_days
             )
             await session.commit()
+            return issued
     finally:
         await engine.dispose()
+
+
+async def invite(settings: Settings, args: argparse.Namespace) -> int:
+    from models.migrate import upgrade_to_head_async
+
+    _ = translator(settings)._
+    await upgrade_to_head_async(settings.database_url)
+    username = await resolve_bot_username(settings)
+    issued = await issue_links(settings, args)
+    if not issued:
+        print(_("Nobody to invite."), file=sys.stderr)
+        return 1
     buffer = io.StringIO()
     if args.format == "csv":
         writer = csv.writer(buffer)
@@ -328,15 +339,14 @@ async def seed_demo(settings: Settings, count: int) -> int:
         return status
     people = pick_demo_people(rows)
     labels = {"hr": _("HR officer"), "leader": _("Leader"), "employee": _("Employee")}
-    args = argparse.Namespace(
-        nip=[people[k] for k in ("hr", "leader", "employee")],
-        opd=None,
-        all=False,
-        format="text",
-        out=None,
-    )
-    print(_("Invite links for trying the bot ({roles}):").format(roles=", ".join(labels.values())))
-    return await invite(settings, args)
+    username = await resolve_bot_username(settings)
+    print(_("Invite links for trying the bot:"))
+    for role, label in labels.items():
+        args = argparse.Namespace(nip=[people[role]], opd=None, all=False)
+        issued = await issue_links(settings, args)
+        for item in issued:
+            print(f"{label}\t{item.nip}\t{item.name}\t{item.link(username)}")
+    return 0
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:

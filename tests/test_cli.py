@@ -1,0 +1,113 @@
+"""The command line as operators use it: import errors, invites, demo data, backups."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.factories import nip
+
+HEADER = [
+    "nip",
+    "nama",
+    "jabatan",
+    "opd_kode",
+    "opd_nama",
+    "unit",
+    "nip_atasan",
+    "peran",
+    "bahasa",
+]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for var in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "BOT_USERNAME", "BOT_DEFAULT_LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
+    monkeypatch.setenv("BOT_USERNAME", "kinerja_cli_bot")
+    return tmp_path
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def test_bad_roster_prints_every_bad_row_and_imports_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = nip()
+    path = write(
+        workdir / "r.csv",
+        [
+            [head, "Kepala", "Kepala Dinas", "DINKES", "Dinas Kesehatan", "", "", "", ""],
+            ["12345", "Salah", "Staf", "DINKES", "Dinas Kesehatan", "", head, "", ""],
+            [nip(), "Tanpa Atasan", "Staf", "DINKES", "Dinas Kesehatan", "", nip(), "boss", "fr"],
+        ],
+    )
+    assert main(["import-roster", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "baris 3" in err and "baris 4" in err
+    assert "18 digit" in err and "peran" in err and "bahasa" in err
+    db = sqlite3.connect(workdir / "k.db")
+    try:
+        assert db.execute("select count(*) from employee").fetchone() == (0,)
+    finally:
+        db.close()
+
+
+def test_import_invite_and_dry_run(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    head, staff = nip(), nip()
+    path = write(
+        workdir / "r.csv",
+        [
+            [head, "Kepala", "Kepala Dinas", "DINKES", "Dinas Kesehatan", "", "", "", ""],
+            [staff, "Siti", "Staf", "DINKES", "Dinas Kesehatan", "Umum", head, "", "en"],
+        ],
+    )
+    assert main(["import-roster", str(path), "--dry-run"]) == 0
+    assert "Baru: 2" in capsys.readouterr().out
+    assert main(["import-roster", str(path)]) == 0
+    assert main(["import-roster", str(path)]) == 0
+    assert "tidak berubah: 2" in capsys.readouterr().out
+    assert main(["invite", "--opd", "dinkes"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    nip_, name, link = lines[0].split("\t")
+    assert nip_ == head and name == "Kepala"
+    assert link.startswith("https://t.me/kinerja_cli_bot?start=")
+    out = workdir / "links.csv"
+    assert main(["invite", "--all", "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert [r["nip"] for r in rows] == sorted([head, staff])
+    assert all(r["link"].endswith(r["code"]) for r in rows)
+    assert main(["invite", "--nip", "199001012015031999"]) == 1
+
+
+def test_seed_demo_and_backup(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seed-demo", "--employees", "120"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("https://t.me/kinerja_cli_bot?start=") == 3
+    assert main(["backup", "--out", str(workdir / "copy" / "k.db")]) == 0
+    copy = sqlite3.connect(workdir / "copy" / "k.db")
+    try:
+        assert copy.execute("select count(*) from employee").fetchone() == (120,)
+    finally:
+        copy.close()
+
+
+def test_invalid_settings_are_reported(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTBOX_RATE", "fast")
+    assert main(["migrate"]) == 2
+    assert "OUTBOX_RATE" in capsys.readouterr().err
