@@ -7,7 +7,17 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import fallback, gate, help, language, onboarding
+from handlers import (
+    checkin,
+    fallback,
+    gate,
+    help,
+    language,
+    onboarding,
+    progress,
+    reports,
+    targets,
+)
 
 MEMBERSHIP_GROUP = -2
 GATE_GROUP = -1
@@ -20,7 +30,16 @@ def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
     Fallbacks sit at the end of the main group (not in a later group) so an update that a
     feature handled is never answered a second time.
     """
-    main = [*onboarding.build(), *help.build(), *language.build(), *fallback.build()]
+    main = [
+        *onboarding.build(),
+        *targets.build(),
+        *reports.build(),
+        *progress.build(),
+        *checkin.build(),
+        *help.build(),
+        *language.build(),
+        *fallback.build(),
+    ]
     membership, identify = gate.build()
     pairs: list[tuple[BaseHandler[Update, Any, Any], int]] = [
         (membership, MEMBERSHIP_GROUP),

@@ -2,10 +2,12 @@
 
 from models.onboarding import InviteCode, LinkAttempt, LinkRequest
 from models.org import Employee, Opd, Unit
+from models.performance import CheckinPause, ProgressReport, ReportEvidence, Target
 from models.system import AuditLog, ConversationState, KeyValue, OutboxMessage, UserDataRow
 
 __all__ = [
     "AuditLog",
+    "CheckinPause",
     "ConversationState",
     "Employee",
     "InviteCode",
@@ -14,6 +16,9 @@ __all__ = [
     "LinkRequest",
     "Opd",
     "OutboxMessage",
+    "ProgressReport",
+    "ReportEvidence",
+    "Target",
     "Unit",
     "UserDataRow",
 ]

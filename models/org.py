@@ -53,6 +53,10 @@ class Employee(SQLModel, table=True):
         default=None, sa_column=Column(BigInteger, unique=True, index=True, nullable=True)
     )
     telegram_name: str = Field(default="", max_length=200)
+    # How report notices reach this person as a leader: instant | digest | off.
+    notice_mode: str = Field(
+        default="instant", max_length=8, sa_column_kwargs={"server_default": "instant"}
+    )
     linked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     blocked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     active: bool = Field(default=True)

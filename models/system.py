@@ -44,6 +44,8 @@ class OutboxMessage(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     last_error: str = Field(default="", max_length=500)
     broadcast_id: int | None = Field(default=None, index=True)
+    # Reminders wait for working hours (WIB, working days); direct notices do not.
+    working_hours_only: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class ConversationState(SQLModel, table=True):

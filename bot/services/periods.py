@@ -1,0 +1,60 @@
+"""Semesters: Semester I = 1 Jan-30 Jun, Semester II = 1 Jul-31 Dec (Asia/Jakarta)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_CODE = re.compile(r"^(\d{4})-([12])$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One semester, written '2026-2' for Semester II 2026."""
+
+    year: int
+    half: int
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-{self.half}"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1 if self.half == 1 else 7, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def days_left(self, today: date) -> int:
+        """Days remaining including today; 0 once the semester is over."""
+        return max(0, (self.end - today).days + 1)
+
+    def next(self) -> Period:
+        return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
+
+    def previous(self) -> Period:
+        return Period(self.year, 1) if self.half == 2 else Period(self.year - 1, 2)
+
+    def end_instant(self, tz: ZoneInfo) -> datetime:
+        """The first instant after the semester, in the given zone."""
+        return datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def period_of(day: date) -> Period:
+    """Return the semester containing a date."""
+    return Period(day.year, 1 if day.month <= 6 else 2)
+
+
+def parse_period(code: str) -> Period:
+    """Parse '2026-2'; raise ValueError for anything else."""
+    match = _CODE.match(code.strip())
+    if not match or not 2000 <= int(match.group(1)) <= 2100:
+        raise ValueError(f"not a period code (YYYY-1 or YYYY-2): {code!r}")
+    return Period(int(match.group(1)), int(match.group(2)))
