@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     bot_clock_start: datetime | None = None
     invite_valid_days: int = Field(default=30, ge=1, le=365)
     persistence_interval: float = Field(default=2.0, gt=0, le=300)
+    # Weekly check-in: weekday 0=Monday ... 4=Friday, at this WIB time (moved to the next
+    # working day when that day is off).
+    checkin_weekday: int = Field(default=4, ge=0, le=4)
+    checkin_time: time = time(9, 0)
+    # Evidence files larger than this are refused (Telegram bots can download up to 20 MB).
+    evidence_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0, le=20 * 1024 * 1024)
+    # Leaders who chose a digest receive it at this WIB time on working days.
+    digest_time: time = time(16, 0)
 
     @field_validator(
         "telegram_bot_token", "webhook_secret", "bot_username", "webhook_url", mode="before"
