@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -22,12 +23,20 @@ from bot.logging_setup import configure_logging
 
 if TYPE_CHECKING:
     from bot.services.invites import IssuedInvite
+    from bot.services.roster import RowError
 
 log = logging.getLogger("kinerja.cli")
 
 
 def translator(settings: Settings) -> Translator:
     return I18n(settings.bot_default_language, settings.tz).for_language(None)
+
+
+# Planner name -> (module, function); each is `async (sessions, i18n, settings, as_of) -> int`.
+PLANNERS = {
+    "checkins": ("bot.services.checkins", "plan_checkins"),
+    "digests": ("bot.services.report_notices", "plan_report_digests"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--all", action="store_true", help="every active employee")
     invite.add_argument("--format", choices=["text", "csv"], default="text")
     invite.add_argument("--out", type=Path, help="write to this file instead of the screen")
+    targets = sub.add_parser("import-targets", help="import SKP targets from a CSV or XLSX file")
+    targets.add_argument("file", type=Path)
+    targets.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    plan = sub.add_parser("plan", help="run one planner as of an instant; prints `added N`")
+    plan.add_argument("name", choices=sorted(PLANNERS))
+    plan.add_argument(
+        "--as-of",
+        required=True,
+        type=datetime.fromisoformat,
+        help="ISO-8601 instant with offset, e.g. 2026-11-27T09:00+07:00",
+    )
     demo = sub.add_parser("seed-demo", help="create a synthetic Medan organisation to try")
     demo.add_argument("--employees", type=int, default=300)
     backup = sub.add_parser("backup", help="consistent copy of the SQLite database")
@@ -71,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import-roster": cmd_import_roster,
         "invite": cmd_invite,
         "seed-demo": cmd_seed_demo,
+        "import-targets": cmd_import_targets,
+        "plan": cmd_plan,
         "backup": cmd_backup,
     }
     try:
@@ -211,14 +233,7 @@ async def import_roster_file(settings: Settings, path: Path, *, dry_run: bool) -
             ),
             file=sys.stderr,
         )
-        for error in summary.errors:
-            reason = _(error.message).format(**error.params)
-            print(
-                _("line {line}: NIP {nip}: {reason}").format(
-                    line=error.line, nip=error.nip or "-", reason=reason
-                ),
-                file=sys.stderr,
-            )
+        print_row_errors(settings, summary.errors)
         return 1
     heading = _("Dry run, nothing written.") if dry_run else _("Roster imported.")
     print(
@@ -229,6 +244,19 @@ async def import_roster_file(settings: Settings, path: Path, *, dry_run: bool) -
         )
     )
     return 0
+
+
+def print_row_errors(settings: Settings, errors: Sequence[RowError]) -> None:
+    """Print each bad row with its line number and a translated reason."""
+    _ = translator(settings)._
+    for error in errors:
+        reason = _(error.message).format(**error.params)
+        print(
+            _("line {line}: NIP {nip}: {reason}").format(
+                line=error.line, nip=error.nip or "-", reason=reason
+            ),
+            file=sys.stderr,
+        )
 
 
 async def resolve_bot_username(settings: Settings) -> str:
@@ -346,6 +374,87 @@ async def seed_demo(settings: Settings, count: int) -> int:
         issued = await issue_links(settings, args)
         for item in issued:
             print(f"{label}\t{item.nip}\t{item.name}\t{item.link(username)}")
+    return 0
+
+
+def cmd_import_targets(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate, then import SKP targets; print each bad row and import nothing on errors."""
+    if not args.file.exists():
+        print(
+            translator(settings)._("File not found: {path}").format(path=args.file),
+            file=sys.stderr,
+        )
+        return 2
+    return asyncio.run(import_targets_file(settings, args.file, dry_run=args.dry_run))
+
+
+async def import_targets_file(settings: Settings, path: Path, *, dry_run: bool) -> int:
+    from bot.services.target_import import import_targets
+    from models.db import create_engine, create_session_factory
+    from models.migrate import upgrade_to_head_async
+
+    _ = translator(settings)._
+    await upgrade_to_head_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        summary = await import_targets(
+            create_session_factory(engine),
+            path,
+            dry_run=dry_run,
+            now=Clock(settings.tz, settings.bot_clock_start).now(),
+        )
+    finally:
+        await engine.dispose()
+    if summary.errors:
+        print(
+            _("The file has {count} problem(s); nothing was imported:").format(
+                count=len(summary.errors)
+            ),
+            file=sys.stderr,
+        )
+        print_row_errors(settings, summary.errors)
+        return 1
+    heading = _("Dry run, nothing written.") if dry_run else _("Targets imported.")
+    print(
+        heading
+        + " "
+        + _("Created: {created}, updated: {updated}, unchanged: {unchanged}.").format(
+            created=summary.created, updated=summary.updated, unchanged=summary.unchanged
+        )
+    )
+    return 0
+
+
+def cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
+    """Run one planner as of an instant and print how many outbox rows it added."""
+    as_of: datetime = args.as_of
+    if as_of.tzinfo is None:
+        print(
+            translator(settings)
+            ._("Give --as-of with a time zone offset, e.g. {example}")
+            .format(example="2026-11-27T09:00+07:00"),
+            file=sys.stderr,
+        )
+        return 2
+    return asyncio.run(run_planner(settings, args.name, as_of))
+
+
+async def run_planner(settings: Settings, name: str, as_of: datetime) -> int:
+    import importlib
+
+    from models.db import create_engine, create_session_factory
+    from models.migrate import upgrade_to_head_async
+
+    module_name, function_name = PLANNERS[name]
+    planner = getattr(importlib.import_module(module_name), function_name)
+    await upgrade_to_head_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        i18n = I18n(settings.bot_default_language, settings.tz)
+        added = await planner(create_session_factory(engine), i18n, settings, as_of)
+    finally:
+        await engine.dispose()
+    print(f"added {added}")
     return 0
 
 
