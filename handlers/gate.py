@@ -11,6 +11,7 @@ from bot.context import BotContext
 from bot.i18n import normalize_language
 from bot.services import access, employees
 from handlers.common import answer, reply
+from handlers.menus import set_chat_menu
 
 ONBOARDING_COMMANDS = frozenset(
     {"start", "bantuan", "help", "bahasa", "language", "batal", "cancel"}
@@ -61,6 +62,8 @@ async def identify(update: object, context: BotContext) -> None:
         else normalize_language(user.language_code, deps.settings.bot_default_language)
     )
     context.t = deps.i18n.for_language(lang)
+    if speaker is not None:
+        await refresh_menu_if_changed(context, speaker)
     if speaker is None and not onboarding_allows(update):
         _ = context.t._
         text = _(
@@ -72,6 +75,23 @@ async def identify(update: object, context: BotContext) -> None:
         else:
             await reply(update, context, text)
         raise ApplicationHandlerStop
+
+
+def menu_signature(context: BotContext, speaker: access.Speaker) -> str:
+    """Summarise what the command menu depends on: language, roles, leadership."""
+    roles = access.format_roles(set(speaker.roles))
+    return f"{context.t.lang}|{roles}|{int(speaker.is_leader)}"
+
+
+async def refresh_menu_if_changed(context: BotContext, speaker: access.Speaker) -> None:
+    """Re-set this chat's command menu when roles changed since it was last set (e.g. a
+    roster import made someone HR, or their last subordinate moved away)."""
+    if context.user_data is None:
+        return
+    signature = menu_signature(context, speaker)
+    if context.user_data.get("menu") != signature:
+        await set_chat_menu(context.bot, context.deps, speaker, context.t.lang)
+        context.user_data["menu"] = signature
 
 
 async def track_membership(update: Update, context: BotContext) -> None:

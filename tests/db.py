@@ -50,11 +50,22 @@ async def _probe(url: str) -> tuple[bool, str]:
         await engine.dispose()
 
 
-async def reset_postgres(engine: AsyncEngine) -> None:
-    """Give each test an empty public schema."""
+# One schema per test process, so parallel runs (several developers, xdist) never collide.
+PG_SCHEMA = f"test_{os.getpid()}"
+
+
+def postgres_engine(url: str | None = None, schema: str = PG_SCHEMA) -> AsyncEngine:
+    """An engine whose connections work inside this process's own schema."""
+    return create_engine(
+        url or postgres_url(), connect_args={"server_settings": {"search_path": schema}}
+    )
+
+
+async def reset_postgres(engine: AsyncEngine, schema: str = PG_SCHEMA) -> None:
+    """Give each test an empty schema of its own."""
     async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
+        await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
 
 
 @asynccontextmanager
@@ -65,7 +76,7 @@ async def fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[tuple[str, 
         engine = create_engine(url)
     else:
         url = postgres_url()
-        engine = create_engine(url)
+        engine = postgres_engine(url)
         await reset_postgres(engine)
     async with engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
@@ -73,3 +84,8 @@ async def fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[tuple[str, 
         yield url, engine
     finally:
         await engine.dispose()
+        if kind != "sqlite":
+            cleanup = postgres_engine(url)
+            async with cleanup.begin() as conn:
+                await conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+            await cleanup.dispose()

@@ -3,15 +3,17 @@
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import models
 from bot.config import SettingsError, load_settings
 from bot.text import callback_data, esc, parse_callback, split_message
 from models.db import create_engine
-from models.migrate import upgrade_to_head_async
-from tests.db import reset_postgres
+from models.migrate import alembic_config, upgrade_to_head_async
+from tests.db import postgres_engine, postgres_url, reset_postgres
 
 
 def test_defaults_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,23 +81,28 @@ def test_callback_data_is_bounded_and_parsed_strictly() -> None:
 
 
 async def test_migration_creates_every_table(db_kind: str, tmp_path: Path) -> None:
-    from tests.db import postgres_url
-
+    expected = set(SQLModel.metadata.tables) | {"alembic_version"}
     if db_kind == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
-    else:
-        url = postgres_url()
+        await upgrade_to_head_async(url)
+        await upgrade_to_head_async(url)  # idempotent
         engine = create_engine(url)
+    else:
+        engine = postgres_engine()
         await reset_postgres(engine)
-        await engine.dispose()
-    await upgrade_to_head_async(url)
-    await upgrade_to_head_async(url)  # idempotent
-    engine = create_engine(url)
+
+        def upgrade(connection: Connection) -> None:
+            config = alembic_config(postgres_url())
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            command.upgrade(config, "head")
+
+        async with engine.begin() as conn:
+            await conn.run_sync(upgrade)
     async with engine.connect() as conn:
         tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
     await engine.dispose()
     assert models.Employee.__tablename__ in tables
-    expected = set(SQLModel.metadata.tables) | {"alembic_version"}
     assert tables == expected
 
 

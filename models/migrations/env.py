@@ -50,5 +50,8 @@ async def run_async_migrations() -> None:
 
 if context.is_offline_mode():
     run_migrations_offline()
+elif (connection := config.attributes.get("connection")) is not None:
+    # A caller that already holds a connection (tests on their own schema) passes it in.
+    do_run_migrations(connection)
 else:
     asyncio.run(run_async_migrations())
