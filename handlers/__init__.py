@@ -21,7 +21,7 @@ from handlers import (
 
 MEMBERSHIP_GROUP = -2
 GATE_GROUP = -1
-MAIN_GROUP = 0
+MAIN_GROUP = gate.MAIN_GROUP
 
 
 def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import ChatMember, Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, ChatMemberHandler, TypeHandler
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    ChatMemberHandler,
+    ConversationHandler,
+    TypeHandler,
+)
 
 from bot.context import BotContext
 from bot.i18n import normalize_language
@@ -13,10 +19,15 @@ from bot.services import access, employees
 from handlers.common import answer, reply
 from handlers.menus import set_chat_menu
 
+MAIN_GROUP = 0
+
 ONBOARDING_COMMANDS = frozenset(
     {"start", "bantuan", "help", "bahasa", "language", "batal", "cancel"}
 )
 ONBOARDING_CALLBACKS = ("lang:", "onb:nip:")
+# Commands that may be used in the middle of a flow without leaving it; /batal is answered
+# by the flow itself.
+FLOW_KEEPING_COMMANDS = frozenset({"bantuan", "help", "bahasa", "language", "batal", "cancel"})
 
 
 def command_of(update: Update) -> str | None:
@@ -64,6 +75,9 @@ async def identify(update: object, context: BotContext) -> None:
     context.t = deps.i18n.for_language(lang)
     if speaker is not None:
         await refresh_menu_if_changed(context, speaker)
+    command = command_of(update)
+    if command is not None and command not in FLOW_KEEPING_COMMANDS:
+        end_open_flows(update, context)
     if speaker is None and not onboarding_allows(update):
         _ = context.t._
         text = _(
@@ -75,6 +89,22 @@ async def identify(update: object, context: BotContext) -> None:
         else:
             await reply(update, context, text)
         raise ApplicationHandlerStop
+
+
+def end_open_flows(update: Update, context: BotContext) -> None:
+    """End every conversation this user is in, so a new command owns the next typed text.
+
+    Without this, a user who leaves /target half-way and starts /lapor would have their next
+    message read by whichever conversation is listed first. Drafts stay in user_data, so a
+    flow can still offer to continue. PTB has no public API for this; `_get_key` and
+    `_update_state` are the same calls ConversationHandler makes itself (and mark the change
+    for persistence).
+    """
+    for handler in context.application.handlers.get(MAIN_GROUP, []):
+        if isinstance(handler, ConversationHandler):
+            key = handler._get_key(update)
+            if key in handler._conversations:
+                handler._update_state(ConversationHandler.END, key)
 
 
 def menu_signature(context: BotContext, speaker: access.Speaker) -> str:

@@ -14,7 +14,7 @@ _serial = itertools.count(1)
 
 def nip(birth: str = "19850312", tmt: str = "201001", gender: str = "1") -> str:
     """Return a fresh valid NIP."""
-    return f"{birth}{tmt}{gender}{next(_serial) % 1000 or 1:03d}"
+    return f"{birth}{tmt}{gender}{next(_serial) % 999 + 1:03d}"
 
 
 @dataclass

@@ -58,7 +58,7 @@ async def test_invite_link_links_and_greets_with_escaped_name(
         linked = await employee(sessions, org.staff.id)
         assert linked.telegram_user_id == STAFF_TG
         menu = bot.fake.commands({"type": "chat", "chat_id": STAFF_TG})
-        assert [c["command"] for c in menu][:2] == ["start", "bantuan"]
+        assert [c["command"] for c in menu][:3] == ["start", "target", "bantuan"]
 
 
 async def test_bad_used_and_expired_codes_are_explained(
@@ -277,3 +277,18 @@ async def test_planned_commands_answer_politely(
         await link_via_invite(bot, sessions, org.leader, LEADER_TG)
         await bot.send(LEADER_TG, "/tim")
         assert "belum tersedia" in bot.last_text(LEADER_TG)
+
+
+async def test_a_new_command_ends_a_half_finished_flow(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await bot.send(STRANGER_TG, "/start")
+        await bot.send(STRANGER_TG, "/tim")  # a different command: the NIP step is left
+        await bot.send(STRANGER_TG, "199001012015031001")
+        assert "belum terhubung" in bot.last_text(STRANGER_TG)
+        await bot.send(STRANGER_TG, "/start")
+        await bot.send(STRANGER_TG, "/bantuan")  # help keeps the flow
+        await bot.send(STRANGER_TG, "123")
+        assert "18 digit" in bot.last_text(STRANGER_TG)
