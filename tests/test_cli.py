@@ -111,3 +111,52 @@ def test_invalid_settings_are_reported(
     monkeypatch.setenv("OUTBOX_RATE", "fast")
     assert main(["migrate"]) == 2
     assert "OUTBOX_RATE" in capsys.readouterr().err
+
+
+def test_import_targets_through_the_cli(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    head, staff = nip(), nip()
+    roster = write(
+        workdir / "r.csv",
+        [
+            [head, "Kepala", "Kepala Dinas", "DINKES", "Dinas Kesehatan", "", "", "", ""],
+            [staff, "Siti", "Staf", "DINKES", "Dinas Kesehatan", "Umum", head, "", ""],
+        ],
+    )
+    assert main(["import-roster", str(roster)]) == 0
+    targets = workdir / "t.csv"
+    with targets.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["nip", "period", "title", "indicator", "target", "unit", "kind"])
+        writer.writerow(
+            [
+                staff,
+                "2026-2",
+                "Laporan bulanan",
+                "Jumlah laporan",
+                "1.250",
+                "dokumen",
+                "kuantitatif",
+            ]
+        )
+        writer.writerow(
+            [staff, "2026-2", "Pelayanan ramah", "Survei", "Tanpa keluhan", "", "kualitatif"]
+        )
+    capsys.readouterr()
+    assert main(["import-targets", str(targets)]) == 0
+    assert "Baru: 2" in capsys.readouterr().out
+    assert main(["import-targets", str(targets)]) == 0
+    assert "tidak berubah: 2" in capsys.readouterr().out
+    db = sqlite3.connect(workdir / "k.db")
+    try:
+        rows = db.execute("select target_amount, status from target order by id").fetchall()
+    finally:
+        db.close()
+    assert rows[0] == (1250, "approved")
+    bad = workdir / "bad.csv"
+    bad.write_text(
+        "nip,period,title,indicator,target,unit,kind\n"
+        f"{staff},2026-3,X,Y,-3,dokumen,kuantitatif\n",
+        encoding="utf-8",
+    )
+    assert main(["import-targets", str(bad)]) == 1
+    assert "baris 2" in capsys.readouterr().err
