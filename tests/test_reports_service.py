@@ -13,9 +13,10 @@ from sqlmodel import col, func, select
 
 from bot.config import Settings
 from bot.i18n import I18n
-from bot.services import access, achievement, report_notices, reports
+from bot.services import access, achievement, report_drafts, report_notices, reports
 from bot.services.numbers import AmountError
-from bot.services.reports import ChangeResult, DraftError, Evidence, ReportDraft, SaveResult
+from bot.services.report_drafts import DraftError, Evidence, ReportDraft
+from bot.services.reports import ChangeResult, SaveResult
 from models import AuditLog, Employee, OutboxMessage, ProgressReport, ReportEvidence, Target
 from models.db import SessionFactory
 from tests import harness
@@ -97,54 +98,54 @@ async def count(sessions: SessionFactory, model: type) -> int:
 
 
 def test_amounts_are_read_the_indonesian_way() -> None:
-    assert reports.parse_report_amount("2,5") == Decimal("2.5")
-    assert reports.parse_report_amount("1.250") == Decimal(1250)
-    assert reports.parse_report_amount("2.5") == Decimal("2.5")
+    assert report_drafts.parse_report_amount("2,5") == Decimal("2.5")
+    assert report_drafts.parse_report_amount("1.250") == Decimal(1250)
+    assert report_drafts.parse_report_amount("2.5") == Decimal("2.5")
     for bad in ["-3", "0", "1e9", "abc", "", "   ", "2000000000", "1,23456"]:
         with pytest.raises(AmountError):
-            reports.parse_report_amount(bad)
+            report_drafts.parse_report_amount(bad)
 
 
 def test_note_and_narrative_limits_are_stated() -> None:
-    assert reports.check_note("  rapi <ok> & 😀 ") == "rapi <ok> & 😀"
+    assert report_drafts.check_note("  rapi <ok> & 😀 ") == "rapi <ok> & 😀"
     with pytest.raises(DraftError) as too_long:
-        reports.check_note("x" * 5000)
+        report_drafts.check_note("x" * 5000)
     assert too_long.value.params == {"length": 5000, "limit": 1000}
     with pytest.raises(DraftError):
-        reports.check_note("   ")
-    assert reports.check_narrative("y" * 2000)
+        report_drafts.check_note("   ")
+    assert report_drafts.check_narrative("y" * 2000)
     with pytest.raises(DraftError) as narrative:
-        reports.check_narrative("y" * 2001)
+        report_drafts.check_narrative("y" * 2001)
     assert narrative.value.params["limit"] == 2000
 
 
 def test_evidence_rules() -> None:
     draft = ReportDraft(target_id=1)
     limit = 20 * MB
-    assert reports.add_evidence(draft, photo(1), max_bytes=limit)
-    assert not reports.add_evidence(draft, photo(1), max_bytes=limit)  # same file twice
+    assert report_drafts.add_evidence(draft, photo(1), max_bytes=limit)
+    assert not report_drafts.add_evidence(draft, photo(1), max_bytes=limit)  # same file twice
     with pytest.raises(DraftError) as big:
-        reports.add_evidence(draft, pdf(2, size=30 * MB), max_bytes=limit)
+        report_drafts.add_evidence(draft, pdf(2, size=30 * MB), max_bytes=limit)
     assert big.value.params == {"size": 30.0, "limit": 20.0}
     exe = Evidence("document", "f", "u-exe", "virus.exe", "application/x-msdownload", 10)
     with pytest.raises(DraftError):
-        reports.add_evidence(draft, exe, max_bytes=limit)
+        report_drafts.add_evidence(draft, exe, max_bytes=limit)
     # Accepted by extension even when the phone sends a generic MIME type, and vice versa.
-    assert reports.add_evidence(
+    assert report_drafts.add_evidence(
         draft,
         Evidence("document", "f2", "u-x", "rekap.XLSX", "application/octet-stream", 10),
         max_bytes=limit,
     )
-    assert reports.add_evidence(
+    assert report_drafts.add_evidence(
         draft, Evidence("document", "f3", "u-z", "", "application/zip", 10), max_bytes=limit
     )
     with pytest.raises(DraftError):
-        reports.add_evidence(draft, Evidence("sticker", "s", "u-s"), max_bytes=limit)
+        report_drafts.add_evidence(draft, Evidence("sticker", "s", "u-s"), max_bytes=limit)
     for n in range(10, 20):
-        if len(draft.evidence) < reports.MAX_EVIDENCE_FILES:
-            reports.add_evidence(draft, photo(n), max_bytes=limit)
+        if len(draft.evidence) < report_drafts.MAX_EVIDENCE_FILES:
+            report_drafts.add_evidence(draft, photo(n), max_bytes=limit)
     with pytest.raises(DraftError) as full:
-        reports.add_evidence(draft, photo(99), max_bytes=limit)
+        report_drafts.add_evidence(draft, photo(99), max_bytes=limit)
     assert full.value.params == {"limit": 10}
 
 
@@ -244,7 +245,7 @@ async def test_far_above_the_target_needs_confirmation(sessions: SessionFactory)
     assert await count(sessions, ProgressReport) == 0
     draft.confirmed_large = True
     assert (await save(sessions, org.staff.id, draft)).result is SaveResult.SAVED
-    assert not reports.is_far_above(number, Decimal(0), Decimal(80))
+    assert not report_drafts.is_far_above(number, Decimal(0), Decimal(80))
 
 
 async def test_qualitative_target_takes_a_narrative(sessions: SessionFactory) -> None:

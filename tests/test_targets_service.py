@@ -12,9 +12,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import I18n
-from bot.services import access, targets
+from bot.services import access, target_drafts, target_views, targets
 from bot.services.periods import Period
-from bot.services.targets import Outcome, TargetDraft
+from bot.services.target_drafts import TargetDraft
+from bot.services.targets import Outcome
 from models import AuditLog, Employee, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
 from tests.factories import Org, make_org
@@ -29,7 +30,7 @@ def draft(**fields: object) -> TargetDraft:
     values: dict[str, object] = {
         "title": "Laporan evaluasi imunisasi",
         "indicator": "Jumlah laporan tepat waktu",
-        "kind": targets.KIND_QUANT,
+        "kind": target_drafts.KIND_QUANT,
         "amount": Decimal(12),
         "unit": "dokumen",
     }
@@ -65,11 +66,11 @@ async def approved_target(
         employee_id=owner.id or 0,
         period=kw.pop("period", PERIOD.code),  # type: ignore[arg-type]
         title=kw.pop("title", f"Target {owner.name}"),  # type: ignore[arg-type]
-        kind=kw.pop("kind", targets.KIND_QUANT),  # type: ignore[arg-type]
+        kind=kw.pop("kind", target_drafts.KIND_QUANT),  # type: ignore[arg-type]
         target_amount=Decimal(amount),
         unit=unit,
-        status=kw.pop("status", targets.STATUS_APPROVED),  # type: ignore[arg-type]
-        source=kw.pop("source", targets.SOURCE_CHAT),  # type: ignore[arg-type]
+        status=kw.pop("status", target_drafts.STATUS_APPROVED),  # type: ignore[arg-type]
+        source=kw.pop("source", target_drafts.SOURCE_CHAT),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
     session.add(target)
@@ -86,28 +87,28 @@ async def audits(session: AsyncSession, action: str) -> list[AuditLog]:
 
 
 def test_field_checks_state_limits() -> None:
-    assert targets.check_fields(draft()) == []
-    problems = targets.check_fields(draft(title="ab", indicator="x" * 501))
+    assert target_drafts.check_fields(draft()) == []
+    problems = target_drafts.check_fields(draft(title="ab", indicator="x" * 501))
     assert [p.params for p in problems] == [{"min": 3}, {"max": 500, "length": 501}]
-    long = targets.check_title("x" * 5000)
+    long = target_drafts.check_title("x" * 5000)
     assert long is not None
     assert long.render(I18N.for_language("en")) == (
         "The work result may have at most 500 characters; yours has 5,000."
     )
-    assert targets.check_fields(draft(amount=Decimal(0)))[0].message == (
+    assert target_drafts.check_fields(draft(amount=Decimal(0)))[0].message == (
         "The amount must be more than 0."
     )
-    assert targets.check_fields(draft(amount=Decimal("1000000001")))
-    assert targets.check_fields(draft(amount=Decimal(-3)))
-    assert targets.check_fields(draft(unit=""))
-    assert targets.check_fields(draft(unit="u" * 51))
-    qual = draft(kind=targets.KIND_QUAL, amount=None, unit="", expectation="")
-    assert targets.check_fields(qual)[0].message.startswith("Please describe")
-    assert targets.check_fields(draft(kind=targets.KIND_QUAL, expectation="e" * 2001))
-    assert not targets.check_fields(draft(kind=targets.KIND_QUAL, expectation="Rapi"))
-    assert targets.check_fields(draft(jenis="lain"))
-    assert targets.check_fields(draft(kind="lain"))
-    assert targets.check_fields(draft(quality_standard="q" * 501))
+    assert target_drafts.check_fields(draft(amount=Decimal("1000000001")))
+    assert target_drafts.check_fields(draft(amount=Decimal(-3)))
+    assert target_drafts.check_fields(draft(unit=""))
+    assert target_drafts.check_fields(draft(unit="u" * 51))
+    qual = draft(kind=target_drafts.KIND_QUAL, amount=None, unit="", expectation="")
+    assert target_drafts.check_fields(qual)[0].message.startswith("Please describe")
+    assert target_drafts.check_fields(draft(kind=target_drafts.KIND_QUAL, expectation="e" * 2001))
+    assert not target_drafts.check_fields(draft(kind=target_drafts.KIND_QUAL, expectation="Rapi"))
+    assert target_drafts.check_fields(draft(jenis="lain"))
+    assert target_drafts.check_fields(draft(kind="lain"))
+    assert target_drafts.check_fields(draft(quality_standard="q" * 501))
 
 
 @pytest.mark.parametrize(
@@ -115,13 +116,13 @@ def test_field_checks_state_limits() -> None:
     [("12", Decimal(12)), ("12,5", Decimal("12.5")), ("1.250", Decimal(1250)), ("95%", 95)],
 )
 def test_amounts_are_read_the_indonesian_way(typed: str, expected: Decimal) -> None:
-    assert targets.read_amount(typed) == expected
+    assert target_drafts.read_amount(typed) == expected
 
 
 @pytest.mark.parametrize("typed", ["-3", "0", "1e9", "abc", "", "1000000001"])
 def test_bad_amounts_are_refused_with_a_reason(typed: str) -> None:
-    problem = targets.read_amount(typed)
-    assert isinstance(problem, targets.Problem)
+    problem = target_drafts.read_amount(typed)
+    assert isinstance(problem, target_drafts.Problem)
     assert problem.render(I18N.for_language("en"))
 
 
@@ -131,22 +132,22 @@ async def test_parent_must_be_an_approved_target_of_the_direct_supervisor(
     async with sessions() as session:
         org = await setup(session)
         good = await approved_target(session, org.leader)
-        pending = await approved_target(session, org.leader, status=targets.STATUS_PENDING)
+        pending = await approved_target(session, org.leader, status=target_drafts.STATUS_PENDING)
         old = await approved_target(session, org.leader, period="2026-1")
         head = await approved_target(session, org.head)  # the supervisor's supervisor
         peer = await approved_target(session, org.staff2)
         await session.commit()
         for bad in (pending, old, head, peer):
-            problems = await targets.validate_draft(
+            problems = await target_drafts.validate_draft(
                 session, org.staff, PERIOD, draft(parent_target_id=bad.id)
             )
             assert [p.about for p in problems] == ["parent"], bad.title
-        assert not await targets.validate_draft(
+        assert not await target_drafts.validate_draft(
             session, org.staff, PERIOD, draft(parent_target_id=good.id)
         )
-        options = await targets.parent_options(session, org.staff, PERIOD)
+        options = await target_drafts.parent_options(session, org.staff, PERIOD)
         assert [o.id for o in options] == [good.id]
-        assert await targets.parent_options(session, org.head, PERIOD) == []
+        assert await target_drafts.parent_options(session, org.head, PERIOD) == []
 
 
 async def test_propose_is_pending_and_asks_the_direct_leader(sessions: SessionFactory) -> None:
@@ -323,9 +324,9 @@ async def test_imported_targets_are_not_edited_in_chat_and_withdraw_rules(
 ) -> None:
     async with sessions() as session:
         org = await setup(session)
-        imported = await approved_target(session, org.staff, source=targets.SOURCE_IMPORT)
+        imported = await approved_target(session, org.staff, source=target_drafts.SOURCE_IMPORT)
         pending = await approved_target(
-            session, org.staff, title="Usulan", status=targets.STATUS_PENDING
+            session, org.staff, title="Usulan", status=target_drafts.STATUS_PENDING
         )
         await session.commit()
         assert imported.id is not None
@@ -343,7 +344,7 @@ async def test_imported_targets_are_not_edited_in_chat_and_withdraw_rules(
         gone = await targets.withdraw(session, me, pending.id, 1, now=NOW)
         await session.commit()
         assert gone.outcome is Outcome.OK
-        listed = await targets.list_targets(session, org.staff.id or 0, PERIOD)
+        listed = await target_views.list_targets(session, org.staff.id or 0, PERIOD)
         assert [t.id for t in listed] == [imported.id]
 
 
@@ -357,7 +358,7 @@ async def test_leader_assigns_only_to_direct_subordinates(sessions: SessionFacto
             session,
             leader,
             org.staff.id or 0,
-            draft(parent_target_id=parent.id, jenis=targets.JENIS_TAMBAHAN),
+            draft(parent_target_id=parent.id, jenis=target_drafts.JENIS_TAMBAHAN),
             period=PERIOD,
             now=NOW,
             i18n=I18N,
@@ -381,13 +382,13 @@ async def test_leader_assigns_only_to_direct_subordinates(sessions: SessionFacto
                 session, who, whom.id or 0, draft(), period=PERIOD, now=NOW, i18n=I18N
             )
             assert refused.outcome is Outcome.FORBIDDEN
-        team = await targets.team(session, leader, PERIOD)
+        team = await target_views.team(session, leader, PERIOD)
         assert [(m.employee.name, m.targets, m.pending) for m in team] == [
             ("Budi Santoso", 0, 0),
             ("Siti <Aminah> & Co 😀", 1, 0),
         ]
-        assert await targets.overview(session, leader, org.staff.id or 0, PERIOD) is not None
-        assert await targets.overview(session, head, org.staff.id or 0, PERIOD) is None
+        assert await target_views.overview(session, leader, org.staff.id or 0, PERIOD) is not None
+        assert await target_views.overview(session, head, org.staff.id or 0, PERIOD) is None
 
 
 async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> None:
@@ -408,7 +409,7 @@ async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> Non
             org.staff2,
             amount=99,
             parent_target_id=parent.id,
-            status=targets.STATUS_PENDING,
+            status=target_drafts.STATUS_PENDING,
             title="P",
         )
         for target, amount in ((mine, 6), (theirs, 4), (other_unit, 3)):
@@ -421,7 +422,7 @@ async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> Non
                 )
             )
         await session.commit()
-        cascade = await targets.cascade_of(session, parent)
+        cascade = await target_views.cascade_of(session, parent)
         assert len(cascade.children) == 3  # the pending child is not part of it
         assert cascade.summed_target == 22
         assert cascade.summed_achieved == 10
@@ -429,14 +430,14 @@ async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> Non
         assert cascade.other_units == 1
         laporan = next(c for c in cascade.children if c.target.id == other_unit.id)
         assert (laporan.same_unit, laporan.share, laporan.reports) == (False, None, 1)
-        contribution = await targets.contribution_of(session, mine)
+        contribution = await target_views.contribution_of(session, mine)
         assert contribution is not None
         assert contribution.share == pytest.approx(0.3)
         assert contribution.parent_owner_name == "Rina Harahap"
-        assert (await targets.contribution_of(session, other_unit)).share is None  # type: ignore[union-attr]
-        assert await targets.contribution_of(session, parent) is None
+        assert (await target_views.contribution_of(session, other_unit)).share is None  # type: ignore[union-attr]
+        assert await target_views.contribution_of(session, parent) is None
         leader = await speaker(session, org.leader)
-        view = await targets.overview(session, leader, org.leader.id or 0, PERIOD)
+        view = await target_views.overview(session, leader, org.leader.id or 0, PERIOD)
         assert view is not None
         [line] = view.lines
         assert line.cascade is not None
@@ -450,14 +451,14 @@ async def test_qualitative_parent_counts_children_only(sessions: SessionFactory)
             employee_id=org.leader.id or 0,
             period=PERIOD.code,
             title="Layanan prima",
-            kind=targets.KIND_QUAL,
+            kind=target_drafts.KIND_QUAL,
             expectation="Keluhan ditangani cepat",
-            status=targets.STATUS_APPROVED,
+            status=target_drafts.STATUS_APPROVED,
         )
         session.add(parent)
         await session.flush()
         await approved_target(session, org.staff, amount=12, parent_target_id=parent.id)
         await session.commit()
-        cascade = await targets.cascade_of(session, parent)
+        cascade = await target_views.cascade_of(session, parent)
         assert (len(cascade.children), cascade.ratio, cascade.summed_target) == (1, None, None)
         assert cascade.other_units == 1

@@ -20,7 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.i18n import I18n, Translator
 from bot.services import achievement, notices, reports, workdays
-from bot.services.reports import ReportDraft, SaveOutcome, SaveResult, TargetProgress
+from bot.services.report_drafts import ReportDraft
+from bot.services.reports import SaveOutcome, SaveResult, TargetProgress
 from bot.text import esc
 from models import Employee, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory

@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import N_
-from bot.services import audit, targets
+from bot.services import audit, target_drafts
 from bot.services.numbers import MAX_AMOUNT, AmountError, parse_amount
 from bot.services.periods import parse_period
 from bot.services.roster import RowError, _csv_records, _nip_text, _text, _xlsx_records
@@ -31,10 +31,10 @@ COLUMNS = ("nip", "period", "title", "indicator", "target", "unit", "kind", "jen
 OPTIONAL = frozenset({"jenis", "kualitas"})
 REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL)
 KIND_WORDS = {
-    "kuantitatif": targets.KIND_QUANT,
-    "quantitative": targets.KIND_QUANT,
-    "kualitatif": targets.KIND_QUAL,
-    "qualitative": targets.KIND_QUAL,
+    "kuantitatif": target_drafts.KIND_QUANT,
+    "quantitative": target_drafts.KIND_QUANT,
+    "kualitatif": target_drafts.KIND_QUAL,
+    "qualitative": target_drafts.KIND_QUAL,
 }
 CHUNK = 1000  # rows per bulk statement (asyncpg allows 32767 parameters)
 
@@ -226,9 +226,9 @@ def validate(
                 N_("The period “{period}” is not valid: write YYYY-1 or YYYY-2, e.g. 2026-2."),
                 period=row.period,
             )
-        if problem := targets.check_title(row.title):
+        if problem := target_drafts.check_title(row.title):
             add(problem.message, **problem.params)
-        if problem := targets.check_indicator(row.indicator):
+        if problem := target_drafts.check_indicator(row.indicator):
             add(problem.message, **problem.params)
         kind = KIND_WORDS.get(row.kind)
         if kind is None:
@@ -236,29 +236,29 @@ def validate(
                 N_("The kind “{kind}” is not known: use kuantitatif or kualitatif."),
                 kind=row.kind,
             )
-        jenis = row.jenis or targets.JENIS_UTAMA
-        if jenis not in targets.JENIS:
+        jenis = row.jenis or target_drafts.JENIS_UTAMA
+        if jenis not in target_drafts.JENIS:
             add(N_("The jenis “{jenis}” is not known: use utama or tambahan."), jenis=row.jenis)
-        if problem := targets.check_quality(row.quality):
+        if problem := target_drafts.check_quality(row.quality):
             add(problem.message, **problem.params)
         amount: Decimal | None = None
         expectation = ""
         unit = row.unit
-        if kind == targets.KIND_QUANT:
+        if kind == target_drafts.KIND_QUANT:
             try:
                 amount = _number(row.target)
             except AmountError as exc:
                 add(N_("Target “{value}”: {reason}"), value=str(row.target), reason=exc.reason)
-            if problem := targets.check_unit(row.unit):
+            if problem := target_drafts.check_unit(row.unit):
                 add(problem.message, **problem.params)
-        elif kind == targets.KIND_QUAL:
+        elif kind == target_drafts.KIND_QUAL:
             expectation = _text(row.target)
-            if problem := targets.check_expectation(expectation):
+            if problem := target_drafts.check_expectation(expectation):
                 add(problem.message, **problem.params)
-            if len(unit) > targets.MAX_UNIT:
+            if len(unit) > target_drafts.MAX_UNIT:
                 add(
                     N_("The unit may have at most {max} characters; yours has {length}."),
-                    max=targets.MAX_UNIT,
+                    max=target_drafts.MAX_UNIT,
                     length=len(unit),
                 )
         key = (row.nip, period, row.title)
@@ -301,7 +301,7 @@ def _same(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
                 return False
         elif have != value:
             return False
-    return current["status"] == targets.STATUS_APPROVED
+    return current["status"] == target_drafts.STATUS_APPROVED
 
 
 async def import_targets(
@@ -389,7 +389,8 @@ async def _current_targets(
         key = (row["employee_id"], row["period"], row["title"])
         held = found.get(key)
         if held is None or (
-            held["status"] == targets.STATUS_ARCHIVED and row["status"] != targets.STATUS_ARCHIVED
+            held["status"] == target_drafts.STATUS_ARCHIVED
+            and row["status"] != target_drafts.STATUS_ARCHIVED
         ):
             found[key] = dict(row)
     return found
@@ -405,8 +406,8 @@ async def _write(
     table = SQLModel.metadata.tables["target"]
     conn = await session.connection()
     approved = {
-        "status": targets.STATUS_APPROVED,
-        "source": targets.SOURCE_IMPORT,
+        "status": target_drafts.STATUS_APPROVED,
+        "source": target_drafts.SOURCE_IMPORT,
         "approved_by_id": None,
         "approved_at": now,
         "return_note": "",

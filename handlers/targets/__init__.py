@@ -1,0 +1,125 @@
+"""/target: SKP targets of the semester, proposing and changing them, and the leader's side.
+
+Adding or changing a target, and a leader's return note, are one persistent conversation
+("targets"). The draft lives in user_data["tg_draft"] as plain JSON values, so pressing Return
+on a notice mid-draft loses nothing: the draft waits behind "Continue the unfinished target".
+A leader's Approve button works anywhere (a plain callback handler, no state involved).
+This module only wires the screens together:
+
+- state.py: states, the draft in user_data, shared helpers  - texts.py: rendering
+- overview.py: my targets, list buttons, withdrawing        - team.py: the leader's team view
+- prompts.py: the question of each draft step, the summary  - steps.py: the answers to them
+- draft.py: start (add, assign, edit, resume), save, cancel - decisions.py: approve / return
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.services import target_drafts
+from handlers.targets.decisions import (
+    approve,
+    cancel_return,
+    note_not_text,
+    receive_note,
+    start_return,
+)
+from handlers.targets.draft import cancel, resume, save, start_add, start_assign, start_edit
+from handlers.targets.overview import ask_withdraw, navigate, show_mine, withdraw
+from handlers.targets.prompts import pick_field
+from handlers.targets.state import (
+    ASK_NOTE,
+    CANCEL,
+    PICK_FIELD,
+    RETURN_CANCEL,
+    STATE_OF,
+    SUMMARY,
+    Step,
+)
+from handlers.targets.steps import (
+    change_field,
+    check_indicator,
+    choose,
+    receive_amount,
+    type_text,
+    typed_step,
+    use_buttons,
+)
+
+
+def build() -> list[BaseHandler[Update, Any, Any]]:
+    """Return the target conversation (drafts and return notes) and the plain buttons."""
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.TEXT & ~filters.COMMAND
+    cancels: list[BaseHandler[Update, BotContext, Any]] = [
+        CommandHandler(["batal", "cancel"], cancel),
+        CallbackQueryHandler(cancel, pattern=f"^{CANCEL}$"),
+    ]
+    typed: dict[str, Step] = {
+        "title": typed_step("title", target_drafts.check_title),
+        "indicator": typed_step("indicator", check_indicator),
+        "amount": receive_amount,
+        "unit": typed_step("unit", target_drafts.check_unit),
+        "expectation": typed_step("expectation", target_drafts.check_expectation),
+        "quality": typed_step("quality", target_drafts.check_quality),
+    }
+    buttons = {"jenis": "j", "kind": "k", "unit": "u", "quality": "q", "parent": "p"}
+    states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {}
+    for step, state in STATE_OF.items():
+        handlers: list[BaseHandler[Update, BotContext, Any]] = []
+        if step in buttons:
+            handlers.append(CallbackQueryHandler(choose, pattern=f"^tg:{buttons[step]}:"))
+        if step in typed:
+            handlers += [MessageHandler(text, typed[step]), MessageHandler(other, type_text(step))]
+        else:
+            handlers.append(MessageHandler(text | other, use_buttons(state)))
+        states[state] = handlers
+    states[SUMMARY] = [
+        CallbackQueryHandler(save, pattern=r"^tg:save$"),
+        CallbackQueryHandler(pick_field, pattern=r"^tg:change$"),
+        MessageHandler(text | other, use_buttons(SUMMARY)),
+    ]
+    states[PICK_FIELD] = [
+        CallbackQueryHandler(change_field, pattern=r"^tg:f:"),
+        MessageHandler(text | other, use_buttons(PICK_FIELD)),
+    ]
+    states[ASK_NOTE] = [
+        # Checked before the fallbacks: /batal here drops the return, not a target draft.
+        CommandHandler(["batal", "cancel"], cancel_return),
+        CallbackQueryHandler(cancel_return, pattern=f"^{RETURN_CANCEL}$"),
+        MessageHandler(text, receive_note),
+        MessageHandler(other, note_not_text),
+    ]
+    flow: ConversationHandler[BotContext] = ConversationHandler(
+        entry_points=[
+            CommandHandler("target", show_mine),
+            CallbackQueryHandler(start_add, pattern=r"^tg:add$"),
+            CallbackQueryHandler(start_assign, pattern=r"^tg:asg:"),
+            CallbackQueryHandler(start_edit, pattern=r"^tg:edit:"),
+            CallbackQueryHandler(resume, pattern=r"^tg:resume$"),
+            CallbackQueryHandler(start_return, pattern=r"^tg:ret:"),
+        ],
+        states=states,
+        fallbacks=cancels,
+        name="targets",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [
+        flow,
+        CallbackQueryHandler(approve, pattern=r"^tg:ok:"),
+        CallbackQueryHandler(navigate, pattern=r"^tg:(my|team|emp:.*)$"),
+        CallbackQueryHandler(ask_withdraw, pattern=r"^tg:wd:"),
+        CallbackQueryHandler(withdraw, pattern=r"^tg:wdy:"),
+    ]
