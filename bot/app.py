@@ -6,15 +6,16 @@ import logging
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import DEPS_KEY, BotContext, Deps
 from bot.i18n import I18n
-from bot.outbox import OutboxDrainer
+from bot.outbox import OutboxDrainer, SharedRateLimiter
 from bot.persistence import DatabasePersistence
+from bot.scheduler import schedule_planners, unschedule_planners
 from bot.services import settings_memory
 from handlers import build_handlers
 from handlers.errors import on_error
@@ -51,8 +52,9 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(lambda: deps.sessions, settings.persistence_interval))
-        # Interactive sends retry a 429 once or twice; bulk traffic paces itself in the drainer.
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=2))
+        # One ~30/s budget: interactive sends retry a 429 once or twice; the drainer's bulk
+        # sends pace themselves and yield to replies (see bot/outbox.py).
+        .rate_limiter(SharedRateLimiter(overall_rate=30, reserve=4, max_retries=2))
         .post_init(start_services)
         .post_stop(stop_services)
         .post_shutdown(close_resources)
@@ -73,7 +75,7 @@ def deps_of(app: KinerjaApp) -> Deps:
 
 
 async def start_services(app: KinerjaApp) -> None:
-    """Remember the bot's username, set the default menus and start the outbox drainer."""
+    """Remember the bot's username, set the default menus, start the drainer and planners."""
     deps = deps_of(app)
     if not deps.bot_username and app.bot.username:
         deps.bot_username = app.bot.username
@@ -83,12 +85,14 @@ async def start_services(app: KinerjaApp) -> None:
     await set_default_menus(app.bot, deps)
     deps.drainer = OutboxDrainer(deps.sessions, app.bot, deps.clock, deps.settings.outbox_rate)
     deps.drainer.start()
+    schedule_planners(app)
     log.info("kinerja-bot started as @%s", deps.bot_username)
 
 
 async def stop_services(app: KinerjaApp) -> None:
     """Stop background work before PTB flushes persistence."""
     deps = deps_of(app)
+    unschedule_planners(app)
     if deps.drainer is not None:
         await deps.drainer.stop()
 

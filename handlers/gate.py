@@ -76,8 +76,10 @@ async def identify(update: object, context: BotContext) -> None:
     if speaker is not None:
         await refresh_menu_if_changed(context, speaker)
     command = command_of(update)
-    if command is not None and command not in FLOW_KEEPING_COMMANDS:
-        end_open_flows(update, context)
+    if command is None or command not in FLOW_KEEPING_COMMANDS:
+        entering = entered_flow(update, context)
+        if entering is not None or command is not None:
+            end_open_flows(update, context, keep=entering)
     if speaker is None and not onboarding_allows(update):
         _ = context.t._
         text = _(
@@ -91,20 +93,40 @@ async def identify(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
 
-def end_open_flows(update: Update, context: BotContext) -> None:
-    """End every conversation this user is in, so a new command owns the next typed text.
+def conversations(context: BotContext) -> list[ConversationHandler[Any]]:
+    return [
+        h
+        for h in context.application.handlers.get(MAIN_GROUP, [])
+        if isinstance(h, ConversationHandler)
+    ]
 
-    Without this, a user who leaves /target half-way and starts /lapor would have their next
-    message read by whichever conversation is listed first. Drafts stay in user_data, so a
-    flow can still offer to continue. PTB has no public API for this; `_get_key` and
-    `_update_state` are the same calls ConversationHandler makes itself (and mark the change
-    for persistence).
+
+def entered_flow(update: Update, context: BotContext) -> ConversationHandler[Any] | None:
+    """Return the conversation whose entry point this update matches, if any."""
+    for conversation in conversations(context):
+        if any(entry.check_update(update) for entry in conversation.entry_points):
+            return conversation
+    return None
+
+
+def end_open_flows(
+    update: Update, context: BotContext, keep: ConversationHandler[Any] | None = None
+) -> None:
+    """End every conversation this user is in except `keep`, so the new flow owns the next
+    typed text.
+
+    Without this, a user who leaves /target half-way and starts /lapor (or presses a reminder's
+    button) would have their next message read by whichever conversation is listed first.
+    Drafts stay in user_data, so a flow can still offer to continue. PTB has no public API for
+    this; `_get_key` and `_update_state` are the calls ConversationHandler makes itself (they
+    also mark the change for persistence).
     """
-    for handler in context.application.handlers.get(MAIN_GROUP, []):
-        if isinstance(handler, ConversationHandler):
-            key = handler._get_key(update)
-            if key in handler._conversations:
-                handler._update_state(ConversationHandler.END, key)
+    for conversation in conversations(context):
+        if conversation is keep:
+            continue
+        key = conversation._get_key(update)
+        if key in conversation._conversations:
+            conversation._update_state(ConversationHandler.END, key)
 
 
 def menu_signature(context: BotContext, speaker: access.Speaker) -> str:

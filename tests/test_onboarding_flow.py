@@ -58,7 +58,13 @@ async def test_invite_link_links_and_greets_with_escaped_name(
         linked = await employee(sessions, org.staff.id)
         assert linked.telegram_user_id == STAFF_TG
         menu = bot.fake.commands({"type": "chat", "chat_id": STAFF_TG})
-        assert [c["command"] for c in menu][:4] == ["start", "target", "lapor", "bantuan"]
+        assert [c["command"] for c in menu][:5] == [
+            "start",
+            "target",
+            "lapor",
+            "kinerja",
+            "bantuan",
+        ]
 
 
 async def test_bad_used_and_expired_codes_are_explained(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import OutboxMessage
@@ -15,6 +19,9 @@ from models import OutboxMessage
 PRIORITY_DIRECT = 10  # approvals, evaluation prompts, replies to a person
 PRIORITY_REMINDER = 50
 PRIORITY_BROADCAST = 90
+# Rows per multi-row INSERT: 13 columns x 1000 stays well under the 32,767 bound parameters
+# that asyncpg and SQLite (>= 3.32) accept in one statement.
+INSERT_CHUNK = 1000
 
 
 def inline_keyboard(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
@@ -34,6 +41,44 @@ def message_payload(
     return json.dumps({"method": "sendMessage", "params": params}, ensure_ascii=False)
 
 
+def outbox_row(
+    *,
+    dedupe_key: str,
+    kind: str,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    employee_id: int | None = None,
+    priority: int = PRIORITY_DIRECT,
+    reply_markup: dict[str, Any] | None = None,
+    not_before: datetime | None = None,
+    broadcast_id: int | None = None,
+    working_hours_only: bool = False,
+) -> dict[str, Any]:
+    """Return the column values of one pending outbox row (for enqueue or enqueue_many)."""
+    return {
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "priority": priority,
+        "chat_id": chat_id,
+        "employee_id": employee_id,
+        "payload": message_payload(text, reply_markup=reply_markup),
+        "status": "pending",
+        "attempts": 0,
+        "not_before": not_before or now,
+        "created_at": now,
+        "last_error": "",
+        "broadcast_id": broadcast_id,
+        "working_hours_only": working_hours_only,
+    }
+
+
+def _insert_ignoring_duplicates(conn: AsyncConnection) -> Insert:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING in the connection's dialect."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -47,28 +92,44 @@ async def enqueue(
     reply_markup: dict[str, Any] | None = None,
     not_before: datetime | None = None,
     broadcast_id: int | None = None,
+    working_hours_only: bool = False,
 ) -> bool:
-    """Insert one outbox row unless its dedupe_key exists; return True when a row was added."""
-    values = {
-        "dedupe_key": dedupe_key,
-        "kind": kind,
-        "priority": priority,
-        "chat_id": chat_id,
-        "employee_id": employee_id,
-        "payload": message_payload(text, reply_markup=reply_markup),
-        "status": "pending",
-        "attempts": 0,
-        "not_before": not_before or now,
-        "created_at": now,
-        "last_error": "",
-        "broadcast_id": broadcast_id,
-    }
-    conn = await session.connection()
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    """Insert one outbox row unless its dedupe_key exists; return True when a row was added.
+
+    `working_hours_only` rows (reminders) wait for WIB working hours; direct notices do not.
+    """
+    values = outbox_row(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        chat_id=chat_id,
+        text=text,
+        now=now,
+        employee_id=employee_id,
+        priority=priority,
+        reply_markup=reply_markup,
+        not_before=not_before,
+        broadcast_id=broadcast_id,
+        working_hours_only=working_hours_only,
     )
-    result = await conn.execute(statement)
+    conn = await session.connection()
+    result = await conn.execute(_insert_ignoring_duplicates(conn).values(**values))
     return bool(result.rowcount)
+
+
+async def enqueue_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert many outbox_row() dicts in chunks, skipping known dedupe keys; return rows added.
+
+    Set-based on purpose: a planner for 25,000 employees must not issue 25,000 statements.
+    RETURNING counts exactly the inserted rows on both SQLite and PostgreSQL.
+    """
+    if not rows:
+        return 0
+    conn = await session.connection()
+    # One statement with a parameter list: SQLAlchemy compiles it once and sends it as
+    # multi-row INSERTs ("insertmanyvalues"), keeping RETURNING per inserted row.
+    statement = _insert_ignoring_duplicates(conn).returning(col(OutboxMessage.id))
+    added = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        result = await conn.execute(statement, list(rows[start : start + INSERT_CHUNK]))
+        added += len(result.all())
+    return added

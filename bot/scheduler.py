@@ -1,0 +1,109 @@
+"""Schedules the planners on PTB's JobQueue (APScheduler 3); nothing else.
+
+Planners are idempotent, so the check-in planner simply runs every 15 minutes during working
+hours: a restart, a missed run or a second replica only means the next run catches up. One
+extra run of every planner shortly after start-up catches up on whatever was due while the
+bot was down (e.g. a Friday check-in after a Saturday restart; the drainer then holds it
+until Monday's working hours). Each job plans with as_of = clock.now() and wakes the drainer.
+
+The check-in sweep asks the bot's clock whether it is working time, so BOT_CLOCK_START demos
+behave like the real week; the daily digest job fires at DIGEST_TIME of the real clock (the
+start-up catch-up covers a shifted clock once).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.context import DEPS_KEY, BotContext
+from bot.services import checkins
+from bot.services.workdays import in_working_hours
+
+if TYPE_CHECKING:
+    from bot.app import KinerjaApp
+
+log = logging.getLogger(__name__)
+
+JOB_KWARGS = {"misfire_grace_time": 300, "coalesce": True, "max_instances": 1}
+CHECKIN_JOB = "plan-checkins"
+DIGEST_JOB = "plan-report-digests"
+CATCH_UP_JOB = "plan-catch-up"
+JOB_NAMES = (CHECKIN_JOB, DIGEST_JOB, CATCH_UP_JOB)
+CHECKIN_EVERY = timedelta(minutes=15)
+STARTUP_DELAY = timedelta(seconds=20)
+# PTB's run_daily counts days from Sunday = 0.
+WEEKDAYS = (1, 2, 3, 4, 5)
+
+Planner = Callable[[Any, Any, Any, datetime], Awaitable[int]]
+
+
+async def _run(context: BotContext, name: str, planner: Planner) -> None:
+    """Run one planner as of now, then wake the drainer when it queued anything."""
+    deps = context.deps
+    added = await planner(deps.sessions, deps.i18n, deps.settings, deps.clock.now())
+    if added:
+        log.info("planner %s queued %d message(s)", name, added)
+        context.wake_outbox()
+
+
+async def plan_checkins_job(context: BotContext) -> None:
+    """Job: queue the weekly check-in reminders that are due (working hours only)."""
+    deps = context.deps
+    if not in_working_hours(deps.clock.now(), deps.settings.tz):
+        return
+    await _run(context, "checkins", checkins.plan_checkins)
+
+
+async def plan_digests_job(context: BotContext) -> None:
+    """Job: queue leaders' report digests (skipped until the report feature provides them)."""
+    try:
+        module = importlib.import_module("bot.services.report_notices")
+        planner: Planner = module.plan_report_digests
+    except (ImportError, AttributeError):
+        log.info("report digests are not available yet (bot.services.report_notices); skipped")
+        return
+    await _run(context, "digests", planner)
+
+
+async def catch_up_job(context: BotContext) -> None:
+    """Job (once, after start-up): run every planner now, whatever the hour."""
+    await _run(context, "checkins", checkins.plan_checkins)
+    await plan_digests_job(context)
+
+
+def schedule_planners(app: KinerjaApp) -> None:
+    """Register the planner jobs (times in the Defaults time zone, i.e. BOT_TIMEZONE)."""
+    queue = app.job_queue
+    if queue is None:
+        log.warning("no JobQueue (install python-telegram-bot[job-queue]); planners not scheduled")
+        return
+    settings = app.bot_data[DEPS_KEY].settings
+    queue.run_repeating(
+        plan_checkins_job,
+        CHECKIN_EVERY,
+        first=CHECKIN_EVERY,
+        name=CHECKIN_JOB,
+        job_kwargs=JOB_KWARGS,
+    )
+    queue.run_daily(
+        plan_digests_job,
+        settings.digest_time.replace(tzinfo=settings.tz),
+        days=WEEKDAYS,
+        name=DIGEST_JOB,
+        job_kwargs=JOB_KWARGS,
+    )
+    queue.run_once(catch_up_job, STARTUP_DELAY, name=CATCH_UP_JOB, job_kwargs=JOB_KWARGS)
+
+
+def unschedule_planners(app: KinerjaApp) -> None:
+    """Remove the planner jobs (on stop; the JobQueue itself stops with the Application)."""
+    queue = app.job_queue
+    if queue is None:
+        return
+    for name in JOB_NAMES:
+        for job in queue.get_jobs_by_name(name):
+            job.schedule_removal()
