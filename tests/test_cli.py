@@ -160,3 +160,38 @@ def test_import_targets_through_the_cli(workdir: Path, capsys: pytest.CaptureFix
     )
     assert main(["import-targets", str(bad)]) == 1
     assert "baris 2" in capsys.readouterr().err
+
+
+def test_plan_checkins_is_idempotent(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    head, staff = nip(), nip()
+    roster = write(
+        workdir / "r.csv",
+        [
+            [head, "Kepala", "Kepala Dinas", "DINKES", "Dinas Kesehatan", "", "", "", ""],
+            [staff, "Siti", "Staf", "DINKES", "Dinas Kesehatan", "Umum", head, "", ""],
+        ],
+    )
+    assert main(["import-roster", str(roster)]) == 0
+    targets = workdir / "t.csv"
+    targets.write_text(
+        "nip,period,title,indicator,target,unit,kind\n"
+        f"{staff},2026-2,Laporan,Jumlah,12,dokumen,kuantitatif\n",
+        encoding="utf-8",
+    )
+    assert main(["import-targets", str(targets)]) == 0
+    db = sqlite3.connect(workdir / "k.db")
+    try:
+        db.execute("update employee set telegram_user_id = 4242 where nip = ?", (staff,))
+        db.commit()
+    finally:
+        db.close()
+    capsys.readouterr()
+    assert main(["plan", "checkins", "--as-of", "2026-11-27T08:00+07:00"]) == 0
+    assert capsys.readouterr().out.strip() == "added 0"  # before 09:00 on Friday
+    assert main(["plan", "checkins", "--as-of", "2026-11-27T09:30+07:00"]) == 0
+    assert capsys.readouterr().out.strip() == "added 1"
+    assert main(["plan", "checkins", "--as-of", "2026-11-27T10:00+07:00"]) == 0
+    assert capsys.readouterr().out.strip() == "added 0"
+    assert main(["plan", "digests", "--as-of", "2026-11-27T16:30+07:00"]) == 0
+    assert capsys.readouterr().out.strip() == "added 0"
+    assert main(["plan", "checkins", "--as-of", "2026-11-27T09:30"]) == 2
