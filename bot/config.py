@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     evidence_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0, le=20 * 1024 * 1024)
     # Leaders who chose a digest receive it at this WIB time on working days.
     digest_time: time = time(16, 0)
+    # The semester evaluation window opens this many days before the semester ends and is due
+    # this many days after it; follow-ups every EVALUATION_FOLLOWUP_WORKDAYS working days.
+    evaluation_opens_days: int = Field(default=14, ge=0, le=90)
+    evaluation_due_days: int = Field(default=14, ge=0, le=90)
+    evaluation_followup_workdays: int = Field(default=2, ge=1, le=20)
 
     @field_validator(
         "telegram_bot_token", "webhook_secret", "bot_username", "webhook_url", mode="before"

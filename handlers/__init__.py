@@ -9,7 +9,9 @@ from telegram.ext import BaseHandler
 
 from handlers import (
     checkin,
+    evaluation,
     fallback,
+    feedback,
     gate,
     help,
     language,
@@ -17,6 +19,7 @@ from handlers import (
     progress,
     reports,
     targets,
+    team,
 )
 
 MEMBERSHIP_GROUP = -2
@@ -36,6 +39,9 @@ def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
         *reports.build(),
         *progress.build(),
         *checkin.build(),
+        *team.build(),
+        *feedback.build(),
+        *evaluation.build(),
         *help.build(),
         *language.build(),
         *fallback.build(),
