@@ -23,7 +23,9 @@ from bot.logging_setup import configure_logging
 
 if TYPE_CHECKING:
     from bot.services.invites import IssuedInvite
+    from bot.services.roster import ImportSummary as RosterSummary
     from bot.services.roster import RowError
+    from bot.services.target_import import TargetImportSummary
 
 log = logging.getLogger("kinerja.cli")
 
@@ -199,43 +201,58 @@ class ProgressPrinter:
 
 def cmd_import_roster(settings: Settings, args: argparse.Namespace) -> int:
     """Validate, then import a roster file; print each bad row and import nothing on errors."""
+    return import_command(settings, args, "roster")
+
+
+def cmd_import_targets(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate, then import SKP targets; print each bad row and import nothing on errors."""
+    return import_command(settings, args, "targets")
+
+
+def import_command(settings: Settings, args: argparse.Namespace, kind: str) -> int:
     if not args.file.exists():
         print(
             translator(settings)._("File not found: {path}").format(path=args.file),
             file=sys.stderr,
         )
         return 2
-    return asyncio.run(import_roster_file(settings, args.file, dry_run=args.dry_run))
+    return asyncio.run(import_file(settings, args.file, dry_run=args.dry_run, kind=kind))
 
 
-async def import_roster_file(settings: Settings, path: Path, *, dry_run: bool) -> int:
+async def import_file(settings: Settings, path: Path, *, dry_run: bool, kind: str) -> int:
+    """Run the roster or target import, then report problems or counts the same way."""
     from bot.services.roster import import_roster
+    from bot.services.target_import import import_targets
     from models.db import create_engine, create_session_factory
     from models.migrate import upgrade_to_head_async
 
     _ = translator(settings)._
+    now = Clock(settings.tz, settings.bot_clock_start).now()
     await upgrade_to_head_async(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
-        summary = await import_roster(
-            create_session_factory(engine),
-            path,
-            dry_run=dry_run,
-            now=Clock(settings.tz, settings.bot_clock_start).now(),
-            progress=ProgressPrinter(),
-        )
+        sessions = create_session_factory(engine)
+        if kind == "roster":
+            summary: RosterSummary | TargetImportSummary = await import_roster(
+                sessions, path, dry_run=dry_run, now=now, progress=ProgressPrinter()
+            )
+            problems, done = (
+                _("The roster has {count} problem(s); nothing was imported:"),
+                _("Roster imported."),
+            )
+        else:
+            summary = await import_targets(sessions, path, dry_run=dry_run, now=now)
+            problems, done = (
+                _("The file has {count} problem(s); nothing was imported:"),
+                _("Targets imported."),
+            )
     finally:
         await engine.dispose()
     if summary.errors:
-        print(
-            _("The roster has {count} problem(s); nothing was imported:").format(
-                count=len(summary.errors)
-            ),
-            file=sys.stderr,
-        )
+        print(problems.format(count=len(summary.errors)), file=sys.stderr)
         print_row_errors(settings, summary.errors)
         return 1
-    heading = _("Dry run, nothing written.") if dry_run else _("Roster imported.")
+    heading = _("Dry run, nothing written.") if dry_run else done
     print(
         heading
         + " "
@@ -362,7 +379,7 @@ async def seed_demo(settings: Settings, count: int) -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo-roster.csv"
         write_roster_csv(rows, path)
-        status = await import_roster_file(settings, path, dry_run=False)
+        status = await import_file(settings, path, dry_run=False, kind="roster")
     if status != 0:
         return status
     people = pick_demo_people(rows)
@@ -374,54 +391,6 @@ async def seed_demo(settings: Settings, count: int) -> int:
         issued = await issue_links(settings, args)
         for item in issued:
             print(f"{label}\t{item.nip}\t{item.name}\t{item.link(username)}")
-    return 0
-
-
-def cmd_import_targets(settings: Settings, args: argparse.Namespace) -> int:
-    """Validate, then import SKP targets; print each bad row and import nothing on errors."""
-    if not args.file.exists():
-        print(
-            translator(settings)._("File not found: {path}").format(path=args.file),
-            file=sys.stderr,
-        )
-        return 2
-    return asyncio.run(import_targets_file(settings, args.file, dry_run=args.dry_run))
-
-
-async def import_targets_file(settings: Settings, path: Path, *, dry_run: bool) -> int:
-    from bot.services.target_import import import_targets
-    from models.db import create_engine, create_session_factory
-    from models.migrate import upgrade_to_head_async
-
-    _ = translator(settings)._
-    await upgrade_to_head_async(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        summary = await import_targets(
-            create_session_factory(engine),
-            path,
-            dry_run=dry_run,
-            now=Clock(settings.tz, settings.bot_clock_start).now(),
-        )
-    finally:
-        await engine.dispose()
-    if summary.errors:
-        print(
-            _("The file has {count} problem(s); nothing was imported:").format(
-                count=len(summary.errors)
-            ),
-            file=sys.stderr,
-        )
-        print_row_errors(settings, summary.errors)
-        return 1
-    heading = _("Dry run, nothing written.") if dry_run else _("Targets imported.")
-    print(
-        heading
-        + " "
-        + _("Created: {created}, updated: {updated}, unchanged: {unchanged}.").format(
-            created=summary.created, updated=summary.updated, unchanged=summary.unchanged
-        )
-    )
     return 0
 
 
