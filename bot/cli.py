@@ -38,6 +38,8 @@ def translator(settings: Settings) -> Translator:
 PLANNERS = {
     "checkins": ("bot.services.checkins", "plan_checkins"),
     "digests": ("bot.services.report_notices", "plan_report_digests"),
+    "evaluations": ("bot.services.evaluation_planners", "plan_evaluations"),
+    "escalations": ("bot.services.evaluation_planners", "plan_escalations"),
 }
 
 

@@ -1,10 +1,11 @@
 """Schedules the planners on PTB's JobQueue (APScheduler 3); nothing else.
 
 Planners are idempotent, so the check-in planner simply runs every 15 minutes during working
-hours: a restart, a missed run or a second replica only means the next run catches up. One
-extra run of every planner shortly after start-up catches up on whatever was due while the
-bot was down (e.g. a Friday check-in after a Saturday restart; the drainer then holds it
-until Monday's working hours). Each job plans with as_of = clock.now() and wakes the drainer.
+hours, the evaluation prompt and escalation planners every 30 minutes: a restart, a missed run
+or a second replica only means the next run catches up. One extra run of every planner
+shortly after start-up catches up on whatever was due while the bot was down (e.g. a Friday
+check-in after a Saturday restart; the drainer then holds it until Monday's working hours).
+Each job plans with as_of = clock.now() and wakes the drainer.
 
 The check-in sweep asks the bot's clock whether it is working time, so BOT_CLOCK_START demos
 behave like the real week; the daily digest job fires at DIGEST_TIME of the real clock (the
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.context import DEPS_KEY, BotContext
-from bot.services import checkins
+from bot.services import checkins, evaluation_planners
 from bot.services.workdays import in_working_hours
 
 if TYPE_CHECKING:
@@ -32,8 +33,11 @@ JOB_KWARGS = {"misfire_grace_time": 300, "coalesce": True, "max_instances": 1}
 CHECKIN_JOB = "plan-checkins"
 DIGEST_JOB = "plan-report-digests"
 CATCH_UP_JOB = "plan-catch-up"
-JOB_NAMES = (CHECKIN_JOB, DIGEST_JOB, CATCH_UP_JOB)
+EVALUATION_JOB = "plan-evaluations"
+ESCALATION_JOB = "plan-escalations"
+JOB_NAMES = (CHECKIN_JOB, DIGEST_JOB, CATCH_UP_JOB, EVALUATION_JOB, ESCALATION_JOB)
 CHECKIN_EVERY = timedelta(minutes=15)
+EVALUATION_EVERY = timedelta(minutes=30)
 STARTUP_DELAY = timedelta(seconds=20)
 # PTB's run_daily counts days from Sunday = 0.
 WEEKDAYS = (1, 2, 3, 4, 5)
@@ -69,10 +73,28 @@ async def plan_digests_job(context: BotContext) -> None:
     await _run(context, "digests", planner)
 
 
+async def plan_evaluations_job(context: BotContext) -> None:
+    """Job: queue evaluation prompts and follow-ups that are due (working hours only)."""
+    deps = context.deps
+    if not in_working_hours(deps.clock.now(), deps.settings.tz):
+        return
+    await _run(context, "evaluations", evaluation_planners.plan_evaluations)
+
+
+async def plan_escalations_job(context: BotContext) -> None:
+    """Job: queue the daily overdue-evaluation summaries (working hours only)."""
+    deps = context.deps
+    if not in_working_hours(deps.clock.now(), deps.settings.tz):
+        return
+    await _run(context, "escalations", evaluation_planners.plan_escalations)
+
+
 async def catch_up_job(context: BotContext) -> None:
     """Job (once, after start-up): run every planner now, whatever the hour."""
     await _run(context, "checkins", checkins.plan_checkins)
     await plan_digests_job(context)
+    await _run(context, "evaluations", evaluation_planners.plan_evaluations)
+    await _run(context, "escalations", evaluation_planners.plan_escalations)
 
 
 def schedule_planners(app: KinerjaApp) -> None:
@@ -96,6 +118,13 @@ def schedule_planners(app: KinerjaApp) -> None:
         name=DIGEST_JOB,
         job_kwargs=JOB_KWARGS,
     )
+    for callback, name in (
+        (plan_evaluations_job, EVALUATION_JOB),
+        (plan_escalations_job, ESCALATION_JOB),
+    ):
+        queue.run_repeating(
+            callback, EVALUATION_EVERY, first=EVALUATION_EVERY, name=name, job_kwargs=JOB_KWARGS
+        )
     queue.run_once(catch_up_job, STARTUP_DELAY, name=CATCH_UP_JOB, job_kwargs=JOB_KWARGS)
 
 

@@ -449,7 +449,7 @@ async def test_scheduler_registers_jobs_and_the_checkin_job_plans_and_wakes(
     async with running_bot(db[0], db[1], now=FRIDAY_0900 + timedelta(minutes=5)) as bot:
         queue = bot.app.job_queue
         assert queue is not None
-        assert {job.name for job in queue.jobs()} == {CHECKIN_JOB, DIGEST_JOB, CATCH_UP_JOB}
+        assert {CHECKIN_JOB, DIGEST_JOB, CATCH_UP_JOB} <= {job.name for job in queue.jobs()}
         checkin_job = queue.get_jobs_by_name(CHECKIN_JOB)[0]
         assert checkin_job.job.misfire_grace_time == 300
         assert checkin_job.job.trigger.interval == timedelta(minutes=15)

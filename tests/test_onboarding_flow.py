@@ -281,7 +281,7 @@ async def test_planned_commands_answer_politely(
     org = await setup(sessions)
     async with running_bot(db[0], db[1], now=NOW) as bot:
         await link_via_invite(bot, sessions, org.leader, LEADER_TG)
-        await bot.send(LEADER_TG, "/tim")
+        await bot.send(LEADER_TG, "/tanya")
         assert "belum tersedia" in bot.last_text(LEADER_TG)
 
 
@@ -291,7 +291,7 @@ async def test_a_new_command_ends_a_half_finished_flow(
     await setup(sessions)
     async with running_bot(db[0], db[1], now=NOW) as bot:
         await bot.send(STRANGER_TG, "/start")
-        await bot.send(STRANGER_TG, "/tim")  # a different command: the NIP step is left
+        await bot.send(STRANGER_TG, "/tanya")  # a different command: the NIP step is left
         await bot.send(STRANGER_TG, "199001012015031001")
         assert "belum terhubung" in bot.last_text(STRANGER_TG)
         await bot.send(STRANGER_TG, "/start")
