@@ -43,7 +43,7 @@ def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 def test_window_of_semester_two_2026_spans_the_new_year() -> None:
     opens_at, due_at = ep.evaluation_window(S2_2026, SETTINGS)
-    assert opens_at == datetime(2026, 12, 17, tzinfo=WIB)
+    assert opens_at == datetime(2026, 12, 18, tzinfo=WIB)
     assert due_at == datetime(2027, 1, 15, tzinfo=WIB)
     assert ep.last_day(due_at, SETTINGS) == date(2027, 1, 14)
     assert ep.open_period(opens_at - timedelta(seconds=1), SETTINGS) is None
@@ -66,16 +66,16 @@ def test_window_of_semester_two_2026_spans_the_new_year() -> None:
 def test_window_of_semester_one_2027_and_settings() -> None:
     opens_at, due_at = ep.evaluation_window(S1_2027, SETTINGS)
     assert (opens_at, due_at) == (
-        datetime(2027, 6, 16, tzinfo=WIB),
+        datetime(2027, 6, 17, tzinfo=WIB),
         datetime(2027, 7, 15, tzinfo=WIB),
     )
-    assert ep.open_period(at(date(2027, 6, 15), 23, 59), SETTINGS) is None
-    assert ep.open_period(at(date(2027, 6, 16), 0), SETTINGS) == S1_2027
+    assert ep.open_period(at(date(2027, 6, 16), 23, 59), SETTINGS) is None
+    assert ep.open_period(at(date(2027, 6, 17), 0), SETTINGS) == S1_2027
     assert ep.open_period(at(date(2027, 7, 14), 23, 59), SETTINGS) == S1_2027
     assert ep.escalation_period(at(date(2027, 7, 15), 0), SETTINGS) == S1_2027
     custom = make_settings("sqlite+aiosqlite://", evaluation_opens_days=7, evaluation_due_days=3)
     assert ep.evaluation_window(S1_2027, custom) == (
-        datetime(2027, 6, 23, tzinfo=WIB),
+        datetime(2027, 6, 24, tzinfo=WIB),
         datetime(2027, 7, 4, tzinfo=WIB),
     )
 
@@ -91,27 +91,26 @@ def test_follow_up_days_skip_weekends_and_holidays() -> None:
             day += timedelta(days=1)
         return seen
 
-    # 24 Dec cuti bersama, 25 Dec Christmas, 1 Jan New Year, 5 Jan 2027 Isra' Mi'raj; the
-    # last follow-up is on the last due day, none after it.
+    # Opens Friday 18 Dec; 24 Dec cuti bersama, 25 Dec Christmas, 1 Jan New Year, 5 Jan 2027
+    # Isra' Mi'raj are skipped; nothing after the last due day (14 Jan).
     assert days(S2_2026, date(2027, 1, 31)) == [
-        date(2026, 12, 21),
-        date(2026, 12, 23),
-        date(2026, 12, 29),
-        date(2026, 12, 31),
-        date(2027, 1, 6),
-        date(2027, 1, 8),
-        date(2027, 1, 12),
-        date(2027, 1, 14),
+        date(2026, 12, 22),
+        date(2026, 12, 28),
+        date(2026, 12, 30),
+        date(2027, 1, 4),
+        date(2027, 1, 7),
+        date(2027, 1, 11),
+        date(2027, 1, 13),
     ]
     assert days(S1_2027, date(2027, 6, 25)) == [
-        date(2027, 6, 18),
-        date(2027, 6, 22),
-        date(2027, 6, 24),
+        date(2027, 6, 21),
+        date(2027, 6, 23),
+        date(2027, 6, 25),
     ]
     every_three = make_settings("sqlite+aiosqlite://", evaluation_followup_workdays=3)
     assert days(S2_2026, date(2026, 12, 31), every_three)[:2] == [
-        date(2026, 12, 22),
-        date(2026, 12, 29),  # 23, 28, 29: 24 and 25 December do not count
+        date(2026, 12, 23),
+        date(2026, 12, 30),  # 28, 29, 30: 24 and 25 December do not count
     ]
     assert ep.followup_day(S2_2026, date(2026, 12, 20), SETTINGS) is None
 
@@ -202,7 +201,7 @@ async def escalations(sessions: SessionFactory, as_of: datetime) -> int:
     return await ep.plan_escalations(sessions, I18N, SETTINGS, as_of)
 
 
-OPENING = at(date(2026, 12, 17), 8)
+OPENING = at(date(2026, 12, 18), 8)
 
 
 # --- prompts and follow-ups ------------------------------------------------------------------
@@ -245,14 +244,14 @@ async def test_follow_ups_every_two_working_days_until_everyone_is_evaluated(
 ) -> None:
     org = await population(sessions)
     assert await prompts(sessions, OPENING) == 2
-    assert await prompts(sessions, at(date(2026, 12, 18))) == 0  # one working day later
+    assert await prompts(sessions, at(date(2026, 12, 21))) == 0  # one working day later
     assert await prompts(sessions, at(date(2026, 12, 19), 10)) == 0  # Saturday
-    assert await prompts(sessions, at(date(2026, 12, 21), 7, 45)) == 2  # Monday
-    assert await prompts(sessions, at(date(2026, 12, 21), 14)) == 0
+    assert await prompts(sessions, at(date(2026, 12, 22), 7, 45)) == 2  # Tuesday
+    assert await prompts(sessions, at(date(2026, 12, 22), 14)) == 0
     follow = await outbox(sessions, "eval-follow")
     assert {r.dedupe_key for r in follow} == {
-        f"eval-follow:2026-2:{org.leader.id}:2026-12-21",
-        f"eval-follow:2026-2:{org.head.id}:2026-12-21",
+        f"eval-follow:2026-2:{org.leader.id}:2026-12-22",
+        f"eval-follow:2026-2:{org.head.id}:2026-12-22",
     }
     leader_row = next(r for r in follow if r.chat_id == LEADER_TG)
     assert "There are still 2 colleague(s) waiting" in params(leader_row)["text"]
@@ -263,18 +262,18 @@ async def test_follow_ups_every_two_working_days_until_everyone_is_evaluated(
     await evaluate(sessions, org.staff, org.leader)
     await evaluate(sessions, org.leader, org.head)
     await evaluate(sessions, org.hr, org.head)
-    assert await prompts(sessions, at(date(2026, 12, 22))) == 0
-    assert await prompts(sessions, at(date(2026, 12, 23))) == 1
+    # Christmas: 24 (cuti bersama) and 25 Dec do not count; the next follow-up is Monday 28.
+    assert await prompts(sessions, at(date(2026, 12, 23))) == 0
+    assert await prompts(sessions, at(date(2026, 12, 28))) == 1
     latest = (await outbox(sessions, "eval-follow"))[-1]
-    assert latest.dedupe_key == f"eval-follow:2026-2:{org.leader.id}:2026-12-23"
+    assert latest.dedupe_key == f"eval-follow:2026-2:{org.leader.id}:2026-12-28"
     text = params(latest)["text"]
     assert "There are still 1 colleague(s)" in text
     assert "Budi Santoso" in text
     assert "Siti" not in text
-    # Christmas: 24 (cuti bersama) and 25 Dec do not count; next follow-up on Tuesday 29 Dec.
-    assert await prompts(sessions, at(date(2026, 12, 28))) == 0
+    assert await prompts(sessions, at(date(2026, 12, 29))) == 0
     await evaluate(sessions, org.staff2, org.leader)
-    assert await prompts(sessions, at(date(2026, 12, 29))) == 0  # everyone evaluated
+    assert await prompts(sessions, at(date(2026, 12, 30))) == 0  # everyone evaluated
     assert await prompts(sessions, at(date(2027, 1, 14), 15)) == 0
     assert len(await outbox(sessions)) == 5
 
@@ -311,7 +310,7 @@ async def test_acting_evaluator_takes_over_and_blocked_or_unlinked_are_skipped(
         session.add(row)
         await session.commit()
     await link(sessions, org.head, HEAD_TG, "en")
-    assert await prompts(sessions, at(date(2026, 12, 21))) == 2  # head's prompt, HR follow-up
+    assert await prompts(sessions, at(date(2026, 12, 22))) == 2  # head's prompt, HR follow-up
     kinds = {(r.kind, r.chat_id) for r in await outbox(sessions)}
     assert ("eval-open", HEAD_TG) in kinds
     assert ("eval-follow", HR_TG) in kinds

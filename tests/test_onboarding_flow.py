@@ -58,11 +58,12 @@ async def test_invite_link_links_and_greets_with_escaped_name(
         linked = await employee(sessions, org.staff.id)
         assert linked.telegram_user_id == STAFF_TG
         menu = bot.fake.commands({"type": "chat", "chat_id": STAFF_TG})
-        assert [c["command"] for c in menu][:5] == [
+        assert [c["command"] for c in menu][:6] == [
             "start",
             "target",
             "lapor",
             "kinerja",
+            "nilai",
             "bantuan",
         ]
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_
@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.i18n import N_, I18n, Translator
 from bot.services import notices, workdays
 from bot.services.access import CITY_SCOPE, CITY_WIDE_HR_OPD, ROLE_HR
+from bot.services.evaluation_window import evaluation_window
 from bot.services.periods import Period, period_of
 from bot.text import esc
 from models import ActingEvaluator, Employee, Evaluation, Opd, OutboxMessage
@@ -52,18 +53,6 @@ LABEL_START = N_("Start evaluating")
 
 
 # --- the window ----------------------------------------------------------------------------
-
-
-def evaluation_window(period: Period, settings: Settings) -> tuple[datetime, datetime]:
-    """Return (opens_at, due_at) of a semester's evaluation window, aware in settings.tz.
-
-    due_at is the first instant after the window: evaluations are due through the day before.
-    """
-    tz = settings.tz
-    opens_day = period.end - timedelta(days=settings.evaluation_opens_days)
-    opens_at = datetime.combine(opens_day, time(0), tzinfo=tz)
-    due_at = period.end_instant(tz) + timedelta(days=settings.evaluation_due_days)
-    return opens_at, due_at
 
 
 def last_day(due_at: datetime, settings: Settings) -> date:

@@ -25,6 +25,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("lapor", "report", N_("Report progress on your targets"), "linked"),
     Command("kinerja", "progress", N_("See your progress on your targets"), "linked"),
     Command("umpanbalik", "feedback", N_("Give feedback to your team"), "leader"),
+    Command("nilai", "evaluate", N_("Evaluate your staff or see your own evaluation"), "linked"),
     Command("bantuan", "help", N_("What this bot can do for you"), "anyone"),
     Command("bahasa", "language", N_("Choose Bahasa Indonesia or English"), "anyone"),
     Command("batal", "cancel", N_("Stop what you are doing now"), "anyone"),
