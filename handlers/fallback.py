@@ -12,7 +12,7 @@ from handlers.common import answer, reply
 
 # Contract commands whose features are still being built; each leaves this list when it lands.
 PLANNED_COMMANDS = (
-    "tim", "team", "siaran", "broadcast",
+    "siaran", "broadcast",
     "tanya", "ask", "pelatihan", "training", "statistik", "stats", "ekspor", "export", "faq",
 )  # fmt: skip
 

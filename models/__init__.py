@@ -1,20 +1,25 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
+from models.development import TrainingInvite, TrainingRecommendation, TrainingSession
 from models.evaluation import ActingEvaluator, Evaluation, EvaluationCorrection, OrgRating
 from models.feedback import Feedback
 from models.onboarding import InviteCode, LinkAttempt, LinkRequest
 from models.org import Employee, Opd, Unit
+from models.outreach import Broadcast, BroadcastAck, FaqEntry, Question, QuestionQuota
 from models.performance import CheckinPause, ProgressReport, ReportEvidence, Target
 from models.system import AuditLog, ConversationState, KeyValue, OutboxMessage, UserDataRow
 
 __all__ = [
     "ActingEvaluator",
     "AuditLog",
+    "Broadcast",
+    "BroadcastAck",
     "CheckinPause",
     "ConversationState",
     "Employee",
     "Evaluation",
     "EvaluationCorrection",
+    "FaqEntry",
     "Feedback",
     "InviteCode",
     "KeyValue",
@@ -24,8 +29,13 @@ __all__ = [
     "OrgRating",
     "OutboxMessage",
     "ProgressReport",
+    "Question",
+    "QuestionQuota",
     "ReportEvidence",
     "Target",
+    "TrainingInvite",
+    "TrainingRecommendation",
+    "TrainingSession",
     "Unit",
     "UserDataRow",
 ]

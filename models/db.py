@@ -37,6 +37,18 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
+async def refresh_statistics(engine: AsyncEngine) -> None:
+    """Let the query planner learn the tables' shape after a bulk import.
+
+    Without statistics SQLite walks low-selectivity indexes (status, period) across the whole
+    city; ANALYZE makes team and target queries several times faster at 25,000 employees.
+    """
+    from sqlalchemy import text
+
+    async with engine.begin() as conn:
+        await conn.execute(text("ANALYZE"))
+
+
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     """Return a session factory whose objects stay usable after commit."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)

@@ -24,6 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("target", "target", N_("Your SKP targets: see, propose and approve"), "linked"),
     Command("lapor", "report", N_("Report progress on your targets"), "linked"),
     Command("kinerja", "progress", N_("See your progress on your targets"), "linked"),
+    Command("tim", "team", N_("Your team's progress, flags and report notices"), "leader"),
     Command("umpanbalik", "feedback", N_("Give feedback to your team"), "leader"),
     Command("nilai", "evaluate", N_("Evaluate your staff or see your own evaluation"), "linked"),
     Command("bantuan", "help", N_("What this bot can do for you"), "anyone"),
