@@ -8,8 +8,10 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from handlers import (
+    broadcast,
     checkin,
     evaluation,
+    exports,
     fallback,
     feedback,
     gate,
@@ -17,9 +19,12 @@ from handlers import (
     language,
     onboarding,
     progress,
+    questions,
     reports,
+    stats,
     targets,
     team,
+    training,
 )
 
 MEMBERSHIP_GROUP = -2
@@ -42,6 +47,11 @@ def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
         *team.build(),
         *feedback.build(),
         *evaluation.build(),
+        *broadcast.build(),
+        *questions.build(),
+        *stats.build(),
+        *exports.build(),
+        *training.build(),
         *help.build(),
         *language.build(),
         *fallback.build(),
