@@ -138,16 +138,19 @@ def _summary_text(t: Translator, summary: SemesterSummary) -> str:
         out.append(_("No approved targets this semester."))
     for line in summary.lines:
         kind = _("main") if line.jenis == "utama" else _("additional")
+        reports = t.ngettext("{count} report", "{count} reports", line.reports).format(
+            count=t.number(line.reports)
+        )
         if line.ratio is None:
             out.append(
-                _("• {title} ({kind}, qualitative): {reports} reports").format(
-                    title=esc(line.title), kind=kind, reports=t.number(line.reports)
+                _("• {title} ({kind}, qualitative): {reports}").format(
+                    title=esc(line.title), kind=kind, reports=reports
                 )
             )
         else:
             out.append(
                 _(
-                    "• {title} ({kind}): {percent}, {done} of {target} {unit}, {reports} reports"
+                    "• {title} ({kind}): {percent}, {done} of {target} {unit}, {reports}"
                 ).format(
                     title=esc(line.title),
                     kind=kind,
@@ -155,7 +158,7 @@ def _summary_text(t: Translator, summary: SemesterSummary) -> str:
                     done=t.number(line.achieved),
                     target=t.number(line.target_amount or 0),
                     unit=esc(line.unit),
-                    reports=t.number(line.reports),
+                    reports=reports,
                 )
             )
     out += [
