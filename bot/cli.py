@@ -40,6 +40,8 @@ PLANNERS = {
     "digests": ("bot.services.report_notices", "plan_report_digests"),
     "evaluations": ("bot.services.evaluation_planners", "plan_evaluations"),
     "escalations": ("bot.services.evaluation_planners", "plan_escalations"),
+    "trainings": ("bot.services.training_planners", "plan_trainings"),
+    "training-reminders": ("bot.services.training_planners", "plan_training_reminders"),
 }
 
 

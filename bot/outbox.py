@@ -62,6 +62,9 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else 1.0
 
 
+CHAT_GAP = 1.0  # seconds between a chat's last message and a bulk send to it
+
+
 class SharedRateLimiter(BaseRateLimiter[str]):
     """One sliding-window budget for every chat message; bulk never takes the last `reserve`.
 
@@ -88,6 +91,7 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         self.window = window
         self._sent: deque[float] = deque()
         self._hold_until = 0.0
+        self._last_in_chat: dict[object, float] = {}
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -126,24 +130,48 @@ class SharedRateLimiter(BaseRateLimiter[str]):
     ) -> JSONResult:
         """Run one Bot API request inside the shared budget."""
         bulk = rate_limit_args == BULK
+        chat_id = data.get("chat_id")
         limit: int | None = None
-        if data.get("chat_id") is not None:
+        if chat_id is not None:
             limit = self.overall_rate - self.reserve if bulk else self.overall_rate
         retries = 0 if bulk else self.max_retries
         for attempt in range(retries + 1):
+            if bulk and chat_id is not None:
+                await self._space_chat(chat_id)
             await self._admit(limit)
+            if chat_id is not None:
+                now = asyncio.get_running_loop().time()
+                self._last_in_chat[chat_id] = max(now, self._last_in_chat.get(chat_id, now))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == retries:
-                    raise
+                # Any 429, bulk or not, holds every request: the answer does not say whether
+                # the chat or the whole bot hit the limit, and sending anything before
+                # retry_after has passed is a flood violation either way.
                 seconds = retry_seconds(exc) + 0.1
                 log.info(
                     "Telegram asked to wait %.1f s (%s); holding all requests", seconds, endpoint
                 )
                 loop = asyncio.get_running_loop()
                 self._hold_until = max(self._hold_until, loop.time() + seconds)
+                if attempt == retries:
+                    raise
         raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    async def _space_chat(self, chat_id: object) -> None:
+        """Keep bulk sends at least CHAT_GAP seconds after the last message to that chat, so a
+        broadcast never piles onto a conversation in progress (Telegram's ~1/s per chat)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        last = self._last_in_chat.get(chat_id)
+        # Reserve the slot before sleeping: several sends to one chat may be in flight.
+        slot = now if last is None else max(now, last + CHAT_GAP)
+        self._last_in_chat[chat_id] = slot
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        if len(self._last_in_chat) > 10_000:  # forget chats idle for longer than the gap
+            cutoff = loop.time() - CHAT_GAP
+            self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > cutoff}
 
 
 class Pacer:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, delete, select
@@ -17,6 +18,12 @@ from models.db import SessionFactory
 from models.types import utcnow
 
 log = logging.getLogger(__name__)
+
+
+def day_only(moment: datetime) -> datetime:
+    """Truncate to the day: a precise write time of a user's drafts could be matched against
+    the creation time of an anonymous question."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def encode_key(key: ConversationKey) -> str:
@@ -60,9 +67,11 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
                 if row is not None:
                     await session.delete(row)
             elif row is None:
-                session.add(UserDataRow(user_id=user_id, data=encoded))
+                session.add(
+                    UserDataRow(user_id=user_id, data=encoded, updated_at=day_only(utcnow()))
+                )
             else:
-                row.data, row.updated_at = encoded, utcnow()
+                row.data, row.updated_at = encoded, day_only(utcnow())
             await session.commit()
 
     async def drop_user_data(self, user_id: int) -> None:

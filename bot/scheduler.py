@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.context import DEPS_KEY, BotContext
-from bot.services import checkins, evaluation_planners
+from bot.services import checkins, evaluation_planners, training_planners
 from bot.services.workdays import in_working_hours
 
 if TYPE_CHECKING:
@@ -35,7 +35,21 @@ DIGEST_JOB = "plan-report-digests"
 CATCH_UP_JOB = "plan-catch-up"
 EVALUATION_JOB = "plan-evaluations"
 ESCALATION_JOB = "plan-escalations"
-JOB_NAMES = (CHECKIN_JOB, DIGEST_JOB, CATCH_UP_JOB, EVALUATION_JOB, ESCALATION_JOB)
+BROADCAST_PROGRESS_JOB = "broadcast-progress"
+TRAINING_JOB = "plan-trainings"
+TRAINING_REMINDER_JOB = "plan-training-reminders"
+TRAINING_EVERY = timedelta(hours=3)  # recommendations: once per semester, idempotent
+TRAINING_REMINDER_EVERY = timedelta(minutes=10)  # "one hour before" stays within 10 minutes
+JOB_NAMES = (
+    TRAINING_JOB,
+    TRAINING_REMINDER_JOB,
+    CHECKIN_JOB,
+    DIGEST_JOB,
+    CATCH_UP_JOB,
+    EVALUATION_JOB,
+    ESCALATION_JOB,
+    BROADCAST_PROGRESS_JOB,
+)
 CHECKIN_EVERY = timedelta(minutes=15)
 EVALUATION_EVERY = timedelta(minutes=30)
 STARTUP_DELAY = timedelta(seconds=20)
@@ -89,6 +103,16 @@ async def plan_escalations_job(context: BotContext) -> None:
     await _run(context, "escalations", evaluation_planners.plan_escalations)
 
 
+async def plan_trainings_job(context: BotContext) -> None:
+    """Job: store training recommendations of the last closed semester and tell HR."""
+    await _run(context, "trainings", training_planners.plan_trainings)
+
+
+async def plan_training_reminders_job(context: BotContext) -> None:
+    """Job: queue the day-before and hour-before training reminders (any hour)."""
+    await _run(context, "training-reminders", training_planners.plan_training_reminders)
+
+
 async def catch_up_job(context: BotContext) -> None:
     """Job (once, after start-up): run every planner now, whatever the hour."""
     await _run(context, "checkins", checkins.plan_checkins)
@@ -126,6 +150,22 @@ def schedule_planners(app: KinerjaApp) -> None:
             callback, EVALUATION_EVERY, first=EVALUATION_EVERY, name=name, job_kwargs=JOB_KWARGS
         )
     queue.run_once(catch_up_job, STARTUP_DELAY, name=CATCH_UP_JOB, job_kwargs=JOB_KWARGS)
+    # Broadcast progress messages; found again from the database after a restart. Imported
+    # late because handlers import the application's context.
+    broadcast = importlib.import_module("handlers.broadcast")
+    queue.run_repeating(
+        broadcast.progress_job,
+        broadcast.PROGRESS_EVERY,
+        first=broadcast.PROGRESS_EVERY,
+        name=BROADCAST_PROGRESS_JOB,
+        job_kwargs=JOB_KWARGS,
+    )
+    # Training jobs start shortly after start-up too: that is their catch-up run.
+    for callback, every, name in (
+        (plan_trainings_job, TRAINING_EVERY, TRAINING_JOB),
+        (plan_training_reminders_job, TRAINING_REMINDER_EVERY, TRAINING_REMINDER_JOB),
+    ):
+        queue.run_repeating(callback, every, first=STARTUP_DELAY, name=name, job_kwargs=JOB_KWARGS)
 
 
 def unschedule_planners(app: KinerjaApp) -> None:

@@ -12,8 +12,7 @@ from handlers.common import answer, reply
 
 # Contract commands whose features are still being built; each leaves this list when it lands.
 PLANNED_COMMANDS = (
-    "siaran", "broadcast",
-    "tanya", "ask", "pelatihan", "training", "statistik", "stats", "ekspor", "export", "faq",
+    "statistik", "stats", "ekspor", "export",
 )  # fmt: skip
 
 

@@ -1,12 +1,1034 @@
-"""Placeholder: filled in by the feature work for issue 5."""
+"""/tanya (/ask): questions to HR, optionally anonymous; HR's inbox and answers; and /faq.
+
+An employee: /tanya -> With my name / Anonymous (explained) -> for anonymous: HR of my OPD or
+BKPSDM -> type the question -> preview -> Send / Change / Cancel. HR: /tanya shows the inbox
+(open questions in scope, newest first, paged) with Answer buttons and "Ask a question"; an
+answer is typed, previewed and sent; afterwards it can be published to the FAQ (optionally
+reworded). HR can also close a question with a reason. /faq lists published entries as
+buttons. Every rule, scope checks included, lives in bot.services.questions.
+"""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Any
 
-from telegram import Update
-from telegram.ext import BaseHandler
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.services import questions as qs
+from bot.services.questions import AskResult, HrResult, TextProblem
+from bot.text import esc, parse_callback
+from handlers.common import answer, edit_or_reply, keyboard, reply
+from models import FaqEntry, Question
+
+MODE, ROUTE, WRITE, PREVIEW, ANSWER, ANSWER_PREVIEW, PUBLISH, CLOSE = range(1, 9)
+END = ConversationHandler.END
+DRAFT_KEY = "question_draft"
+HR_KEY = "question_hr"
+CANCEL = "qa:cancel"
+PAGE_SIZE = 5
+FAQ_PAGE_SIZE = 8
+LABEL_CHARS = 40
+SNIPPET_CHARS = 300
+L_CANCEL = N_("Cancel")
+L_SEND = N_("Send")
+L_CHANGE = N_("Change")
+L_ANSWER = N_("Answer")
+
+
+# --- small helpers ---
+
+
+def short(text: str, limit: int = LABEL_CHARS) -> str:
+    """Shorten text for a button label or a list line."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def data_of(update: Update) -> str:
+    """The pressed button's callback data ('' when none)."""
+    return (update.callback_query.data if update.callback_query else None) or ""
+
+
+def callback_int(update: Update, prefix: str) -> int | None:
+    """Parse 'prefix:<int>' from the pressed button; None for anything malformed."""
+    parsed = parse_callback(data_of(update), prefix, 1)
+    return parsed[0] if parsed else None
+
+
+def callback_tail(update: Update, prefix: str) -> str:
+    """What follows 'prefix:' in the pressed button's data ('' when absent)."""
+    data = data_of(update)
+    return data[len(prefix) + 1 :] if data.startswith(prefix + ":") else ""
+
+
+def stored(context: BotContext, key: str) -> dict[str, Any] | None:
+    """A draft dict from user_data, or None."""
+    value = (context.user_data or {}).get(key)
+    return value if isinstance(value, dict) else None
+
+
+def keep(context: BotContext, key: str, draft: dict[str, Any]) -> None:
+    """Store a draft in user_data (persisted, JSON values only)."""
+    if context.user_data is not None:
+        context.user_data[key] = draft
+
+
+def forget(context: BotContext) -> None:
+    """Drop every draft of this flow (the anonymous choice included)."""
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT_KEY, None)
+        context.user_data.pop(HR_KEY, None)
+
+
+def cancel_row(context: BotContext) -> list[tuple[str, str]]:
+    """The Batal / Cancel button row."""
+    return [(context.t._(L_CANCEL), CANCEL)]
+
+
+def cancel_only(context: BotContext) -> InlineKeyboardMarkup:
+    """A keyboard with only the Batal / Cancel button."""
+    return keyboard([cancel_row(context)])
+
+
+def problem_text(context: BotContext, problem: TextProblem) -> str:
+    """Translate a text problem, with numbers written the user's way."""
+    return context.t._(problem.reason).format(
+        length=context.t.number(problem.length), limit=context.t.number(problem.limit)
+    )
+
+
+def secret(context: BotContext) -> bytes:
+    """The quota HMAC secret (from the bot token; never stored in the database)."""
+    return qs.quota_secret(context.deps.settings.token)
+
+
+async def refuse(update: Update, context: BotContext) -> None:
+    """Politely refuse a button naming a question outside the speaker's HR scope."""
+    await answer(
+        update,
+        context.t._("Sorry, this question is not in your HR scope, or it is no longer available."),
+        alert=True,
+    )
+
+
+async def lost(update: Update, context: BotContext) -> int:
+    """The draft is gone: say so kindly and end."""
+    forget(context)
+    await answer(update)
+    await reply(
+        update,
+        context,
+        context.t._("Sorry, this draft is no longer available. Please start again with /tanya."),
+    )
+    return END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Batal: drop the draft; nothing is sent."""
+    await answer(update)
+    forget(context)
+    await reply(update, context, context.t._("Cancelled. Nothing was sent."))
+    return END
+
+
+async def earlier_step(update: Update, context: BotContext) -> int | None:
+    """A button of another step of this flow: answered, never acted upon."""
+    await answer(
+        update,
+        context.t._("This button belongs to another step. Please use the latest message."),
+        alert=True,
+    )
+    return None
+
+
+async def text_expected(update: Update, context: BotContext) -> int | None:
+    """Stickers, photos and the like where text is expected."""
+    await reply(
+        update, context, context.t._("Please type your text as a message."), cancel_only(context)
+    )
+    return None
+
+
+# --- /tanya: the entry ---
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """/tanya: HR sees the inbox; everyone else starts a question."""
+    speaker = context.speaker
+    if speaker is None:
+        return END
+    forget(context)
+    if speaker.is_hr:
+        await show_inbox(update, context, 0, edit=False)
+        return END
+    return await begin_question(update, context, edit=False)
+
+
+async def start_from_button(update: Update, context: BotContext) -> int:
+    """HR's "Ask a question" button: start a question like anyone else."""
+    await answer(update)
+    forget(context)
+    return await begin_question(update, context, edit=False)
+
+
+async def begin_question(update: Update, context: BotContext, *, edit: bool) -> int:
+    """Explain named and anonymous questions, unless today's limit is already reached."""
+    _ = context.t._
+    speaker = context.speaker
+    if speaker is None:
+        return END
+    today = context.deps.clock.now().date()
+    async with context.deps.sessions() as session:
+        left = await qs.questions_left(session, secret(context), speaker.id, today)
+    if left <= 0:
+        await reply(update, context, limit_text(context))
+        return END
+    text = "\n".join(
+        [
+            _("<b>Ask HR a question</b>"),
+            _("You can ask with your name or anonymously."),
+            "",
+            _(
+                "• <b>With my name</b>: HR sees who you are and will send the answer to you "
+                "in this chat."
+            ),
+            _(
+                "• <b>Anonymous</b>: your name is not saved with the question, so HR will not "
+                "know who asked and cannot answer you personally. The answer may be published "
+                "in /faq for everyone."
+            ),
+            "",
+            _("You can ask {left} more question(s) today.").format(left=context.t.number(left)),
+        ]
+    )
+    markup = keyboard(
+        [
+            [(_("With my name"), "qa:mode:named")],
+            [(_("Anonymous"), "qa:mode:anon")],
+            cancel_row(context),
+        ]
+    )
+    if edit:
+        await edit_or_reply(update, context, text, markup)
+    else:
+        await reply(update, context, text, markup)
+    keep(context, DRAFT_KEY, {"anonymous": False, "to_own_opd": True, "text": "", "nonce": ""})
+    return MODE
+
+
+def limit_text(context: BotContext) -> str:
+    """The polite message when today's limit is reached, naming tomorrow's date."""
+    tomorrow = context.deps.clock.now().date() + timedelta(days=1)
+    return context.t._(
+        "You have asked {limit} questions today, which is the daily limit. Thank you for your "
+        "questions! You can ask again tomorrow, {date}. Meanwhile, /faq may already have "
+        "the answer."
+    ).format(limit=context.t.number(qs.DAILY_LIMIT), date=context.t.date(tomorrow))
+
+
+async def pick_mode(update: Update, context: BotContext) -> int | None:
+    """Take "With my name" or "Anonymous"; anonymous questions then choose where they go."""
+    _ = context.t._
+    draft = stored(context, DRAFT_KEY)
+    if draft is None:
+        return await lost(update, context)
+    mode = callback_tail(update, "qa:mode")
+    if mode not in ("named", "anon"):
+        await earlier_step(update, context)
+        return None
+    await answer(update)
+    draft["anonymous"] = mode == "anon"
+    draft["to_own_opd"] = True
+    keep(context, DRAFT_KEY, draft)
+    if mode == "named":
+        await ask_text(update, context, draft, edit=True)
+        return WRITE
+    text = "\n".join(
+        [
+            _("<b>Anonymous question</b>"),
+            _("Who should answer it?"),
+            "",
+            _(
+                "• <b>HR of my OPD</b>: HR will see which OPD the question comes from (not "
+                "who you are)."
+            ),
+            _("• <b>BKPSDM</b>: the city-wide HR answers; your OPD is not shown either."),
+        ]
+    )
+    markup = keyboard(
+        [
+            [(_("HR of my OPD"), "qa:route:opd")],
+            [(_("BKPSDM (city-wide HR)"), "qa:route:city")],
+            cancel_row(context),
+        ]
+    )
+    await edit_or_reply(update, context, text, markup)
+    return ROUTE
+
+
+async def pick_route(update: Update, context: BotContext) -> int | None:
+    """Take the anonymous question's destination, then ask for the text."""
+    draft = stored(context, DRAFT_KEY)
+    if draft is None:
+        return await lost(update, context)
+    route = callback_tail(update, "qa:route")
+    if route not in ("opd", "city"):
+        await earlier_step(update, context)
+        return None
+    await answer(update)
+    draft["to_own_opd"] = route == "opd"
+    keep(context, DRAFT_KEY, draft)
+    await ask_text(update, context, draft, edit=True)
+    return WRITE
+
+
+def mode_line(context: BotContext, draft: dict[str, Any]) -> str:
+    """Say how the question will be sent."""
+    _ = context.t._
+    if not draft.get("anonymous"):
+        return _("Sent with your name; the answer comes to this chat.")
+    if draft.get("to_own_opd"):
+        return _("Anonymous, to the HR of your OPD (HR sees your OPD, not your name).")
+    return _("Anonymous, to BKPSDM (HR sees neither your name nor your OPD).")
+
+
+async def ask_text(
+    update: Update, context: BotContext, draft: dict[str, Any], *, edit: bool
+) -> None:
+    """Ask for the question text, stating the limits."""
+    _ = context.t._
+    text = "\n".join(
+        [
+            mode_line(context, draft),
+            "",
+            _("Please type your question ({minimum} to {limit} characters).").format(
+                minimum=context.t.number(qs.MIN_QUESTION), limit=context.t.number(qs.MAX_QUESTION)
+            ),
+        ]
+    )
+    if draft.get("anonymous"):
+        text += "\n" + _(
+            "To stay anonymous, please do not write your name or NIP in the question."
+        )
+    if edit:
+        await edit_or_reply(update, context, text, cancel_only(context))
+    else:
+        await reply(update, context, text, cancel_only(context))
+
+
+async def receive_text(update: Update, context: BotContext) -> int | None:
+    """Take the typed question; refuse too short or too long text, stating the limit."""
+    _ = context.t._
+    message = update.effective_message
+    draft = stored(context, DRAFT_KEY)
+    if draft is None or message is None:
+        return await lost(update, context)
+    text = (message.text or "").strip()
+    problem = qs.check_text(text, qs.MIN_QUESTION, qs.MAX_QUESTION)
+    if problem is not None:
+        await reply(update, context, problem_text(context, problem), cancel_only(context))
+        return None
+    draft["text"] = text
+    draft["nonce"] = secrets.token_hex(4)
+    keep(context, DRAFT_KEY, draft)
+    lines = [
+        _("<b>Preview of your question</b>"),
+        mode_line(context, draft),
+        "",
+        esc(text),
+        "",
+        _("Send it?"),
+    ]
+    markup = keyboard(
+        [
+            [(_(L_SEND), f"qa:send:{draft['nonce']}"), (_(L_CHANGE), "qa:edit")],
+            cancel_row(context),
+        ]
+    )
+    await reply(update, context, "\n".join(lines), markup)
+    return PREVIEW
+
+
+async def change_text(update: Update, context: BotContext) -> int | None:
+    """Ubah: type the question again."""
+    draft = stored(context, DRAFT_KEY)
+    if draft is None:
+        return await lost(update, context)
+    await answer(update)
+    await ask_text(update, context, draft, edit=True)
+    return WRITE
+
+
+async def send(update: Update, context: BotContext) -> int | None:
+    """Kirim: save the question (counted against today's limit) and notify HR."""
+    _ = context.t._
+    speaker = context.speaker
+    draft = stored(context, DRAFT_KEY)
+    if speaker is None or draft is None or not draft.get("text"):
+        return await lost(update, context)
+    if callback_tail(update, "qa:send") != draft.get("nonce"):
+        await answer(update, _("This button belongs to an earlier preview."), alert=True)
+        return None
+    await answer(update)
+    deps = context.deps
+    anonymous = bool(draft.get("anonymous"))
+    async with deps.sessions() as session:
+        outcome = await qs.ask(
+            session,
+            deps.i18n,
+            secret=secret(context),
+            asker=speaker.employee,
+            text=str(draft["text"]),
+            anonymous=anonymous,
+            to_own_opd=bool(draft.get("to_own_opd")),
+            day=deps.clock.now().date(),
+            now=deps.clock.utcnow(),
+        )
+        if outcome.result is AskResult.ASKED:
+            await session.commit()
+    if outcome.result is AskResult.BAD_TEXT and outcome.problem is not None:
+        await edit_or_reply(update, context, problem_text(context, outcome.problem))
+        return WRITE
+    forget(context)
+    if outcome.result is AskResult.LIMIT:
+        await edit_or_reply(update, context, limit_text(context))
+        return END
+    context.wake_outbox()
+    if anonymous:
+        text = _(
+            "Thank you! Your anonymous question has been sent to HR. Because HR does not know "
+            "who asked, you will not receive a personal answer; please check /faq, where HR "
+            "may publish the answer."
+        )
+    else:
+        text = _(
+            "Thank you! Your question has been sent to HR. You will receive the answer in this "
+            "chat."
+        )
+    await edit_or_reply(update, context, text)
+    return END
+
+
+# --- HR: the inbox ---
+
+
+async def show_inbox(update: Update, context: BotContext, page: int, *, edit: bool) -> None:
+    """One page of open questions in the HR officer's scope, newest first."""
+    _ = context.t._
+    speaker = context.speaker
+    if speaker is None:
+        return
+    page = max(0, page)
+    async with context.deps.sessions() as session:
+        rows, total = await qs.inbox(session, speaker, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        if not rows and page > 0:
+            page = 0
+            rows, total = await qs.inbox(session, speaker, offset=0, limit=PAGE_SIZE)
+        labels = [await who_line(session, context, q) for q in rows]
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    lines = [_("<b>Questions for HR</b>")]
+    buttons: list[list[tuple[str, str]]] = []
+    if not rows:
+        lines.append(_("There are no open questions in your scope. Well done!"))
+    else:
+        lines.append(
+            _("{count} open question(s), newest first.").format(count=context.t.number(total))
+        )
+        for question, who in zip(rows, labels, strict=True):
+            when = context.t.date(
+                question.created_at.astimezone(context.deps.settings.tz), "short"
+            )
+            lines += [
+                "",
+                f"<b>#{question.id}</b> · {esc(who)} · {when}",
+                esc(short(question.text, SNIPPET_CHARS)),
+            ]
+            buttons.append([(f"{_(L_ANSWER)} #{question.id}", f"qa:ans:{question.id}")])
+        if pages > 1:
+            lines += ["", _("Page {page} of {pages}").format(page=page + 1, pages=pages)]
+    nav: list[tuple[str, str]] = []
+    if page > 0:
+        nav.append(("‹ " + _("Previous"), f"qa:pg:{page - 1}"))
+    if page < pages - 1:
+        nav.append((_("Next") + " ›", f"qa:pg:{page + 1}"))
+    if nav:
+        buttons.append(nav)
+    buttons.append([(_("Ask a question"), "qa:new")])
+    if edit:
+        await edit_or_reply(update, context, "\n".join(lines), keyboard(buttons))
+    else:
+        await reply(update, context, "\n".join(lines), keyboard(buttons))
+
+
+async def who_line(session: AsyncSession, context: BotContext, question: Question) -> str:
+    """Return the asker's name, or "Anonymous (OPD)", for HR's eyes (plain; escape to send)."""
+    _ = context.t._
+    if question.anonymous:
+        opd = await qs.opd_name(session, question.opd_id)
+        return _("Anonymous ({opd})").format(opd=opd) if opd else _("Anonymous (BKPSDM)")
+    asker = await qs.asker_of(session, question)
+    return asker.name if asker is not None else _("(former employee)")
+
+
+async def turn_inbox_page(update: Update, context: BotContext) -> None:
+    """Show another page of the inbox (HR only)."""
+    speaker = context.speaker
+    page = callback_int(update, "qa:pg")
+    if speaker is None or not speaker.is_hr or page is None:
+        await refuse(update, context)
+        return
+    await answer(update)
+    await show_inbox(update, context, page, edit=True)
+
+
+# --- HR: answering and closing ---
+
+
+async def start_answer(update: Update, context: BotContext) -> int | None:
+    """Jawab: show the question and ask HR for the answer."""
+    _ = context.t._
+    speaker = context.speaker
+    question_id = callback_int(update, "qa:ans")
+    if speaker is None or question_id is None:
+        await refuse(update, context)
+        return None
+    async with context.deps.sessions() as session:
+        question = await qs.question_for_hr(session, speaker, question_id)
+        who = await who_line(session, context, question) if question is not None else ""
+    if question is None or question.id is None:
+        await refuse(update, context)
+        return None
+    if question.status != qs.STATUS_OPEN:
+        await answer(update, _("This question has already been answered or closed."), alert=True)
+        return None
+    await answer(update)
+    forget(context)
+    keep(context, HR_KEY, {"question_id": question.id, "text": "", "nonce": ""})
+    lines = [
+        _("<b>Question #{id}</b> · {who}").format(id=question.id, who=esc(who)),
+        "",
+        esc(question.text),
+        "",
+    ]
+    if question.anonymous:
+        lines.append(
+            _(
+                "This question is anonymous: the asker cannot be told personally. Consider "
+                "publishing the answer to /faq afterwards."
+            )
+        )
+    lines.append(
+        _("Please type your answer (at most {limit} characters).").format(
+            limit=context.t.number(qs.MAX_ANSWER)
+        )
+    )
+    markup = keyboard(
+        [[(_("Close without answering"), f"qa:close:{question.id}")], cancel_row(context)]
+    )
+    await reply(update, context, "\n".join(lines), markup)
+    return ANSWER
+
+
+async def receive_answer(update: Update, context: BotContext) -> int | None:
+    """Take HR's typed answer and show a preview."""
+    _ = context.t._
+    message = update.effective_message
+    draft = stored(context, HR_KEY)
+    if draft is None or message is None or not isinstance(draft.get("question_id"), int):
+        return await lost(update, context)
+    text = (message.text or "").strip()
+    problem = qs.check_text(text, 1, qs.MAX_ANSWER)
+    if problem is not None:
+        await reply(update, context, problem_text(context, problem), cancel_only(context))
+        return None
+    draft["text"] = text
+    draft["nonce"] = secrets.token_hex(4)
+    keep(context, HR_KEY, draft)
+    lines = [
+        _("<b>Preview of your answer to question #{id}</b>").format(id=draft["question_id"]),
+        "",
+        esc(text),
+        "",
+        _("Send it?"),
+    ]
+    markup = keyboard(
+        [
+            [(_(L_SEND), f"qa:asend:{draft['nonce']}"), (_(L_CHANGE), "qa:aedit")],
+            cancel_row(context),
+        ]
+    )
+    await reply(update, context, "\n".join(lines), markup)
+    return ANSWER_PREVIEW
+
+
+async def change_answer(update: Update, context: BotContext) -> int | None:
+    """Ubah: type the answer again."""
+    draft = stored(context, HR_KEY)
+    if draft is None:
+        return await lost(update, context)
+    await answer(update)
+    await edit_or_reply(
+        update,
+        context,
+        context.t._("Please type your answer (at most {limit} characters).").format(
+            limit=context.t.number(qs.MAX_ANSWER)
+        ),
+        cancel_only(context),
+    )
+    return ANSWER
+
+
+async def send_answer(update: Update, context: BotContext) -> int | None:
+    """Kirim: save the answer, queue it for a named asker, offer publishing to the FAQ."""
+    _ = context.t._
+    speaker = context.speaker
+    draft = stored(context, HR_KEY)
+    if speaker is None or draft is None or not isinstance(draft.get("question_id"), int):
+        return await lost(update, context)
+    if callback_tail(update, "qa:asend") != draft.get("nonce"):
+        await answer(update, _("This button belongs to an earlier preview."), alert=True)
+        return None
+    deps = context.deps
+    async with deps.sessions() as session:
+        outcome = await qs.answer(
+            session,
+            deps.i18n,
+            speaker=speaker,
+            question_id=draft["question_id"],
+            text=str(draft["text"]),
+            now=deps.clock.utcnow(),
+        )
+        if outcome.result is HrResult.DONE:
+            await session.commit()
+    if outcome.result is HrResult.NOT_FOUND:
+        forget(context)
+        await refuse(update, context)
+        return END
+    await answer(update)
+    if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
+        await reply(update, context, problem_text(context, outcome.problem), cancel_only(context))
+        return ANSWER
+    forget(context)
+    if outcome.result is HrResult.ALREADY:
+        await edit_or_reply(
+            update, context, _("This question has already been answered or closed.")
+        )
+        return END
+    context.wake_outbox()
+    question = outcome.question
+    assert question is not None
+    if question.anonymous:
+        text = _(
+            "Your answer is saved. The question was anonymous, so the asker cannot be told "
+            "personally; publishing it to the FAQ lets them (and others) read it."
+        )
+    elif outcome.delivered:
+        text = _("Thank you! Your answer has been sent to the asker.")
+    else:
+        text = _(
+            "Your answer is saved, but the asker is no longer reachable in Telegram, so it could "
+            "not be delivered in a chat."
+        )
+    markup = keyboard([[(_("Publish to FAQ"), f"qa:pub:{question.id}")]])
+    await edit_or_reply(update, context, text, markup)
+    return END
+
+
+async def start_close(update: Update, context: BotContext) -> int | None:
+    """Close without answering: ask for the reason."""
+    _ = context.t._
+    speaker = context.speaker
+    question_id = callback_int(update, "qa:close")
+    async with context.deps.sessions() as session:
+        question = (
+            await qs.question_for_hr(session, speaker, question_id)
+            if speaker is not None and question_id is not None
+            else None
+        )
+    if question is None or question.id is None:
+        await refuse(update, context)
+        return None
+    if question.status != qs.STATUS_OPEN:
+        await answer(update, _("This question has already been answered or closed."), alert=True)
+        return None
+    await answer(update)
+    forget(context)
+    keep(context, HR_KEY, {"question_id": question.id, "text": "", "nonce": ""})
+    await reply(
+        update,
+        context,
+        _(
+            "Please type the reason for closing question #{id} without an answer ({minimum} "
+            "to {limit} characters). A named asker will see this reason."
+        ).format(
+            id=question.id,
+            minimum=context.t.number(qs.MIN_REASON),
+            limit=context.t.number(qs.MAX_REASON),
+        ),
+        cancel_only(context),
+    )
+    return CLOSE
+
+
+async def receive_reason(update: Update, context: BotContext) -> int | None:
+    """Take the reason and close the question."""
+    _ = context.t._
+    speaker = context.speaker
+    message = update.effective_message
+    draft = stored(context, HR_KEY)
+    if (
+        speaker is None
+        or message is None
+        or draft is None
+        or not isinstance(draft.get("question_id"), int)
+    ):
+        return await lost(update, context)
+    deps = context.deps
+    async with deps.sessions() as session:
+        outcome = await qs.close(
+            session,
+            deps.i18n,
+            speaker=speaker,
+            question_id=draft["question_id"],
+            reason=message.text or "",
+            now=deps.clock.utcnow(),
+        )
+        if outcome.result is HrResult.DONE:
+            await session.commit()
+    if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
+        await reply(update, context, problem_text(context, outcome.problem), cancel_only(context))
+        return None
+    forget(context)
+    if outcome.result is HrResult.NOT_FOUND:
+        await reply(
+            update,
+            context,
+            _("Sorry, this question is not in your HR scope, or it is no longer available."),
+        )
+        return END
+    if outcome.result is HrResult.ALREADY:
+        await reply(update, context, _("This question has already been answered or closed."))
+        return END
+    context.wake_outbox()
+    await reply(
+        update,
+        context,
+        _("Question #{id} is closed.").format(id=draft["question_id"]),
+    )
+    return END
+
+
+# --- HR: publishing to the FAQ ---
+
+
+async def start_publish(update: Update, context: BotContext) -> int | None:
+    """Terbitkan ke FAQ: show the entry as it will appear; publish as is or reword."""
+    _ = context.t._
+    speaker = context.speaker
+    question_id = callback_int(update, "qa:pub")
+    async with context.deps.sessions() as session:
+        question = (
+            await qs.question_for_hr(session, speaker, question_id)
+            if speaker is not None and question_id is not None
+            else None
+        )
+    if question is None or question.id is None:
+        await refuse(update, context)
+        return None
+    if question.status != qs.STATUS_ANSWERED:
+        await answer(update, _("Only answered questions can be published."), alert=True)
+        return None
+    await answer(update)
+    forget(context)
+    draft = {"question_id": question.id, "text": question.text, "nonce": secrets.token_hex(4)}
+    keep(context, HR_KEY, draft)
+    await publish_preview(update, context, draft, question.answer)
+    return PUBLISH
+
+
+async def publish_preview(
+    update: Update, context: BotContext, draft: dict[str, Any], answer_text: str
+) -> None:
+    """Show the FAQ entry as readers will see it, with Publish / Reword / Cancel."""
+    _ = context.t._
+    lines = [
+        _("<b>FAQ entry preview</b>"),
+        "",
+        _("<b>Question:</b>"),
+        esc(draft["text"]),
+        "",
+        _("<b>Answer:</b>"),
+        esc(answer_text),
+        "",
+        _(
+            "Please make sure the question names no person. To change its wording, press "
+            "<b>Reword</b> or simply type the new wording."
+        ),
+    ]
+    markup = keyboard(
+        [
+            [(_("Publish"), f"qa:pubok:{draft['nonce']}"), (_("Reword"), "qa:pubedit")],
+            cancel_row(context),
+        ]
+    )
+    await reply(update, context, "\n".join(lines), markup)
+
+
+async def reword_prompt(update: Update, context: BotContext) -> int | None:
+    """Reword: ask for the new question wording."""
+    if stored(context, HR_KEY) is None:
+        return await lost(update, context)
+    await answer(update)
+    await reply(
+        update,
+        context,
+        context.t._(
+            "Please type the question as it should appear in the FAQ ({minimum} to {limit} "
+            "characters), without personal details."
+        ).format(
+            minimum=context.t.number(qs.MIN_QUESTION), limit=context.t.number(qs.MAX_QUESTION)
+        ),
+        cancel_only(context),
+    )
+    return PUBLISH
+
+
+async def receive_rewording(update: Update, context: BotContext) -> int | None:
+    """Take the reworded question and show the preview again."""
+    message = update.effective_message
+    speaker = context.speaker
+    draft = stored(context, HR_KEY)
+    if speaker is None or message is None or draft is None:
+        return await lost(update, context)
+    text = (message.text or "").strip()
+    problem = qs.check_text(text, qs.MIN_QUESTION, qs.MAX_QUESTION)
+    if problem is not None:
+        await reply(update, context, problem_text(context, problem), cancel_only(context))
+        return None
+    async with context.deps.sessions() as session:
+        question = await qs.question_for_hr(session, speaker, int(draft["question_id"]))
+    if question is None:
+        return await lost(update, context)
+    draft["text"] = text
+    draft["nonce"] = secrets.token_hex(4)
+    keep(context, HR_KEY, draft)
+    await publish_preview(update, context, draft, question.answer)
+    return PUBLISH
+
+
+async def confirm_publish(update: Update, context: BotContext) -> int | None:
+    """Publish: create the FAQ entry."""
+    _ = context.t._
+    speaker = context.speaker
+    draft = stored(context, HR_KEY)
+    if speaker is None or draft is None or not isinstance(draft.get("question_id"), int):
+        return await lost(update, context)
+    if callback_tail(update, "qa:pubok") != draft.get("nonce"):
+        await answer(update, _("This button belongs to an earlier preview."), alert=True)
+        return None
+    deps = context.deps
+    async with deps.sessions() as session:
+        outcome = await qs.publish(
+            session,
+            speaker=speaker,
+            question_id=draft["question_id"],
+            question_text=str(draft["text"]),
+            now=deps.clock.utcnow(),
+        )
+        if outcome.result is HrResult.DONE:
+            await session.commit()
+    if outcome.result is HrResult.NOT_FOUND:
+        forget(context)
+        await refuse(update, context)
+        return END
+    await answer(update)
+    if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
+        await reply(update, context, problem_text(context, outcome.problem), cancel_only(context))
+        return None
+    forget(context)
+    if outcome.result is HrResult.ALREADY:
+        text = _("This question is already in the FAQ.")
+    elif outcome.result is HrResult.NOT_ANSWERED:
+        text = _("Only answered questions can be published.")
+    else:
+        text = _("Published. Everyone can now read it with /faq.")
+    await edit_or_reply(update, context, text)
+    return END
+
+
+# --- /faq ---
+
+
+async def faq(update: Update, context: BotContext) -> None:
+    """/faq: the first page of published questions."""
+    await show_faq(update, context, 0, edit=False)
+
+
+async def turn_faq_page(update: Update, context: BotContext) -> None:
+    """Another page of the FAQ."""
+    page = callback_int(update, "faq:pg")
+    if context.speaker is None or page is None:
+        await answer(update, context.t._("Sorry, this FAQ entry is not available."), alert=True)
+        return
+    await answer(update)
+    await show_faq(update, context, page, edit=True)
+
+
+async def show_faq(update: Update, context: BotContext, page: int, *, edit: bool) -> None:
+    """One page of FAQ questions as buttons."""
+    _ = context.t._
+    async with context.deps.sessions() as session:
+        rows, total = await qs.faq_page(session, offset=page * FAQ_PAGE_SIZE, limit=FAQ_PAGE_SIZE)
+        if not rows and page > 0:
+            page = 0
+            rows, total = await qs.faq_page(session, offset=0, limit=FAQ_PAGE_SIZE)
+    pages = max(1, (total + FAQ_PAGE_SIZE - 1) // FAQ_PAGE_SIZE)
+    if not rows:
+        text = _(
+            "<b>Frequently asked questions</b>\nNothing has been published yet. You can ask HR "
+            "with /tanya."
+        )
+        await (edit_or_reply if edit else reply)(update, context, text)
+        return
+    text = _("<b>Frequently asked questions</b>\nChoose a question to read the answer.")
+    if pages > 1:
+        text += "\n" + _("Page {page} of {pages}").format(page=page + 1, pages=pages)
+    buttons = [[(short(entry.question), f"faq:e:{entry.id}")] for entry in rows]
+    nav: list[tuple[str, str]] = []
+    if page > 0:
+        nav.append(("‹ " + _("Previous"), f"faq:pg:{page - 1}"))
+    if page < pages - 1:
+        nav.append((_("Next") + " ›", f"faq:pg:{page + 1}"))
+    if nav:
+        buttons.append(nav)
+    if edit:
+        await edit_or_reply(update, context, text, keyboard(buttons))
+    else:
+        await reply(update, context, text, keyboard(buttons))
+
+
+def faq_text(context: BotContext, entry: FaqEntry) -> str:
+    """One FAQ entry: the question and its answer."""
+    _ = context.t._
+    return "\n".join(
+        [
+            _("<b>Question:</b>"),
+            esc(entry.question),
+            "",
+            _("<b>Answer:</b>"),
+            esc(entry.answer),
+        ]
+    )
+
+
+async def show_faq_entry(update: Update, context: BotContext) -> None:
+    """Show one FAQ entry; HR who may hide it get a Hide button."""
+    _ = context.t._
+    speaker = context.speaker
+    entry_id = callback_int(update, "faq:e")
+    async with context.deps.sessions() as session:
+        entry = await qs.faq_entry(session, entry_id) if entry_id is not None else None
+        hideable = (
+            entry is not None
+            and speaker is not None
+            and await qs.may_hide(session, speaker, entry)
+        )
+    if speaker is None or entry is None:
+        await answer(update, _("Sorry, this FAQ entry is not available."), alert=True)
+        return
+    await answer(update)
+    rows = [[(_("Back to the list"), "faq:pg:0")]]
+    if hideable:
+        rows.insert(0, [(_("Hide from FAQ"), f"faq:hide:{entry.id}")])
+    await reply(update, context, faq_text(context, entry), keyboard(rows))
+
+
+async def hide_faq_entry(update: Update, context: BotContext) -> None:
+    """HR hides an entry from /faq (scope checked in the service)."""
+    _ = context.t._
+    speaker = context.speaker
+    entry_id = callback_int(update, "faq:hide")
+    deps = context.deps
+    async with deps.sessions() as session:
+        entry = (
+            await qs.hide(session, speaker=speaker, entry_id=entry_id, now=deps.clock.utcnow())
+            if speaker is not None and entry_id is not None
+            else None
+        )
+        if entry is not None:
+            await session.commit()
+    if entry is None:
+        await answer(update, _("Sorry, you cannot hide this FAQ entry."), alert=True)
+        return
+    await answer(update)
+    await edit_or_reply(update, context, _("The entry is hidden from /faq."))
 
 
 def build() -> list[BaseHandler[Update, Any, Any]]:
-    return []
+    """The questions conversation, the inbox pages, and the stateless /faq handlers."""
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.COMMAND
+    conversation: ConversationHandler[BotContext] = ConversationHandler(
+        entry_points=[
+            CommandHandler(["tanya", "ask"], start),
+            CallbackQueryHandler(start_from_button, pattern=r"^qa:new$"),
+            CallbackQueryHandler(start_answer, pattern=r"^qa:ans:"),
+            CallbackQueryHandler(start_close, pattern=r"^qa:close:"),
+            CallbackQueryHandler(start_publish, pattern=r"^qa:pub:"),
+        ],
+        states={
+            MODE: [CallbackQueryHandler(pick_mode, pattern=r"^qa:mode:")],
+            ROUTE: [CallbackQueryHandler(pick_route, pattern=r"^qa:route:")],
+            WRITE: [MessageHandler(text, receive_text), MessageHandler(other, text_expected)],
+            PREVIEW: [
+                CallbackQueryHandler(send, pattern=r"^qa:send:"),
+                CallbackQueryHandler(change_text, pattern=r"^qa:edit$"),
+                # Typing again on the preview replaces the text: nothing typed is ignored.
+                MessageHandler(text, receive_text),
+            ],
+            ANSWER: [MessageHandler(text, receive_answer), MessageHandler(other, text_expected)],
+            ANSWER_PREVIEW: [
+                CallbackQueryHandler(send_answer, pattern=r"^qa:asend:"),
+                CallbackQueryHandler(change_answer, pattern=r"^qa:aedit$"),
+                MessageHandler(text, receive_answer),
+            ],
+            PUBLISH: [
+                CallbackQueryHandler(confirm_publish, pattern=r"^qa:pubok:"),
+                CallbackQueryHandler(reword_prompt, pattern=r"^qa:pubedit$"),
+                MessageHandler(text, receive_rewording),
+                MessageHandler(other, text_expected),
+            ],
+            CLOSE: [MessageHandler(text, receive_reason), MessageHandler(other, text_expected)],
+        },
+        fallbacks=[
+            CommandHandler(["batal", "cancel"], cancel),
+            CallbackQueryHandler(cancel, pattern=f"^{CANCEL}$"),
+            CallbackQueryHandler(
+                earlier_step, pattern=r"^qa:(mode|route|send|edit|asend|aedit|pubok|pubedit)(:|$)"
+            ),
+        ],
+        name="questions",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [
+        conversation,
+        CallbackQueryHandler(turn_inbox_page, pattern=r"^qa:pg:"),
+        CommandHandler("faq", faq),
+        CallbackQueryHandler(turn_faq_page, pattern=r"^faq:pg:"),
+        CallbackQueryHandler(show_faq_entry, pattern=r"^faq:e:"),
+        CallbackQueryHandler(hide_faq_entry, pattern=r"^faq:hide:"),
+    ]

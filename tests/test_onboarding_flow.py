@@ -58,14 +58,10 @@ async def test_invite_link_links_and_greets_with_escaped_name(
         linked = await employee(sessions, org.staff.id)
         assert linked.telegram_user_id == STAFF_TG
         menu = bot.fake.commands({"type": "chat", "chat_id": STAFF_TG})
-        assert [c["command"] for c in menu][:6] == [
-            "start",
-            "target",
-            "lapor",
-            "kinerja",
-            "nilai",
-            "bantuan",
-        ]
+        names = [c["command"] for c in menu]
+        assert names[:4] == ["start", "target", "lapor", "kinerja"]
+        assert {"bantuan", "bahasa", "tanya", "faq"} <= set(names)
+        assert not {"tim", "umpanbalik", "siaran", "statistik", "ekspor"} & set(names)  # roles
 
 
 async def test_bad_used_and_expired_codes_are_explained(
@@ -282,7 +278,7 @@ async def test_planned_commands_answer_politely(
     org = await setup(sessions)
     async with running_bot(db[0], db[1], now=NOW) as bot:
         await link_via_invite(bot, sessions, org.leader, LEADER_TG)
-        await bot.send(LEADER_TG, "/tanya")
+        await bot.send(LEADER_TG, "/statistik")
         assert "belum tersedia" in bot.last_text(LEADER_TG)
 
 
@@ -292,7 +288,7 @@ async def test_a_new_command_ends_a_half_finished_flow(
     await setup(sessions)
     async with running_bot(db[0], db[1], now=NOW) as bot:
         await bot.send(STRANGER_TG, "/start")
-        await bot.send(STRANGER_TG, "/tanya")  # a different command: the NIP step is left
+        await bot.send(STRANGER_TG, "/kinerja")  # a different command: the NIP step is left
         await bot.send(STRANGER_TG, "199001012015031001")
         assert "belum terhubung" in bot.last_text(STRANGER_TG)
         await bot.send(STRANGER_TG, "/start")

@@ -126,29 +126,28 @@ async def test_reminders_wait_for_working_hours_direct_notices_do_not(
         assert sent_chats(bot) == [CHATS[1], CHATS[0]]
 
 
-async def test_flood_control_pauses_the_drainer_and_retries_the_same_row(
+async def test_bulk_to_one_chat_is_spaced_and_never_flooded(
     db: tuple[str, AsyncEngine], sessions: SessionFactory
 ) -> None:
     await people(sessions)
-    # Four messages to one chat: Telegram allows a burst of about three, then ~1 per second.
+    # Four messages to one chat: Telegram allows about one per second per chat, so the
+    # drainer spaces them instead of bursting into a 429.
     for n in range(4):
         await queue(sessions, CHATS[0], f"same-chat-{n}")
     fake = FakeTelegram(token=TOKEN, flood_limits=True)
     async with running_bot(db[0], db[1], fake=fake, now=FRIDAY_1000, outbox_rate=100) as bot:
         know(bot, *CHATS)
-        drainer = bot.deps.drainer
-        assert drainer is not None
         started = wallclock.monotonic()
         draining = asyncio.create_task(bot.drain())
-        await fake.wait_for(lambda: fake.rate_limited)
-        # While the drainer waits out retry_after, a reply to someone else goes out at once.
+        await fake.wait_for(lambda: fake.sent(CHATS[0]))
+        # Meanwhile a reply to someone else goes out at once.
         reply_started = wallclock.monotonic()
         await bot.app.bot.send_message(CHATS[1], "balasan langsung")
         assert wallclock.monotonic() - reply_started < 0.5
         await draining
-        assert wallclock.monotonic() - started >= 1.0  # it waited instead of hammering
-        assert drainer.stats.rate_limited == 1
-        assert fake.flood_violations == 0  # never sent while told to wait
+        assert wallclock.monotonic() - started >= 3.0  # ~1 s between messages to one chat
+        assert fake.rate_limited == 0
+        assert fake.flood_violations == 0
         assert [m.text for m in fake.sent(CHATS[0])] == [
             f"pesan same-chat-{n} tebal" for n in range(4)
         ]
@@ -254,8 +253,10 @@ async def test_bulk_leaves_a_reserve_for_interactive_replies() -> None:
         return True
 
     async def send(name: str, bulk: bool) -> None:
+        # Distinct chats: the per-chat spacing of bulk sends is tested separately.
+        chat = int(name.split("-")[1]) + (100 if bulk else 200)
         await limiter.process_request(
-            call, (name,), {}, "sendMessage", {"chat_id": 1}, BULK if bulk else None
+            call, (name,), {}, "sendMessage", {"chat_id": chat}, BULK if bulk else None
         )
 
     loop = asyncio.get_running_loop()
@@ -273,6 +274,23 @@ async def test_bulk_leaves_a_reserve_for_interactive_replies() -> None:
     await waiting
     assert order[-1] == "bulk-3"
     assert loop.time() - start >= 0.45
+
+
+async def test_a_bulk_429_holds_replies_too_so_nothing_violates_it() -> None:
+    limiter = SharedRateLimiter(max_retries=2)
+
+    async def refused() -> bool:
+        raise RetryAfter(timedelta(seconds=1))
+
+    async def fine() -> bool:
+        return True
+
+    loop = asyncio.get_running_loop()
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(refused, (), {}, "sendMessage", {"chat_id": 1}, BULK)
+    started = loop.time()
+    await limiter.process_request(fine, (), {}, "sendMessage", {"chat_id": 2}, None)
+    assert loop.time() - started >= 1.0  # held until retry_after passed
 
 
 async def test_interactive_429_is_retried_bulk_429_is_handed_back() -> None:

@@ -27,6 +27,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("tim", "team", N_("Your team's progress, flags and report notices"), "leader"),
     Command("umpanbalik", "feedback", N_("Give feedback to your team"), "leader"),
     Command("nilai", "evaluate", N_("Evaluate your staff or see your own evaluation"), "linked"),
+    Command(
+        "pelatihan", "training", N_("Training: invitations, attendance and your JP"), "linked"
+    ),
+    Command("tanya", "ask", N_("Ask HR a question, by name or anonymously"), "linked"),
+    Command("siaran", "broadcast", N_("Send a socialization message to staff"), "hr"),
+    Command("faq", "faq", N_("Questions and answers published by HR"), "linked"),
     Command("bantuan", "help", N_("What this bot can do for you"), "anyone"),
     Command("bahasa", "language", N_("Choose Bahasa Indonesia or English"), "anyone"),
     Command("batal", "cancel", N_("Stop what you are doing now"), "anyone"),

@@ -149,9 +149,7 @@ def _summary_text(t: Translator, summary: SemesterSummary) -> str:
             )
         else:
             out.append(
-                _(
-                    "• {title} ({kind}): {percent}, {done} of {target} {unit}, {reports}"
-                ).format(
+                _("• {title} ({kind}): {percent}, {done} of {target} {unit}, {reports}").format(
                     title=esc(line.title),
                     kind=kind,
                     percent=t.percent(line.ratio),

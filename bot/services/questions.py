@@ -1,0 +1,556 @@
+"""Questions to HR (optionally anonymous), HR's inbox and answers, and the published FAQ.
+
+Anonymous means the database keeps no link to the asker: the Question row has asker_id NULL,
+no audit row names the asker, and the outbox notice to HR carries neither their name nor their
+ids. Only the routing OPD is kept, and only when the asker chose "HR of my OPD".
+
+The daily limit is counted in QuestionQuota under HMAC-SHA256(secret, "<employee id>:<day>"),
+where the secret is derived from the bot token and never stored. Trade-off: whoever holds both
+the token and the database could recompute the keys for every employee and learn who asked
+*something* today (never which question); rotating the token resets today's counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+from sqlalchemy import ColumnElement, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import N_, I18n, Translator
+from bot.services import audit, notices
+from bot.services.access import ROLE_HR, Speaker, hr_officers_for, hr_scope_of
+from bot.text import esc
+from models import Employee, FaqEntry, Opd, Question, QuestionQuota
+
+DAILY_LIMIT = 5
+MIN_QUESTION = 10
+MAX_QUESTION = 2000
+MAX_ANSWER = 3000
+MIN_REASON = 3
+MAX_REASON = 500
+STATUS_OPEN = "open"
+STATUS_ANSWERED = "answered"
+STATUS_CLOSED = "closed"
+NOTICE_KIND = "question"
+ANSWER_KIND = "question_answer"
+QUOTA_CONTEXT = b"kinerja-bot/question-quota/v1"
+QUOTE_CHARS = 600  # how much of the question an answer notice repeats
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to `limit` characters with an ellipsis (before escaping)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --- text checks ---
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """Why a typed text cannot be used: a msgid with its numbers."""
+
+    reason: str
+    length: int
+    limit: int
+
+
+def check_text(text: str, minimum: int, limit: int) -> TextProblem | None:
+    """Refuse text shorter than `minimum` or longer than `limit` characters (stripped)."""
+    length = len(text.strip())
+    if length < minimum:
+        return TextProblem(
+            N_("Please write at least {limit} characters, so your message is clear."),
+            length,
+            minimum,
+        )
+    if length > limit:
+        return TextProblem(
+            N_(
+                "Your text has {length} characters, but at most {limit} fit. Please shorten "
+                "it and send it again."
+            ),
+            length,
+            limit,
+        )
+    return None
+
+
+# --- the daily quota ---
+
+
+def quota_secret(bot_token: str) -> bytes:
+    """Derive the quota HMAC secret from the bot token (kept outside the database)."""
+    return hmac.new(bot_token.encode("utf-8"), QUOTA_CONTEXT, hashlib.sha256).digest()
+
+
+def quota_key(secret: bytes, employee_id: int, day: date) -> str:
+    """HMAC-SHA256(secret, "<employee id>:<day>") as hex: not reversible without the secret."""
+    message = f"{employee_id}:{day.isoformat()}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+async def _quota_row(
+    session: AsyncSession, secret: bytes, employee_id: int, day: date
+) -> QuestionQuota | None:
+    key = quota_key(secret, employee_id, day)
+    query = select(QuestionQuota).where(QuestionQuota.key == key, QuestionQuota.day == day)
+    return (await session.exec(query)).first()
+
+
+async def questions_left(session: AsyncSession, secret: bytes, employee_id: int, day: date) -> int:
+    """How many more questions this employee may ask today (WIB day)."""
+    row = await _quota_row(session, secret, employee_id, day)
+    return max(0, DAILY_LIMIT - (row.count if row else 0))
+
+
+async def _take_quota(session: AsyncSession, secret: bytes, employee_id: int, day: date) -> bool:
+    """Count one question; False (nothing counted) when today's limit is reached."""
+    row = await _quota_row(session, secret, employee_id, day)
+    if row is None:
+        session.add(QuestionQuota(key=quota_key(secret, employee_id, day), day=day, count=1))
+        return True
+    if row.count >= DAILY_LIMIT:
+        return False
+    row.count += 1
+    session.add(row)
+    return True
+
+
+# --- who handles which question ---
+
+
+def may_handle(speaker: Speaker, question: Question) -> bool:
+    """HR covering the question's OPD; questions for BKPSDM (opd_id NULL) need city-wide HR."""
+    if question.opd_id is None:
+        return speaker.is_admin or (ROLE_HR in speaker.roles and speaker.hr_opd_ids is None)
+    return speaker.hr_covers(question.opd_id)
+
+
+async def city_hr_officers(session: AsyncSession) -> list[Employee]:
+    """Linked, active city-wide HR officers (BKPSDM or scope 'kota')."""
+    query = select(Employee).where(
+        col(Employee.roles).contains(ROLE_HR),
+        col(Employee.telegram_user_id).is_not(None),
+        col(Employee.active).is_(True),
+    )
+    officers: list[Employee] = []
+    for officer in (await session.exec(query)).all():
+        if ROLE_HR in officer.role_set and await hr_scope_of(session, officer) is None:
+            officers.append(officer)
+    return officers
+
+
+async def officers_for(session: AsyncSession, opd_id: int | None) -> list[Employee]:
+    """HR officers who should hear about a question routed to this OPD (None = city-wide)."""
+    if opd_id is None:
+        return await city_hr_officers(session)
+    return await hr_officers_for(session, opd_id)
+
+
+async def opd_name(session: AsyncSession, opd_id: int | None) -> str:
+    """The OPD's name, or '' when unknown."""
+    opd = await session.get(Opd, opd_id) if opd_id is not None else None
+    return opd.name if opd is not None else ""
+
+
+# --- asking ---
+
+
+class AskResult(Enum):
+    ASKED = "asked"
+    LIMIT = "limit"
+    BAD_TEXT = "bad_text"
+
+
+@dataclass
+class AskOutcome:
+    result: AskResult
+    question: Question | None = None
+    problem: TextProblem | None = None
+    notified: int = 0  # HR officers who will receive the notice
+
+
+def hr_notice_text(
+    t: Translator, question: Question, asker: Employee | None, opd: str, asker_opd: str
+) -> str:
+    """The notice an HR officer receives; for an anonymous question it names nobody."""
+    _ = t._
+    if question.anonymous:
+        head = _("<b>New anonymous question</b>")
+        where = (
+            _("From an employee of: {opd}").format(opd=esc(opd))
+            if opd
+            else _("Sent to BKPSDM (the asker's OPD is not shown)")
+        )
+        lines = [head, where]
+    else:
+        lines = [
+            _("<b>New question from {name}</b>").format(name=esc(asker.name if asker else "")),
+            _("OPD: {opd}").format(opd=esc(asker_opd)),
+        ]
+    lines += ["", esc(question.text), "", _("Press <b>Answer</b> to reply, or open /tanya.")]
+    return "\n".join(lines)
+
+
+async def ask(
+    session: AsyncSession,
+    i18n: I18n,
+    *,
+    secret: bytes,
+    asker: Employee,
+    text: str,
+    anonymous: bool,
+    to_own_opd: bool,
+    day: date,
+    now: datetime,
+) -> AskOutcome:
+    """Save a question (counted against today's limit) and queue a notice for the right HR."""
+    assert asker.id is not None
+    text = text.strip()
+    problem = check_text(text, MIN_QUESTION, MAX_QUESTION)
+    if problem is not None:
+        return AskOutcome(AskResult.BAD_TEXT, problem=problem)
+    if not await _take_quota(session, secret, asker.id, day):
+        return AskOutcome(AskResult.LIMIT)
+    if anonymous:
+        # No asker id, and the OPD only when the asker chose to reveal it.
+        question = Question(
+            asker_id=None,
+            opd_id=asker.opd_id if to_own_opd else None,
+            anonymous=True,
+            text=text,
+            created_at=now,
+        )
+    else:
+        question = Question(
+            asker_id=asker.id, opd_id=asker.opd_id, anonymous=False, text=text, created_at=now
+        )
+    session.add(question)
+    await session.flush()
+    assert question.id is not None
+    opd = await opd_name(session, question.opd_id)
+    asker_opd = "" if anonymous else await opd_name(session, asker.opd_id)
+    notified = 0
+    for officer in await officers_for(session, question.opd_id):
+        if officer.id is None or officer.telegram_user_id is None or officer.id == asker.id:
+            continue
+        t = i18n.for_language(officer.language)
+        added = await notices.enqueue(
+            session,
+            dedupe_key=f"question:{question.id}:hr:{officer.id}",
+            kind=NOTICE_KIND,
+            chat_id=officer.telegram_user_id,
+            employee_id=officer.id,
+            text=hr_notice_text(t, question, None if anonymous else asker, opd, asker_opd),
+            now=now,
+            reply_markup=notices.inline_keyboard([[(t._("Answer"), f"qa:ans:{question.id}")]]),
+        )
+        notified += int(added)
+    return AskOutcome(AskResult.ASKED, question=question, notified=notified)
+
+
+# --- HR's inbox ---
+
+
+def _scope_filter(speaker: Speaker) -> list[ColumnElement[bool]]:
+    """WHERE conditions limiting questions to the speaker's HR scope."""
+    if speaker.is_admin or speaker.hr_opd_ids is None:
+        return []
+    return [col(Question.opd_id).in_(sorted(speaker.hr_opd_ids))]
+
+
+async def inbox(
+    session: AsyncSession, speaker: Speaker, *, offset: int, limit: int
+) -> tuple[list[Question], int]:
+    """Open questions in the speaker's scope, newest first, and how many there are in all."""
+    if not speaker.is_hr:
+        return [], 0
+    conditions: list[ColumnElement[bool]] = [
+        col(Question.status) == STATUS_OPEN,
+        *_scope_filter(speaker),
+    ]
+    total = (
+        await session.exec(select(func.count()).select_from(Question).where(*conditions))
+    ).one()
+    rows = await session.exec(
+        select(Question)
+        .where(*conditions)
+        .order_by(col(Question.created_at).desc(), col(Question.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows.all()), int(total)
+
+
+async def question_for_hr(
+    session: AsyncSession, speaker: Speaker, question_id: int
+) -> Question | None:
+    """The question when this speaker is HR in its scope, else None (crafted ids included)."""
+    question = await session.get(Question, question_id)
+    if question is None or not speaker.is_hr or not may_handle(speaker, question):
+        return None
+    return question
+
+
+async def asker_of(session: AsyncSession, question: Question) -> Employee | None:
+    """The named asker (None for anonymous questions)."""
+    if question.anonymous or question.asker_id is None:
+        return None
+    return await session.get(Employee, question.asker_id)
+
+
+class HrResult(Enum):
+    DONE = "done"
+    NOT_FOUND = "not_found"  # missing, or outside the speaker's scope
+    ALREADY = "already"  # answered or closed before
+    NOT_ANSWERED = "not_answered"  # publishing needs an answer
+    BAD_TEXT = "bad_text"
+
+
+@dataclass
+class HrOutcome:
+    result: HrResult
+    question: Question | None = None
+    problem: TextProblem | None = None
+    delivered: bool = False  # the named asker will receive it
+    faq: FaqEntry | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def answer_text(t: Translator, question: Question) -> str:
+    """The message a named asker receives with HR's answer."""
+    _ = t._
+    return "\n".join(
+        [
+            _("<b>HR has answered your question</b>"),
+            "",
+            _("<b>Your question:</b>"),
+            # Shortened: a 2,000-character question and a 3,000-character answer would not
+            # fit in one Telegram message (4,096), and the outbox sends exactly one.
+            esc(shorten(question.text, QUOTE_CHARS)),
+            "",
+            _("<b>Answer:</b>"),
+            esc(question.answer),
+            "",
+            _("Thank you for asking. You can ask again at any time with /tanya."),
+        ]
+    )
+
+
+async def answer(
+    session: AsyncSession,
+    i18n: I18n,
+    *,
+    speaker: Speaker,
+    question_id: int,
+    text: str,
+    now: datetime,
+) -> HrOutcome:
+    """Save HR's answer and, for a named asker, queue it for them."""
+    question = await question_for_hr(session, speaker, question_id)
+    if question is None:
+        return HrOutcome(HrResult.NOT_FOUND)
+    if question.status != STATUS_OPEN:
+        return HrOutcome(HrResult.ALREADY, question=question)
+    text = text.strip()
+    problem = check_text(text, 1, MAX_ANSWER)
+    if problem is not None:
+        return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
+    question.answer = text
+    question.answered_by_id = speaker.id
+    question.answered_at = now
+    question.status = STATUS_ANSWERED
+    session.add(question)
+    audit.record(
+        session,
+        action="question.answer",
+        at=now,
+        actor_id=speaker.id,
+        subject_id=question.asker_id,
+        question_id=question.id,
+    )
+    delivered = False
+    asker = await asker_of(session, question)
+    if asker is not None and asker.telegram_user_id is not None and asker.active:
+        t = i18n.for_language(asker.language)
+        delivered = await notices.enqueue(
+            session,
+            dedupe_key=f"question:{question.id}:answer",
+            kind=ANSWER_KIND,
+            chat_id=asker.telegram_user_id,
+            employee_id=asker.id,
+            text=answer_text(t, question),
+            now=now,
+        )
+    return HrOutcome(HrResult.DONE, question=question, delivered=delivered)
+
+
+def closed_text(t: Translator, question: Question, reason: str) -> str:
+    """The message a named asker receives when HR closes their question without an answer."""
+    _ = t._
+    return "\n".join(
+        [
+            _("<b>About your question to HR</b>"),
+            "",
+            esc(shorten(question.text, QUOTE_CHARS)),
+            "",
+            _("HR has closed this question without a written answer. Reason: {reason}").format(
+                reason=esc(reason)
+            ),
+            "",
+            _("If you still need help, you are welcome to ask again with /tanya."),
+        ]
+    )
+
+
+async def close(
+    session: AsyncSession,
+    i18n: I18n,
+    *,
+    speaker: Speaker,
+    question_id: int,
+    reason: str,
+    now: datetime,
+) -> HrOutcome:
+    """Close an open question without answering (e.g. spam), recording the reason."""
+    question = await question_for_hr(session, speaker, question_id)
+    if question is None:
+        return HrOutcome(HrResult.NOT_FOUND)
+    if question.status != STATUS_OPEN:
+        return HrOutcome(HrResult.ALREADY, question=question)
+    reason = reason.strip()
+    problem = check_text(reason, MIN_REASON, MAX_REASON)
+    if problem is not None:
+        return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
+    # The model has no separate column: a closed question's `answer` holds the reason.
+    question.answer = reason
+    question.answered_by_id = speaker.id
+    question.answered_at = now
+    question.status = STATUS_CLOSED
+    session.add(question)
+    audit.record(
+        session,
+        action="question.close",
+        at=now,
+        actor_id=speaker.id,
+        subject_id=question.asker_id,
+        question_id=question.id,
+        reason=reason,
+    )
+    delivered = False
+    asker = await asker_of(session, question)
+    if asker is not None and asker.telegram_user_id is not None and asker.active:
+        t = i18n.for_language(asker.language)
+        delivered = await notices.enqueue(
+            session,
+            dedupe_key=f"question:{question.id}:closed",
+            kind=ANSWER_KIND,
+            chat_id=asker.telegram_user_id,
+            employee_id=asker.id,
+            text=closed_text(t, question, reason),
+            now=now,
+        )
+    return HrOutcome(HrResult.DONE, question=question, delivered=delivered)
+
+
+# --- the FAQ ---
+
+
+async def publish(
+    session: AsyncSession,
+    *,
+    speaker: Speaker,
+    question_id: int,
+    question_text: str | None,
+    now: datetime,
+) -> HrOutcome:
+    """Publish an answered question to the FAQ, optionally with reworded question text."""
+    question = await question_for_hr(session, speaker, question_id)
+    if question is None:
+        return HrOutcome(HrResult.NOT_FOUND)
+    if question.status != STATUS_ANSWERED:
+        return HrOutcome(HrResult.NOT_ANSWERED, question=question)
+    existing = (
+        await session.exec(
+            select(FaqEntry).where(
+                FaqEntry.question_id == question.id, col(FaqEntry.hidden).is_(False)
+            )
+        )
+    ).first()
+    if existing is not None:
+        return HrOutcome(HrResult.ALREADY, question=question, faq=existing)
+    wording = (question_text if question_text is not None else question.text).strip()
+    problem = check_text(wording, MIN_QUESTION, MAX_QUESTION)
+    if problem is not None:
+        return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
+    entry = FaqEntry(
+        question_id=question.id,
+        question=wording,
+        answer=question.answer,
+        published_by_id=speaker.id,
+        published_at=now,
+    )
+    session.add(entry)
+    await session.flush()
+    audit.record(
+        session,
+        action="faq.publish",
+        at=now,
+        actor_id=speaker.id,
+        question_id=question.id,
+        faq_id=entry.id,
+    )
+    return HrOutcome(HrResult.DONE, question=question, faq=entry)
+
+
+async def faq_page(
+    session: AsyncSession, *, offset: int, limit: int
+) -> tuple[list[FaqEntry], int]:
+    """Visible FAQ entries, newest first, and how many there are in all."""
+    condition = col(FaqEntry.hidden).is_(False)
+    total = (await session.exec(select(func.count()).select_from(FaqEntry).where(condition))).one()
+    rows = await session.exec(
+        select(FaqEntry)
+        .where(condition)
+        .order_by(col(FaqEntry.published_at).desc(), col(FaqEntry.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows.all()), int(total)
+
+
+async def faq_entry(session: AsyncSession, entry_id: int) -> FaqEntry | None:
+    """One visible FAQ entry, or None."""
+    entry = await session.get(FaqEntry, entry_id)
+    return entry if entry is not None and not entry.hidden else None
+
+
+async def may_hide(session: AsyncSession, speaker: Speaker, entry: FaqEntry) -> bool:
+    """City-wide HR and admins hide any entry; OPD HR hides what their scope published."""
+    if not speaker.is_hr:
+        return False
+    if speaker.is_admin or speaker.hr_opd_ids is None or entry.published_by_id == speaker.id:
+        return True
+    question = (
+        await session.get(Question, entry.question_id) if entry.question_id is not None else None
+    )
+    return question is not None and may_handle(speaker, question)
+
+
+async def hide(
+    session: AsyncSession, *, speaker: Speaker, entry_id: int, now: datetime
+) -> FaqEntry | None:
+    """Hide a FAQ entry from /faq; None when it is gone or not the speaker's to hide."""
+    entry = await faq_entry(session, entry_id)
+    if entry is None or not await may_hide(session, speaker, entry):
+        return None
+    entry.hidden = True
+    session.add(entry)
+    audit.record(session, action="faq.hide", at=now, actor_id=speaker.id, faq_id=entry.id)
+    return entry

@@ -1,0 +1,522 @@
+"""Training: who may organise, session inputs, invitations, RSVP, attendance and JP hours.
+
+HR (OPD HR for its own OPD, city-wide HR and admins everywhere) creates a session, possibly
+from a recommendation of the planner (bot.services.training_planners), invites staff (the
+recommended unit, or typed NIPs inside its scope) up to the capacity, and records attendance
+after the start; attending earns the session's JP (jam pelajaran). Invitees answer Hadir /
+Tidak on their own invitation only. No Telegram imports here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import N_, I18n, Translator
+from bot.services import audit, notices, workdays
+from bot.services.access import Speaker
+from bot.services.numbers import AmountError, parse_amount
+from bot.text import esc
+from models import Employee, Opd, TrainingInvite, TrainingRecommendation, TrainingSession, Unit
+
+WIB = ZoneInfo("Asia/Jakarta")
+KIND_INVITE = "training-invite"
+MAX_TITLE = 200  # TrainingSession.title column
+MAX_TOPIC = 200  # TrainingSession.topic column
+MAX_PLACE = 500  # an address or a meeting link; longer is a paste mistake
+MAX_CAPACITY = 500  # the largest hall in Balai Kota holds fewer
+MAX_JP = Decimal(100)  # a JP is 45 minutes; 100 JP is already a multi-week course
+MAX_NIPS = 200  # NIPs in one typed invitee list
+RSVP_YES = "hadir"
+RSVP_NO = "tidak"
+PLANNED = "planned"
+CANCELLED = "cancelled"
+
+# Suggested topics, stored by key in TrainingRecommendation.topic and translated when shown.
+TOPIC_BERAKHLAK = "berakhlak"
+TOPIC_SKP = "skp"
+TOPICS = {
+    TOPIC_BERAKHLAK: N_("BerAKHLAK core values coaching"),
+    TOPIC_SKP: N_("Target setting and performance planning (SKP) and time management"),
+}
+
+_DATE_TIME = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s+(\d{1,2})[:.](\d{2})$")
+
+
+def topic_label(t: Translator, topic: str) -> str:
+    """Translate a stored topic key; free text typed by HR is returned unchanged."""
+    msgid = TOPICS.get(topic)
+    return t._(msgid) if msgid else topic
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def covers_session(speaker: Speaker, training: TrainingSession) -> bool:
+    """True when this HR officer may manage the session (city-wide sessions: city HR only)."""
+    if not speaker.is_hr:
+        return False
+    if training.opd_id is None:
+        return speaker.is_admin or speaker.hr_opd_ids is None
+    return speaker.hr_covers(training.opd_id)
+
+
+def organiser_opd(speaker: Speaker) -> int | None:
+    """The OPD a new session belongs to: the officer's own OPD, None for city-wide HR."""
+    if speaker.is_admin or speaker.hr_opd_ids is None:
+        return None
+    return speaker.employee.opd_id
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """A recommendation with the names HR needs to read it."""
+
+    reco: TrainingRecommendation
+    unit_name: str
+    opd_name: str
+
+
+async def recommendations_for(session: AsyncSession, speaker: Speaker) -> list[RecommendationRow]:
+    """Return the recommendations of the latest period in the speaker's scope, worst first."""
+    if not speaker.is_hr:
+        return []
+    latest = (await session.exec(select(func.max(TrainingRecommendation.period)))).one()
+    if latest is None:
+        return []
+    query = (
+        select(TrainingRecommendation, Unit.name, Opd.name)
+        .join(Unit, col(Unit.id) == TrainingRecommendation.unit_id)
+        .join(Opd, col(Opd.id) == TrainingRecommendation.opd_id)
+        .where(TrainingRecommendation.period == latest)
+        .order_by(col(TrainingRecommendation.score).desc(), col(Unit.name))
+    )
+    rows = (await session.exec(query)).all()
+    return [
+        RecommendationRow(reco, unit_name, opd_name)
+        for reco, unit_name, opd_name in rows
+        if speaker.hr_covers(reco.opd_id)
+    ]
+
+
+async def recommendation_for(
+    session: AsyncSession, speaker: Speaker, reco_id: int
+) -> RecommendationRow | None:
+    """Return one recommendation if it is in the speaker's scope (ids come from buttons)."""
+    reco = await session.get(TrainingRecommendation, reco_id)
+    if reco is None or not speaker.hr_covers(reco.opd_id):
+        return None
+    unit = await session.get(Unit, reco.unit_id)
+    opd = await session.get(Opd, reco.opd_id)
+    return RecommendationRow(reco, unit.name if unit else "", opd.name if opd else "")
+
+
+# --- typed inputs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a typed value cannot be used: a msgid and the numbers it mentions."""
+
+    reason: str
+    limit: int = 0
+    length: int = 0
+
+
+def check_text(text: str, limit: int) -> Problem | None:
+    """Refuse empty text and text over `limit` characters."""
+    length = len(text.strip())
+    if length == 0:
+        return Problem(N_("Please type a few words."))
+    if length > limit:
+        return Problem(
+            N_("That is {length} characters; the limit is {limit}. Please shorten it."),
+            limit,
+            length,
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class StartParse:
+    """A parsed start time, or the problem; `holiday` warns about a non-working day."""
+
+    starts_at: datetime | None = None
+    problem: Problem | None = None
+    not_working_day: bool = False
+    holiday: str = ""
+
+
+def parse_start(raw: str, now: datetime, tz: ZoneInfo = WIB) -> StartParse:
+    """Read 'dd-mm-yyyy hh:mm' (WIB) in the future; warn when it is not a working day."""
+    match = _DATE_TIME.match(" ".join(raw.split()))
+    if match is None:
+        return StartParse(
+            problem=Problem(
+                N_(
+                    "Please type the date and time as dd-mm-yyyy hh:mm, for example "
+                    "15-01-2027 09:00."
+                )
+            )
+        )
+    day, month, year, hour, minute = (int(g) for g in match.groups())
+    try:
+        starts_at = datetime.combine(date(year, month, day), time(hour, minute), tzinfo=tz)
+    except ValueError:
+        return StartParse(
+            problem=Problem(
+                N_(
+                    "That date or time does not exist. Please check the day, month and hour, "
+                    "for example 15-01-2027 09:00."
+                )
+            )
+        )
+    if starts_at <= now:
+        return StartParse(
+            problem=Problem(N_("That moment has already passed. Please choose a future time."))
+        )
+    if starts_at - now > timedelta(days=366):
+        return StartParse(
+            problem=Problem(N_("Please choose a time within the next twelve months."))
+        )
+    local_day = starts_at.date()
+    working = workdays.is_working_day(local_day)
+    return StartParse(
+        starts_at=starts_at,
+        not_working_day=not working,
+        holiday=(workdays.holiday_name(local_day) or "") if not working else "",
+    )
+
+
+def parse_capacity(raw: str) -> int | Problem:
+    """Read a whole number of seats between 1 and MAX_CAPACITY."""
+    try:
+        value = parse_amount(raw)
+    except AmountError as exc:
+        return Problem(exc.reason)
+    if value != value.to_integral_value() or value < 1 or value > MAX_CAPACITY:
+        return Problem(
+            N_("Please type a whole number of seats from 1 to {limit}."), limit=MAX_CAPACITY
+        )
+    return int(value)
+
+
+def parse_jp(raw: str) -> Decimal | Problem:
+    """Read the JP (jam pelajaran) the session is worth: more than 0, at most MAX_JP."""
+    try:
+        value = parse_amount(raw)
+    except AmountError as exc:
+        return Problem(exc.reason)
+    if value <= 0 or value > MAX_JP or value != value.quantize(Decimal("0.01")):
+        msgid = N_("Please type the JP as a number above 0 and at most {limit}.")
+        return Problem(msgid, int(MAX_JP))
+    return value
+
+
+@dataclass
+class Invitees:
+    """Who a typed NIP list names: found in scope, unknown and outside the officer's scope."""
+
+    found: list[Employee] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+
+async def invitees_from_nips(session: AsyncSession, speaker: Speaker, raw: str) -> Invitees:
+    """Resolve typed NIPs (any separators) to active employees the officer covers."""
+    nips = list(dict.fromkeys(re.findall(r"\d+", raw)))[:MAX_NIPS]
+    result = Invitees()
+    if not nips:
+        return result
+    query = select(Employee).where(col(Employee.nip).in_(nips), col(Employee.active).is_(True))
+    by_nip = {e.nip: e for e in (await session.exec(query)).all()}
+    for nip in nips:
+        employee = by_nip.get(nip)
+        if employee is None:
+            result.unknown.append(nip)
+        elif not speaker.hr_covers(employee.opd_id):
+            result.outside.append(nip)
+        else:
+            result.found.append(employee)
+    return result
+
+
+async def unit_staff(session: AsyncSession, unit_id: int) -> list[Employee]:
+    """Active employees of a unit, by name."""
+    query = (
+        select(Employee)
+        .where(Employee.unit_id == unit_id, col(Employee.active).is_(True))
+        .order_by(col(Employee.name), col(Employee.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+# --- creating a session and inviting ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything a session needs, as checked by the handler's steps."""
+
+    title: str
+    topic: str
+    starts_at: datetime
+    place: str
+    capacity: int
+    jp: Decimal
+    recommendation_id: int | None
+    employee_ids: list[int]
+
+
+@dataclass(frozen=True)
+class Created:
+    """The saved session, how many were invited and how many did not fit."""
+
+    training: TrainingSession
+    invited: int
+    left_out: int
+
+
+def invite_text(t: Translator, training: TrainingSession, name: str) -> str:
+    """The invitation an employee receives (HTML, user text escaped)."""
+    _ = t._
+    lines = [
+        _("Hello {name}, you are invited to a training session.").format(name=esc(name)),
+        "",
+        "<b>" + esc(training.title) + "</b>",
+    ]
+    if training.topic:
+        lines.append(_("Topic: {topic}").format(topic=esc(topic_label(t, training.topic))))
+    lines += [
+        _("When: {day}, {time} WIB").format(
+            day=t.date(training.starts_at), time=t.time(training.starts_at)
+        ),
+        _("Where: {place}").format(place=esc(training.place)),
+        _("Worth: {jp} JP").format(jp=t.number(training.jp)),
+        "",
+        _("Will you attend? Please answer with the buttons below."),
+    ]
+    return "\n".join(lines)
+
+
+def rsvp_keyboard(t: Translator, invite_id: int) -> dict[str, Any]:
+    """The Hadir / Tidak buttons of an invitation."""
+    return notices.inline_keyboard(
+        [
+            [
+                (t._("Attend"), f"pl:rsvp:{invite_id}:y"),
+                (t._("Not attending"), f"pl:rsvp:{invite_id}:n"),
+            ]
+        ]
+    )
+
+
+async def create_session(
+    session: AsyncSession, speaker: Speaker, i18n: I18n, draft: Draft, now: datetime
+) -> Created | None:
+    """Save the session, invite up to capacity (in scope only) and queue the invitations."""
+    if not speaker.is_hr:
+        return None
+    if draft.recommendation_id is not None:
+        reco = await session.get(TrainingRecommendation, draft.recommendation_id)
+        if reco is None or not speaker.hr_covers(reco.opd_id):
+            return None
+        opd_id: int | None = reco.opd_id
+    else:
+        opd_id = organiser_opd(speaker)
+    training = TrainingSession(
+        title=draft.title.strip(),
+        topic=draft.topic.strip(),
+        starts_at=draft.starts_at.astimezone(UTC),
+        place=draft.place.strip(),
+        capacity=draft.capacity,
+        jp=draft.jp,
+        opd_id=opd_id,
+        recommendation_id=draft.recommendation_id,
+        created_by_id=speaker.id,
+        created_at=now,
+    )
+    session.add(training)
+    await session.flush()
+    assert training.id is not None
+    wanted = list(dict.fromkeys(draft.employee_ids))
+    people = (
+        (await session.exec(select(Employee).where(col(Employee.id).in_(wanted)))).all()
+        if wanted
+        else []
+    )
+    by_id = {e.id: e for e in people if e.active and speaker.hr_covers(e.opd_id)}
+    chosen = [by_id[i] for i in wanted if i in by_id]
+    invited = chosen[: draft.capacity]
+    invites = [TrainingInvite(session_id=training.id, employee_id=e.id or 0) for e in invited]
+    session.add_all(invites)
+    await session.flush()
+    rows = []
+    for invite, employee in zip(invites, invited, strict=True):
+        if employee.telegram_user_id is None or employee.blocked_at is not None:
+            continue
+        assert invite.id is not None
+        t = i18n.for_language(employee.language)
+        rows.append(
+            notices.outbox_row(
+                dedupe_key=f"training-invite:{training.id}:{invite.id}",
+                kind=KIND_INVITE,
+                chat_id=employee.telegram_user_id,
+                text=invite_text(t, training, employee.name),
+                now=now,
+                employee_id=employee.id,
+                priority=notices.PRIORITY_DIRECT,
+                reply_markup=rsvp_keyboard(t, invite.id),
+            )
+        )
+    await notices.enqueue_many(session, rows)
+    audit.record(
+        session,
+        action="training.create",
+        at=now,
+        actor_id=speaker.id,
+        training_id=training.id,
+        invited=len(invited),
+        left_out=len(chosen) - len(invited),
+    )
+    return Created(training, len(invited), len(chosen) - len(invited))
+
+
+# --- RSVP, attendance, JP ---------------------------------------------------------------------
+
+RSVP_OK = "ok"
+RSVP_NOT_YOURS = "not_yours"
+RSVP_CLOSED = "closed"
+
+
+async def answer_invite(
+    session: AsyncSession, employee_id: int, invite_id: int, attend: bool, now: datetime
+) -> tuple[str, TrainingSession | None]:
+    """Record the invitee's answer; refuse other people's invitations and past sessions."""
+    invite = await session.get(TrainingInvite, invite_id)
+    if invite is None or invite.employee_id != employee_id:
+        return RSVP_NOT_YOURS, None
+    training = await session.get(TrainingSession, invite.session_id)
+    if training is None or training.status == CANCELLED or training.starts_at <= now:
+        return RSVP_CLOSED, training
+    invite.rsvp = RSVP_YES if attend else RSVP_NO
+    invite.rsvp_at = now
+    session.add(invite)
+    return RSVP_OK, training
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    """One invitee of a session, for HR."""
+
+    invite: TrainingInvite
+    employee: Employee
+
+
+async def session_for_hr(
+    session: AsyncSession, speaker: Speaker, session_id: int
+) -> tuple[TrainingSession, list[InviteRow]] | None:
+    """Return a session in the officer's scope with its invitees, or None."""
+    training = await session.get(TrainingSession, session_id)
+    if training is None or not covers_session(speaker, training):
+        return None
+    query = (
+        select(TrainingInvite, Employee)
+        .join(Employee, col(Employee.id) == TrainingInvite.employee_id)
+        .where(TrainingInvite.session_id == session_id)
+        .order_by(col(Employee.name), col(Employee.id))
+    )
+    rows = [InviteRow(i, e) for i, e in (await session.exec(query)).all()]
+    return training, rows
+
+
+async def sessions_for_hr(session: AsyncSession, speaker: Speaker) -> list[TrainingSession]:
+    """The officer's sessions (in scope), newest start first, at most 20."""
+    if not speaker.is_hr:
+        return []
+    query = select(TrainingSession).order_by(col(TrainingSession.starts_at).desc()).limit(200)
+    found = [s for s in (await session.exec(query)).all() if covers_session(speaker, s)]
+    return found[:20]
+
+
+ATTEND_OK = "ok"
+ATTEND_REFUSED = "refused"
+ATTEND_TOO_EARLY = "too_early"
+
+
+async def mark_attendance(
+    session: AsyncSession, speaker: Speaker, invite_id: int, attended: bool, now: datetime
+) -> tuple[str, TrainingInvite | None]:
+    """Record attendance after the start; attending earns the session's JP."""
+    invite = await session.get(TrainingInvite, invite_id)
+    if invite is None:
+        return ATTEND_REFUSED, None
+    training = await session.get(TrainingSession, invite.session_id)
+    if training is None or not covers_session(speaker, training):
+        return ATTEND_REFUSED, None
+    if training.starts_at > now:
+        return ATTEND_TOO_EARLY, invite
+    invite.attended = attended
+    invite.jp_awarded = training.jp if attended else Decimal(0)
+    session.add(invite)
+    if training.status == PLANNED:
+        training.status = "done"
+        session.add(training)
+    return ATTEND_OK, invite
+
+
+def year_bounds(year: int, tz: ZoneInfo = WIB) -> tuple[datetime, datetime]:
+    """The first instant of a WIB year and of the next one."""
+    return (
+        datetime(year, 1, 1, tzinfo=tz).astimezone(UTC),
+        datetime(year + 1, 1, 1, tzinfo=tz).astimezone(UTC),
+    )
+
+
+async def jp_total(session: AsyncSession, employee_id: int, year: int) -> Decimal:
+    """JP earned by attending sessions that started in this WIB year."""
+    start, end = year_bounds(year)
+    query = (
+        select(func.coalesce(func.sum(TrainingInvite.jp_awarded), 0))
+        .join(TrainingSession, col(TrainingSession.id) == TrainingInvite.session_id)
+        .where(
+            TrainingInvite.employee_id == employee_id,
+            col(TrainingInvite.attended).is_(True),
+            TrainingSession.starts_at >= start,
+            TrainingSession.starts_at < end,
+        )
+    )
+    return Decimal(str((await session.exec(query)).one()))
+
+
+async def invitations_of(
+    session: AsyncSession, employee_id: int, now: datetime
+) -> list[tuple[TrainingInvite, TrainingSession]]:
+    """The employee's invitations: upcoming first (soonest first), then the last 5 past."""
+    query = (
+        select(TrainingInvite, TrainingSession)
+        .join(TrainingSession, col(TrainingSession.id) == TrainingInvite.session_id)
+        .where(TrainingInvite.employee_id == employee_id)
+        .order_by(col(TrainingSession.starts_at))
+    )
+    rows = [(i, s) for i, s in (await session.exec(query)).all()]
+    upcoming = [r for r in rows if r[1].starts_at > now and r[1].status != CANCELLED]
+    past = [r for r in rows if r[1].starts_at <= now][-5:]
+    return upcoming + list(reversed(past))
+
+
+async def my_training(
+    session: AsyncSession, employee_id: int, now: datetime, year: int
+) -> tuple[list[tuple[TrainingInvite, TrainingSession]], Decimal]:
+    """An employee's invitations and the JP they earned this WIB year."""
+    return await invitations_of(session, employee_id, now), await jp_total(
+        session, employee_id, year
+    )

@@ -1,0 +1,529 @@
+"""Questions to HR (named and anonymous), HR's inbox and answers, and /faq (both databases)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel, col, select
+
+from bot.i18n import I18n
+from bot.services import questions as qs
+from bot.services.access import load_speaker
+from bot.services.questions import AskResult, HrResult
+from models import Employee, FaqEntry, OutboxMessage, Question, QuestionQuota
+from models.db import SessionFactory
+from tests.factories import Org, make_org
+from tests.harness import TOKEN, Harness, running_bot
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
+TODAY = date(2026, 11, 27)
+STAFF_TG, STAFF2_TG, HR_TG, CITY_TG, OTHER_TG = 3001, 3002, 3003, 3004, 3005
+DB = tuple[str, AsyncEngine]
+SECRET = qs.quota_secret(TOKEN)
+
+
+def i18n() -> I18n:
+    return I18n("id", ZoneInfo("Asia/Jakarta"))
+
+
+async def setup(sessions: SessionFactory, staff_lang: str = "en") -> Org:
+    """Link staff, staff2, both HR officers and another OPD's staff."""
+    async with sessions() as session:
+        org = await make_org(session)
+        for person, tg, lang in [
+            (org.staff, STAFF_TG, staff_lang),
+            (org.staff2, STAFF2_TG, "id"),
+            (org.hr, HR_TG, "en"),
+            (org.city_hr, CITY_TG, "en"),
+            (org.other_opd_staff, OTHER_TG, "en"),
+        ]:
+            person.telegram_user_id = tg
+            person.language = lang
+            session.add(person)
+        await session.commit()
+    return org
+
+
+@asynccontextmanager
+async def linked_bot(db: DB) -> AsyncIterator[Harness]:
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        for tg in (STAFF_TG, STAFF2_TG, HR_TG, CITY_TG, OTHER_TG):
+            bot.fake.user(tg, language_code="en")
+            bot.fake.known_chats.add(tg)
+        yield bot
+
+
+def last_alert(bot: Harness) -> str:
+    return str(bot.fake.calls_of("answerCallbackQuery")[-1].get("text") or "")
+
+
+async def all_questions(sessions: SessionFactory) -> list[Question]:
+    async with sessions() as session:
+        return list((await session.exec(select(Question).order_by(col(Question.id)))).all())
+
+
+async def speaker_of(sessions: SessionFactory, tg: int) -> Any:
+    async with sessions() as session:
+        speaker = await load_speaker(session, tg)
+    assert speaker is not None
+    return speaker
+
+
+# --- service ---
+
+
+async def test_quota_key_and_limit(sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    assert org.staff.id and org.staff2.id
+    key = qs.quota_key(SECRET, org.staff.id, TODAY)
+    assert len(key) == 64 and str(org.staff.id) not in key[:2]
+    assert key != qs.quota_key(SECRET, org.staff2.id, TODAY)
+    assert key != qs.quota_key(SECRET, org.staff.id, date(2026, 11, 28))
+    assert key != qs.quota_key(qs.quota_secret("other-token"), org.staff.id, TODAY)
+    async with sessions() as session:
+        staff = await session.get(Employee, org.staff.id)
+        assert staff is not None
+        for i in range(qs.DAILY_LIMIT):
+            outcome = await qs.ask(
+                session, i18n(), secret=SECRET, asker=staff, text=f"Pertanyaan nomor {i}",
+                anonymous=i % 2 == 0, to_own_opd=True, day=TODAY, now=NOW,
+            )  # fmt: skip
+            assert outcome.result is AskResult.ASKED
+        sixth = await qs.ask(
+            session, i18n(), secret=SECRET, asker=staff, text="Pertanyaan keenam",
+            anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
+        )  # fmt: skip
+        assert sixth.result is AskResult.LIMIT
+        assert await qs.questions_left(session, SECRET, org.staff.id, TODAY) == 0
+        # Tomorrow is a new day; another person has their own count.
+        assert await qs.questions_left(session, SECRET, org.staff.id, date(2026, 11, 28)) == 5
+        assert await qs.questions_left(session, SECRET, org.staff2.id, TODAY) == 5
+        short = await qs.ask(
+            session, i18n(), secret=SECRET, asker=staff, text="pendek",
+            anonymous=False, to_own_opd=True, day=date(2026, 11, 28), now=NOW,
+        )  # fmt: skip
+        assert short.result is AskResult.BAD_TEXT and short.problem is not None
+        assert short.problem.limit == qs.MIN_QUESTION
+        await session.commit()
+        [quota] = (await session.exec(select(QuestionQuota))).all()
+    assert (quota.key, quota.day, quota.count) == (key, TODAY, 5)
+    assert len(await all_questions(sessions)) == 5
+
+
+async def test_scope_of_answering(sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    async with sessions() as session:
+        staff = await session.get(Employee, org.staff.id)
+        other = await session.get(Employee, org.other_opd_staff.id)
+        assert staff is not None and other is not None
+        own = await qs.ask(
+            session, i18n(), secret=SECRET, asker=staff, text="Pertanyaan untuk HR Dinkes",
+            anonymous=False, to_own_opd=True, day=TODAY, now=NOW,
+        )  # fmt: skip
+        city = await qs.ask(
+            session, i18n(), secret=SECRET, asker=staff, text="Pertanyaan untuk BKPSDM saja",
+            anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
+        )  # fmt: skip
+        dishub = await qs.ask(
+            session, i18n(), secret=SECRET, asker=other, text="Pertanyaan dari Dishub",
+            anonymous=False, to_own_opd=True, day=TODAY, now=NOW,
+        )  # fmt: skip
+        await session.commit()
+        # Notices: Dinkes HR for its OPD; city-wide HR for BKPSDM and for an OPD without HR.
+        rows = (await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))).all()
+        assert [(r.chat_id, r.dedupe_key) for r in rows] == [
+            (HR_TG, f"question:{own.question.id}:hr:{org.hr.id}"),  # type: ignore[union-attr]
+            (CITY_TG, f"question:{city.question.id}:hr:{org.city_hr.id}"),  # type: ignore[union-attr]
+            (CITY_TG, f"question:{dishub.question.id}:hr:{org.city_hr.id}"),  # type: ignore[union-attr]
+        ]
+    hr = await speaker_of(sessions, HR_TG)
+    city_hr = await speaker_of(sessions, CITY_TG)
+    staff_speaker = await speaker_of(sessions, STAFF_TG)
+    assert own.question and city.question and dishub.question
+    async with sessions() as session:
+        inbox, total = await qs.inbox(session, hr, offset=0, limit=10)
+        assert [q.id for q in inbox] == [own.question.id] and total == 1
+        inbox, total = await qs.inbox(session, city_hr, offset=0, limit=10)
+        assert total == 3
+        assert await qs.inbox(session, staff_speaker, offset=0, limit=10) == ([], 0)
+        for speaker, qid in [(hr, city.question.id), (hr, dishub.question.id)]:
+            refused = await qs.answer(
+                session, i18n(), speaker=speaker, question_id=qid or 0, text="Jawaban", now=NOW
+            )
+            assert refused.result is HrResult.NOT_FOUND
+        refused = await qs.answer(
+            session, i18n(), speaker=staff_speaker, question_id=own.question.id or 0,
+            text="Jawaban", now=NOW,
+        )  # fmt: skip
+        assert refused.result is HrResult.NOT_FOUND
+        not_yet = await qs.publish(
+            session, speaker=hr, question_id=own.question.id or 0, question_text=None, now=NOW
+        )
+        assert not_yet.result is HrResult.NOT_ANSWERED
+        closed = await qs.close(
+            session, i18n(), speaker=city_hr, question_id=dishub.question.id or 0,
+            reason="Duplikat", now=NOW,
+        )  # fmt: skip
+        assert closed.result is HrResult.DONE and closed.delivered
+        again = await qs.answer(
+            session, i18n(), speaker=city_hr, question_id=dishub.question.id or 0,
+            text="Jawaban", now=NOW,
+        )  # fmt: skip
+        assert again.result is HrResult.ALREADY
+        await session.commit()
+
+
+async def test_long_answer_fits_one_message(sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    async with sessions() as session:
+        staff = await session.get(Employee, org.staff.id)
+        assert staff is not None
+        asked = await qs.ask(
+            session, i18n(), secret=SECRET, asker=staff, text="<" * qs.MAX_QUESTION,
+            anonymous=False, to_own_opd=True, day=TODAY, now=NOW,
+        )  # fmt: skip
+        assert asked.question is not None
+        hr = await load_speaker(session, HR_TG)
+        assert hr is not None
+        outcome = await qs.answer(
+            session, i18n(), speaker=hr, question_id=asked.question.id or 0,
+            text="&" * qs.MAX_ANSWER, now=NOW,
+        )  # fmt: skip
+        assert outcome.result is HrResult.DONE and outcome.delivered
+        await session.commit()
+        row = (
+            await session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == STAFF_TG))
+        ).one()
+    params = json.loads(row.payload)["params"]
+    visible = params["text"].replace("&lt;", "<").replace("&amp;", "&")
+    assert len(visible) < 4096
+    assert "&" * qs.MAX_ANSWER in visible
+
+
+# --- through the bot ---
+
+
+async def test_named_question_answered_and_published(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    async with linked_bot(db) as bot:
+        await bot.send(STAFF_TG, "/ask")
+        intro = bot.last_text(STAFF_TG)
+        assert "HR will not know who asked and cannot answer you personally" in intro
+        assert "You can ask 5 more question(s) today." in intro
+        await bot.press_label(STAFF_TG, "With my name")
+        assert "10 to 2,000 characters" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, "pendek")
+        assert "at least 10 characters" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, "x" * 5000)
+        assert "5,000 characters" in bot.last_text(STAFF_TG)
+        assert "at most 2,000" in bot.last_text(STAFF_TG)
+        await bot.feed(bot.fake.send_sticker(STAFF_TG))
+        assert "type your text" in bot.last_text(STAFF_TG)
+        question = "Bagaimana cara <b>cuti</b> & izin? 😀"
+        await bot.send(STAFF_TG, question)
+        preview = bot.fake.last(STAFF_TG)
+        assert "Preview of your question" in preview.content
+        assert "Bagaimana cara &lt;b&gt;cuti&lt;/b&gt; &amp; izin? 😀" in (preview.html or "")
+        assert await all_questions(sessions) == []
+        send_data = preview.button("Send")
+        await bot.press_label(STAFF_TG, "Send")
+        assert "You will receive the answer in this chat" in bot.last_text(STAFF_TG)
+        [saved] = await all_questions(sessions)
+        assert (saved.asker_id, saved.opd_id, saved.anonymous) == (org.staff.id, org.opd.id, False)
+        assert saved.text == question
+        # The old Send button does nothing more.
+        await bot.press_raw(STAFF_TG, preview.message_id, send_data)
+        assert "no longer active" in last_alert(bot)
+        assert len(await all_questions(sessions)) == 1
+
+        assert await bot.drain() == 1
+        notice = bot.fake.last(HR_TG)
+        assert "New question from Siti <Aminah> & Co 😀" in notice.content
+        assert "&lt;b&gt;cuti&lt;/b&gt; &amp;" in (notice.html or "")
+        assert notice.buttons() == [("Answer", f"qa:ans:{saved.id}")]
+        assert bot.fake.sent(CITY_TG) == []
+
+        # Another OPD's HR crafting the button is refused; so is a staff member.
+        await bot.press_raw(OTHER_TG, 1, f"qa:ans:{saved.id}")
+        assert "not in your HR scope" in last_alert(bot)
+        await bot.press_raw(STAFF2_TG, 1, f"qa:ans:{saved.id}")
+        assert "tidak termasuk dalam cakupan" in last_alert(bot)
+        await bot.press_raw(HR_TG, 1, "qa:ans:zz")
+        assert "not in your HR scope" in last_alert(bot)
+
+        # HR sees it in the inbox and answers.
+        await bot.send(HR_TG, "/tanya")
+        inbox = bot.fake.last(HR_TG)
+        assert "1 open question(s)" in inbox.content
+        assert ("Ask a question", "qa:new") in inbox.buttons()
+        await bot.press_label(HR_TG, f"Answer #{saved.id}")
+        assert "at most 3,000 characters" in bot.last_text(HR_TG)
+        await bot.send(HR_TG, "y" * 3001)
+        assert "at most 3,000" in bot.last_text(HR_TG)
+        await bot.send(HR_TG, "Ajukan lewat <SIASN> & atasan 👍")
+        await bot.press_label(HR_TG, "Send")
+        done = bot.fake.last(HR_TG)
+        assert "sent to the asker" in done.content
+        assert done.buttons() == [("Publish to FAQ", f"qa:pub:{saved.id}")]
+        assert await bot.drain() == 1
+        answer = bot.fake.last(STAFF_TG)
+        assert "HR has answered your question" in answer.content
+        assert "Ajukan lewat &lt;SIASN&gt; &amp; atasan 👍" in (answer.html or "")
+        [saved] = await all_questions(sessions)
+        assert (saved.status, saved.answered_by_id) == ("answered", org.hr.id)
+
+        # Publish with a reworded question.
+        await bot.press_label(HR_TG, "Publish to FAQ")
+        assert "FAQ entry preview" in bot.last_text(HR_TG)
+        await bot.press_label(HR_TG, "Reword")
+        await bot.send(HR_TG, "Bagaimana cara mengajukan cuti & izin?")
+        assert "Bagaimana cara mengajukan cuti" in bot.last_text(HR_TG)
+        await bot.press_label(HR_TG, "Publish")
+        assert "Published" in bot.last_text(HR_TG)
+        async with sessions() as session:
+            [entry] = (await session.exec(select(FaqEntry))).all()
+        assert entry.question == "Bagaimana cara mengajukan cuti & izin?"
+        assert entry.answer == "Ajukan lewat <SIASN> & atasan 👍"
+        await bot.press_raw(HR_TG, 1, f"qa:pub:{saved.id}")
+        await bot.press_label(HR_TG, "Publish")
+        assert "already in the FAQ" in bot.last_text(HR_TG)
+
+        # Browsing the FAQ: English and Indonesian.
+        await bot.send(STAFF_TG, "/faq")
+        listing = bot.fake.last(STAFF_TG)
+        assert "Frequently asked questions" in listing.content
+        assert listing.buttons() == [
+            ("Bagaimana cara mengajukan cuti & izin?", f"faq:e:{entry.id}")
+        ]
+        await bot.press_label(STAFF_TG, "Bagaimana cara")
+        shown = bot.fake.last(STAFF_TG)
+        assert "Ajukan lewat &lt;SIASN&gt; &amp; atasan 👍" in (shown.html or "")
+        assert ("Hide from FAQ", f"faq:hide:{entry.id}") not in shown.buttons()
+        await bot.send(STAFF2_TG, "/faq")
+        assert "Pertanyaan yang sering diajukan" in bot.last_text(STAFF2_TG)
+        await bot.press_label(STAFF2_TG, "Bagaimana cara")
+        assert "Jawaban:" in bot.last_text(STAFF2_TG)
+        # A staff member cannot hide it; crafted ids are refused.
+        await bot.press_raw(STAFF_TG, 1, f"faq:hide:{entry.id}")
+        assert "cannot hide" in last_alert(bot)
+        await bot.press_raw(STAFF_TG, 1, "faq:e:99999")
+        assert "not available" in last_alert(bot)
+        await bot.press_raw(STAFF_TG, 1, "faq:e:-1")
+        assert "not available" in last_alert(bot)
+        # HR hides it.
+        await bot.press_raw(HR_TG, 1, f"faq:e:{entry.id}")
+        await bot.press_label(HR_TG, "Hide from FAQ")
+        assert "hidden" in bot.last_text(HR_TG)
+        await bot.send(STAFF_TG, "/faq")
+        assert "Nothing has been published yet" in bot.last_text(STAFF_TG)
+
+
+async def test_anonymous_question_leaves_no_link(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    assert org.staff.id
+    question = "Apakah penilaian <kinerja> & tunjangan berkaitan? 🙏"
+    async with linked_bot(db) as bot:
+        await bot.send(STAFF_TG, "/tanya")
+        await bot.press_label(STAFF_TG, "Anonymous")
+        route = bot.last_text(STAFF_TG)
+        assert "not who you are" in route
+        await bot.press_label(STAFF_TG, "BKPSDM")
+        assert "do not write your name or NIP" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, question)
+        assert "HR sees neither your name nor your OPD" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Send")
+        assert "you will not receive a personal answer" in bot.last_text(STAFF_TG)
+        assert await bot.drain() == 1
+        notice = bot.fake.last(CITY_TG)
+        assert "New anonymous question" in notice.content
+        assert "Siti" not in notice.content
+        assert bot.fake.sent(HR_TG) == []
+        [saved] = await all_questions(sessions)
+        assert (saved.asker_id, saved.opd_id, saved.anonymous) == (None, None, True)
+        # Dinkes HR cannot answer a BKPSDM question; city-wide HR can, and is told why the
+        # asker will not hear.
+        await bot.press_raw(HR_TG, 1, f"qa:ans:{saved.id}")
+        assert "not in your HR scope" in last_alert(bot)
+        await bot.press_label(CITY_TG, "Answer")
+        assert "This question is anonymous" in bot.last_text(CITY_TG)
+        await bot.send(CITY_TG, "Ya, berkaitan dengan capaian.")
+        await bot.press_label(CITY_TG, "Send")
+        assert "cannot be told personally" in bot.last_text(CITY_TG)
+        assert await bot.drain() == 0
+        await bot.press_label(CITY_TG, "Publish to FAQ")
+        await bot.press_label(CITY_TG, "Publish")
+        assert "Published" in bot.last_text(CITY_TG)
+        # Later, a second anonymous question to the HR of the asker's OPD keeps only the OPD.
+        await bot.send(STAFF_TG, "/tanya")
+        await bot.press_label(STAFF_TG, "Anonymous")
+        await bot.press_label(STAFF_TG, "HR of my OPD")
+        await bot.send(STAFF_TG, "Pertanyaan anonim kedua untuk HR Dinkes")
+        await bot.press_label(STAFF_TG, "Send")
+        assert await bot.drain() == 1
+        assert "From an employee of: Dinas Kesehatan" in bot.last_text(HR_TG)
+    # After the bot stopped (persistence flushed), scan every table.
+    async with sessions() as session:
+        staff = await session.get(Employee, org.staff.id)
+        assert staff is not None
+        rows = await all_rows(db[1])
+        questions = [r for r in rows["question"]]
+        assert [(q["asker_id"], q["opd_id"]) for q in questions] == [
+            (None, None),
+            (None, org.opd.id),
+        ]
+        markers = [str(STAFF_TG), staff.nip, "Siti", "Aminah"]
+        for table, table_rows in rows.items():
+            if table in {"employee", "alembic_version"}:
+                continue
+            if table == "user_data":
+                # The row exists for other features (the menu cache); it must hold no draft.
+                for row in table_rows:
+                    assert "question" not in row["data"] and "anonym" not in row["data"]
+                    assert "kinerja" not in row["data"]
+                continue
+            for row in table_rows:
+                dumped = json.dumps(row, default=str)
+                for marker in markers:
+                    assert marker not in dumped, (table, row)
+                for column, value in row.items():
+                    if column.endswith("_id") and column not in {"opd_id", "unit_id"}:
+                        assert value != org.staff.id, (table, row)
+                    if column in {"user_id", "chat_id", "telegram_user_id"}:
+                        assert value != STAFF_TG, (table, row)
+        assert rows["auditlog"] == [] or all(
+            r["actor_employee_id"] == org.city_hr.id for r in rows["auditlog"]
+        )
+        assert not any(r["name"] == "questions" for r in rows["conversationstate"])
+        # The quota counts both, under a key that is not the employee id.
+        [quota] = rows["questionquota"]
+        assert quota["count"] == 2
+        assert quota["key"] == qs.quota_key(SECRET, org.staff.id, TODAY)
+
+
+async def all_rows(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, as dicts (for the anonymity scan)."""
+    result: dict[str, list[dict[str, Any]]] = {}
+    async with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = (await conn.execute(table.select())).mappings().all()
+            result[table.name] = [dict(r) for r in rows]
+    return result
+
+
+async def test_limit_refusals_and_cancel(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions, staff_lang="id")
+    async with sessions() as session:
+        staff = await session.get(Employee, org.staff2.id)
+        assert staff is not None
+        for i in range(qs.DAILY_LIMIT - 1):
+            await qs.ask(
+                session, i18n(), secret=SECRET, asker=staff, text=f"Pertanyaan nomor {i}",
+                anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
+            )  # fmt: skip
+        await session.commit()
+    async with linked_bot(db) as bot:
+        # Indonesian: the fifth question goes through, then the limit is explained.
+        await bot.send(STAFF2_TG, "/tanya")
+        assert "Anda masih dapat bertanya 1" in bot.last_text(STAFF2_TG)
+        await bot.press_label(STAFF2_TG, "Dengan nama")
+        await bot.send(STAFF2_TG, "Pertanyaan kelima hari ini")
+        # A stale button from an earlier step is answered, not acted upon.
+        await bot.press_raw(STAFF2_TG, bot.fake.last(STAFF2_TG).message_id, "qa:mode:anon")
+        assert "langkah lain" in last_alert(bot)
+        await bot.press_label(STAFF2_TG, "Kirim")
+        assert "Terima kasih" in bot.last_text(STAFF2_TG)
+        await bot.send(STAFF2_TG, "/tanya")
+        limit = bot.last_text(STAFF2_TG)
+        assert "batas harian" in limit and "Sabtu, 28 November 2026" in limit
+        assert len(await all_questions(sessions)) == 5
+
+        # Cancel by button and by /batal: nothing is saved.
+        await bot.send(STAFF_TG, "/tanya")
+        await bot.press_label(STAFF_TG, "Batal")
+        assert "Dibatalkan" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, "/tanya")
+        await bot.press_label(STAFF_TG, "Dengan nama")
+        await bot.send(STAFF_TG, "Pertanyaan yang tidak jadi dikirim")
+        await bot.send(STAFF_TG, "/batal")
+        assert "Dibatalkan" in bot.last_text(STAFF_TG)
+        assert len(await all_questions(sessions)) == 5
+        # A staff member cannot page an inbox; malformed data is refused.
+        await bot.press_raw(STAFF_TG, 1, "qa:pg:0")
+        assert "cakupan" in last_alert(bot)
+        await bot.press_raw(STAFF_TG, 1, "qa:close:1")
+        assert "cakupan" in last_alert(bot)
+        await bot.press_raw(STAFF_TG, 1, "qa:pub:1")
+        assert "cakupan" in last_alert(bot)
+
+        # HR closes a question with a reason (not answered; the anonymous asker is not told).
+        [first, *_rest] = await all_questions(sessions)
+        await bot.press_raw(CITY_TG, 1, f"qa:close:{first.id}")
+        assert "reason for closing" in bot.last_text(CITY_TG)
+        await bot.send(CITY_TG, "Spam <x>")
+        assert f"Question #{first.id} is closed" in bot.last_text(CITY_TG)
+        await bot.press_raw(CITY_TG, 1, f"qa:ans:{first.id}")
+        assert "already been answered or closed" in last_alert(bot)
+        [first, *_rest] = await all_questions(sessions)
+        assert (first.status, first.answer) == ("closed", "Spam <x>")
+
+
+async def test_inbox_is_paged(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    async with sessions() as session:
+        for n in range(12):
+            session.add(
+                Question(asker_id=org.staff.id, opd_id=org.opd.id, text=f"Soal nomor {n:02d}")
+            )
+        await session.commit()
+    async with linked_bot(db) as bot:
+        await bot.send(HR_TG, "/tanya")
+        first = bot.fake.last(HR_TG)
+        assert "12 open question(s)" in first.content and "Page 1 of 3" in first.content
+        await bot.press_label(HR_TG, "Next")
+        assert "Page 2 of 3" in bot.last_text(HR_TG)
+        await bot.press_raw(HR_TG, first.message_id, "qa:pg:99")
+        assert "Page 1 of 3" in bot.last_text(HR_TG)
+        # HR can ask a question too.
+        await bot.press_label(HR_TG, "Ask a question")
+        assert "Ask HR a question" in bot.last_text(HR_TG)
+
+
+async def test_hr_answers_and_publishes_in_indonesian(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions, staff_lang="id")
+    async with sessions() as session:
+        hr = await session.get(Employee, org.hr.id)
+        assert hr is not None
+        hr.language = "id"
+        session.add(hr)
+        await session.commit()
+    async with linked_bot(db) as bot:
+        await bot.send(STAFF_TG, "/tanya")
+        await bot.press_label(STAFF_TG, "Anonim")
+        assert "bukan siapa Anda" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "HR OPD saya")
+        await bot.send(STAFF_TG, "Kapan jadwal pengisian SKP semester depan?")
+        assert "Pratinjau pertanyaan Anda" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Kirim")
+        assert "Pertanyaan anonim Anda telah dikirim" in bot.last_text(STAFF_TG)
+        assert await bot.drain() == 1
+        notice = bot.fake.last(HR_TG)
+        assert "Pertanyaan anonim baru" in notice.content
+        assert "Dari pegawai: Dinas Kesehatan" in notice.content
+        await bot.press_label(HR_TG, "Jawab")
+        assert "Pertanyaan ini anonim" in bot.last_text(HR_TG)
+        await bot.send(HR_TG, "Mulai minggu pertama Januari.")
+        await bot.press_label(HR_TG, "Kirim")
+        await bot.press_label(HR_TG, "Terbitkan ke FAQ")
+        assert "Pratinjau entri FAQ" in bot.last_text(HR_TG)
+        await bot.press_label(HR_TG, "Terbitkan")
+        assert "Sudah diterbitkan" in bot.last_text(HR_TG)
+        await bot.send(STAFF_TG, "/faq")
+        await bot.press_label(STAFF_TG, "Kapan jadwal")
+        shown = bot.last_text(STAFF_TG)
+        assert "Pertanyaan:" in shown and "Mulai minggu pertama Januari." in shown
