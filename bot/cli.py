@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=datetime.fromisoformat,
         help="ISO-8601 instant with offset, e.g. 2026-11-27T09:00+07:00",
     )
+    export = sub.add_parser("export", help="write evaluation results to an XLSX or CSV file")
+    export.add_argument("--period", required=True, help="YYYY-S, e.g. 2026-2")
+    export.add_argument("--opd", metavar="CODE", help="only this OPD")
+    export.add_argument("--out", type=Path, required=True, help="FILE.xlsx or FILE.csv")
     demo = sub.add_parser("seed-demo", help="create a synthetic Medan organisation to try")
     demo.add_argument("--employees", type=int, default=300)
     backup = sub.add_parser("backup", help="consistent copy of the SQLite database")
@@ -99,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed-demo": cmd_seed_demo,
         "import-targets": cmd_import_targets,
         "plan": cmd_plan,
+        "export": cmd_export,
         "backup": cmd_backup,
     }
     try:
@@ -428,6 +433,32 @@ async def run_planner(settings: Settings, name: str, as_of: datetime) -> int:
     finally:
         await engine.dispose()
     print(f"added {added}")
+    return 0
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    """Write one period's evaluation results (the columns BKN's e-Kinerja needs)."""
+    return asyncio.run(export_file(settings, args.period, args.opd, args.out))
+
+
+async def export_file(settings: Settings, period: str, opd: str | None, out: Path) -> int:
+    from bot.services.exports import export_evaluations
+    from models.db import create_engine, create_session_factory
+    from models.migrate import upgrade_to_head_async
+
+    _ = translator(settings)._
+    await upgrade_to_head_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        rows = await export_evaluations(
+            create_session_factory(engine), period=period, opd_code=opd, out=out
+        )
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(_("{count} evaluation(s) written to {path}").format(count=rows, path=out))
     return 0
 
 

@@ -10,24 +10,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import BotContext
 from handlers.common import answer, reply
 
-# Contract commands whose features are still being built; each leaves this list when it lands.
-PLANNED_COMMANDS = (
-    "statistik", "stats", "ekspor", "export",
-)  # fmt: skip
-
-
-async def not_yet_available(update: Update, context: BotContext) -> None:
-    """Say politely that a planned feature is not available yet."""
-    _ = context.t._
-    await reply(
-        update,
-        context,
-        _(
-            "This feature is being prepared and is not available yet. Thank you for your "
-            "patience. Send /bantuan to see what you can already do."
-        ),
-    )
-
 
 async def nothing_to_cancel(update: Update, context: BotContext) -> None:
     """Answer /batal when no flow is running."""
@@ -61,7 +43,6 @@ async def stale_button(update: Update, context: BotContext) -> None:
 def build() -> list[BaseHandler[Update, Any, Any]]:
     return [
         CommandHandler(["batal", "cancel"], nothing_to_cancel),
-        CommandHandler(list(PLANNED_COMMANDS), not_yet_available),
         CallbackQueryHandler(stale_button),
         MessageHandler(filters.ALL, unknown_message),
     ]

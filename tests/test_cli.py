@@ -195,3 +195,40 @@ def test_plan_checkins_is_idempotent(workdir: Path, capsys: pytest.CaptureFixtur
     assert main(["plan", "digests", "--as-of", "2026-11-27T16:30+07:00"]) == 0
     assert capsys.readouterr().out.strip() == "added 0"
     assert main(["plan", "checkins", "--as-of", "2026-11-27T09:30"]) == 2
+
+
+def test_export_evaluations_through_the_cli(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head, staff = nip(), nip()
+    roster = write(
+        workdir / "r.csv",
+        [
+            [head, "Kepala", "Kepala Dinas", "DINKES", "Dinas Kesehatan", "", "", "", ""],
+            [staff, "Siti <&> 😀", "Staf", "DINKES", "Dinas Kesehatan", "Umum", head, "", ""],
+        ],
+    )
+    assert main(["import-roster", str(roster)]) == 0
+    db = sqlite3.connect(workdir / "k.db")
+    try:
+        ids = dict(db.execute("select nip, id from employee").fetchall())
+        db.execute(
+            "insert into evaluation (period, employee_id, evaluator_id, hasil_kerja,"
+            " perilaku_kerja, predikat, suggested_hasil_kerja, behaviour_notes, comment, status,"
+            " finalized_at, objection, version) values ('2026-2', ?, ?, 'sesuai', 'di_atas',"
+            " 'baik', '', '{}', '', 'final', '2026-12-20 03:00:00', '', 1)",
+            (ids[staff], ids[head]),
+        )
+        db.commit()
+    finally:
+        db.close()
+    capsys.readouterr()
+    out = workdir / "hasil.csv"
+    assert main(["export", "--period", "2026-2", "--opd", "dinkes", "--out", str(out)]) == 0
+    assert "1" in capsys.readouterr().out
+    lines = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert lines[0][:3] == ["NIP", "Nama", "Jabatan"]
+    assert lines[1][0] == staff
+    assert lines[1][1] == "Siti <&> 😀"
+    assert main(["export", "--period", "2026-3", "--out", str(out)]) == 2
+    assert main(["export", "--period", "2026-2", "--opd", "NOPE", "--out", str(out)]) == 2

@@ -272,16 +272,6 @@ async def test_outbox_payload_is_valid_bot_api(
         assert sent.message_id == bot.fake.last(LEADER_TG).message_id
 
 
-async def test_planned_commands_answer_politely(
-    db: tuple[str, AsyncEngine], sessions: SessionFactory
-) -> None:
-    org = await setup(sessions)
-    async with running_bot(db[0], db[1], now=NOW) as bot:
-        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
-        await bot.send(LEADER_TG, "/statistik")
-        assert "belum tersedia" in bot.last_text(LEADER_TG)
-
-
 async def test_a_new_command_ends_a_half_finished_flow(
     db: tuple[str, AsyncEngine], sessions: SessionFactory
 ) -> None:

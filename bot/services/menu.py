@@ -32,6 +32,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("tanya", "ask", N_("Ask HR a question, by name or anonymously"), "linked"),
     Command("siaran", "broadcast", N_("Send a socialization message to staff"), "hr"),
+    Command("statistik", "stats", N_("Statistics within your scope, with charts"), "hr"),
+    Command("ekspor", "export", N_("Download results and reports as a spreadsheet"), "hr"),
     Command("faq", "faq", N_("Questions and answers published by HR"), "linked"),
     Command("bantuan", "help", N_("What this bot can do for you"), "anyone"),
     Command("bahasa", "language", N_("Choose Bahasa Indonesia or English"), "anyone"),

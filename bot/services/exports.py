@@ -1,0 +1,420 @@
+"""Spreadsheet exports for HR: evaluation results (for BKN's e-Kinerja), compliance, broadcasts.
+
+Rows are loaded with a few set-based queries; the file itself is written by a plain sync
+function (openpyxl write_only for XLSX, the csv module for CSV) that callers run in a worker
+thread. Column names and rating labels are fixed Indonesian, because the files are re-keyed
+into e-Kinerja by BKPSDM staff whatever language the bot speaks to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.analytics import Scope, achievement_by_employee, month_start_utc
+from bot.services.periods import Period, parse_period
+from bot.services.scoring import (
+    BAIK,
+    BUTUH_PERBAIKAN,
+    DI_ATAS,
+    DI_BAWAH,
+    KURANG,
+    SANGAT_BAIK,
+    SANGAT_KURANG,
+    SESUAI,
+)
+from models import (
+    BroadcastAck,
+    Employee,
+    Evaluation,
+    Opd,
+    OutboxMessage,
+    ProgressReport,
+    Target,
+    Unit,
+)
+from models.db import SessionFactory
+
+WIB = ZoneInfo("Asia/Jakarta")
+XLSX = "xlsx"
+CSV = "csv"
+FORMATS = (XLSX, CSV)
+MIME = {
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    CSV: "text/csv",
+}
+
+RATING_ID = {
+    DI_ATAS: "Di atas ekspektasi",
+    SESUAI: "Sesuai ekspektasi",
+    DI_BAWAH: "Di bawah ekspektasi",
+}
+PREDIKAT_ID = {
+    SANGAT_BAIK: "Sangat Baik",
+    BAIK: "Baik",
+    BUTUH_PERBAIKAN: "Butuh Perbaikan",
+    KURANG: "Kurang",
+    SANGAT_KURANG: "Sangat Kurang",
+}
+EVALUATION_HEADER = (
+    "NIP",
+    "Nama",
+    "Jabatan",
+    "OPD",
+    "Unit",
+    "Hasil kerja",
+    "Perilaku kerja",
+    "Predikat",
+    "NIP penilai",
+    "Tanggal",
+)
+COMPLIANCE_HEADER = (
+    "NIP",
+    "Nama",
+    "OPD",
+    "Unit",
+    "Target disetujui",
+    "Laporan bulan ini",
+    "Laporan terakhir",
+    "Capaian (%)",
+)
+BROADCAST_HEADER = ("NIP", "Nama", "OPD", "Status", "Dibaca pada")
+# A spreadsheet would run a cell starting with these as a formula (CSV/formula injection).
+FORMULA_START = ("=", "+", "-", "@")
+
+Row = Sequence[str | int | float | None]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A built export: its file name, bytes and number of data rows."""
+
+    name: str
+    data: bytes
+    rows: int
+
+    @property
+    def mime_type(self) -> str:
+        return MIME[self.name.rsplit(".", 1)[-1]]
+
+
+def format_of(path: Path | str) -> str:
+    """Return 'xlsx' or 'csv' from a file name; ValueError for anything else."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValueError(f"the output file must end in .xlsx or .csv, not {str(path)!r}")
+    return suffix
+
+
+def _clean(value: str | int | float | None) -> str | int | float | None:
+    """Drop control characters XLSX cannot hold (names pasted from other systems have them)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _csv_safe(value: str | int | float | None) -> str | int | float:
+    """Quote text that a spreadsheet would otherwise evaluate as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_table(target: IO[bytes], fmt: str, header: Sequence[str], rows: Iterable[Row]) -> int:
+    """Write a header and rows as XLSX or CSV to a binary stream; return the rows written.
+
+    Sync on purpose: call it through asyncio.to_thread.
+    """
+    count = 0
+    if fmt == CSV:
+        text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_csv_safe(v) for v in row])
+            count += 1
+        text.flush()
+        text.detach()  # leave the caller's stream open
+        return count
+    if fmt != XLSX:
+        raise ValueError(f"unknown export format: {fmt!r}")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Data")
+    sheet.append(list(header))
+    for row in rows:
+        cells: list[Any] = []
+        for value in row:
+            value = _clean(value)
+            if isinstance(value, str) and value.startswith("="):
+                # openpyxl would store it as a formula; keep it as text instead.
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def build_bytes(fmt: str, header: Sequence[str], rows: Sequence[Row]) -> bytes:
+    """Write a table into memory and return the file's bytes (sync; use a worker thread)."""
+    buffer = io.BytesIO()
+    write_table(buffer, fmt, header, rows)
+    return buffer.getvalue()
+
+
+def write_file(path: Path, header: Sequence[str], rows: Sequence[Row]) -> int:
+    """Write a table to a file whose suffix picks the format (sync; use a worker thread)."""
+    fmt = format_of(path)
+    with path.open("wb") as stream:
+        return write_table(stream, fmt, header, rows)
+
+
+def _day(value: datetime | None, tz: tzinfo) -> str:
+    """An ISO date (YYYY-MM-DD) in local time, or '' when there is none."""
+    return value.astimezone(tz).date().isoformat() if value is not None else ""
+
+
+def _scope_clause(scope: Scope) -> Any:
+    """Limit Employee.opd_id to a scope (no-op when city-wide)."""
+    from sqlalchemy import true
+
+    return true() if scope is None else col(Employee.opd_id).in_(sorted(scope))
+
+
+# --- (1) evaluation results -----------------------------------------------------------------
+
+
+async def evaluation_rows(
+    session: AsyncSession, scope: Scope, period: Period, tz: tzinfo = WIB
+) -> list[Row]:
+    """Return one row per evaluation of the period in the scope, ordered by OPD and name."""
+    evaluator = aliased(Employee)
+    columns: tuple[Any, ...] = (
+        Employee.nip,
+        Employee.name,
+        Employee.position,
+        Opd.name,
+        Unit.name,
+        Evaluation.hasil_kerja,
+        Evaluation.perilaku_kerja,
+        Evaluation.predikat,
+        evaluator.nip,
+        Evaluation.finalized_at,
+    )
+    query = (
+        select(*columns)
+        .join(Employee, col(Employee.id) == Evaluation.employee_id)
+        .join(Opd, col(Opd.id) == Employee.opd_id)
+        .outerjoin(Unit, col(Unit.id) == Employee.unit_id)
+        .outerjoin(evaluator, col(evaluator.id) == Evaluation.evaluator_id)
+        .where(Evaluation.period == period.code, _scope_clause(scope))
+        .order_by(col(Opd.name), col(Employee.name), col(Employee.nip))
+    )
+    return [
+        (
+            nip,
+            name,
+            position,
+            opd,
+            unit or "",
+            RATING_ID.get(hasil, hasil),
+            RATING_ID.get(perilaku, perilaku),
+            PREDIKAT_ID.get(predikat, predikat),
+            evaluator_nip or "",
+            _day(at, tz),
+        )
+        for nip, name, position, opd, unit, hasil, perilaku, predikat, evaluator_nip, at in (
+            await session.exec(query)
+        ).all()
+    ]
+
+
+def evaluation_file_name(period: Period, opd_code: str | None, fmt: str) -> str:
+    """Name an evaluation export, e.g. hasil-evaluasi-2026-2-DINKES.xlsx."""
+    suffix = f"-{opd_code}" if opd_code else ""
+    return f"hasil-evaluasi-{period.code}{suffix}.{fmt}"
+
+
+async def build_evaluation_export(
+    session: AsyncSession, scope: Scope, period: Period, fmt: str = XLSX, tz: tzinfo = WIB
+) -> ExportFile:
+    """Build the evaluation results of a period in the scope as a file in memory."""
+    rows = await evaluation_rows(session, scope, period, tz)
+    data = await asyncio.to_thread(build_bytes, fmt, EVALUATION_HEADER, rows)
+    code = await _single_opd_code(session, scope)
+    return ExportFile(evaluation_file_name(period, code, fmt), data, len(rows))
+
+
+async def _single_opd_code(session: AsyncSession, scope: Scope) -> str | None:
+    """The OPD code for a one-OPD scope (used in file names), else None."""
+    if scope is None or len(scope) != 1:
+        return None
+    opd = await session.get(Opd, next(iter(scope)))
+    return opd.code if opd is not None else None
+
+
+async def export_evaluations(
+    sessions: SessionFactory, *, period: str, opd_code: str | None, out: Path
+) -> int:
+    """Write a semester's evaluation results (all OPDs or one) to .xlsx/.csv; return rows.
+
+    Raises ValueError with a readable message for an unknown period, OPD code or suffix.
+    """
+    semester = parse_period(period)
+    format_of(out)
+    async with sessions() as session:
+        scope: Scope = None
+        if opd_code:
+            query = select(Opd).where(func.upper(Opd.code) == opd_code.strip().upper())
+            opd = (await session.exec(query)).first()
+            if opd is None or opd.id is None:
+                raise ValueError(f"unknown OPD code: {opd_code!r}")
+            scope = frozenset({opd.id})
+        rows = await evaluation_rows(session, scope, semester)
+    return await asyncio.to_thread(write_file, out, EVALUATION_HEADER, rows)
+
+
+# --- (2) reporting compliance per employee ----------------------------------------------
+
+
+async def compliance_rows(
+    session: AsyncSession, scope: Scope, period: Period, now: datetime, tz: tzinfo = WIB
+) -> list[Row]:
+    """Return one row per active employee in the scope: targets, reports, achievement."""
+    columns: tuple[Any, ...] = (Employee.id, Employee.nip, Employee.name, Opd.name, Unit.name)
+    people_query = (
+        select(*columns)
+        .join(Opd, col(Opd.id) == Employee.opd_id)
+        .outerjoin(Unit, col(Unit.id) == Employee.unit_id)
+        .where(col(Employee.active).is_(True), _scope_clause(scope))
+        .order_by(col(Opd.name), col(Employee.name), col(Employee.nip))
+    )
+    people = (await session.exec(people_query)).all()
+    targets_query = (
+        select(Target.employee_id, func.count())
+        .join(Employee, col(Employee.id) == Target.employee_id)
+        .where(Target.period == period.code, Target.status == "approved", _scope_clause(scope))
+        .group_by(col(Target.employee_id))
+    )
+    targets = dict((await session.exec(targets_query)).all())
+    since = month_start_utc(now, tz)
+    month_query = (
+        select(ProgressReport.employee_id, func.count())
+        .join(Employee, col(Employee.id) == ProgressReport.employee_id)
+        .where(
+            ProgressReport.status == "active",
+            col(ProgressReport.created_at) >= since,
+            _scope_clause(scope),
+        )
+        .group_by(col(ProgressReport.employee_id))
+    )
+    month = dict((await session.exec(month_query)).all())
+    last_query = (
+        select(ProgressReport.employee_id, func.max(ProgressReport.created_at))
+        .join(Employee, col(Employee.id) == ProgressReport.employee_id)
+        .where(ProgressReport.status == "active", _scope_clause(scope))
+        .group_by(col(ProgressReport.employee_id))
+    )
+    last = dict((await session.exec(last_query)).all())
+    means = await achievement_by_employee(session, scope, period)
+    rows: list[Row] = []
+    for emp_id, nip, name, opd, unit in people:
+        mean = means.get(emp_id)
+        rows.append(
+            (
+                nip,
+                name,
+                opd,
+                unit or "",
+                int(targets.get(emp_id, 0)),
+                int(month.get(emp_id, 0)),
+                _day(last.get(emp_id), tz),
+                round(mean * 100, 1) if mean is not None else None,
+            )
+        )
+    return rows
+
+
+async def build_compliance_export(
+    session: AsyncSession,
+    scope: Scope,
+    period: Period,
+    now: datetime,
+    fmt: str = XLSX,
+    tz: tzinfo = WIB,
+) -> ExportFile:
+    """Build the per-employee reporting compliance file for the scope."""
+    rows = await compliance_rows(session, scope, period, now, tz)
+    data = await asyncio.to_thread(build_bytes, fmt, COMPLIANCE_HEADER, rows)
+    local: date = now.astimezone(tz).date()
+    code = await _single_opd_code(session, scope)
+    suffix = f"-{code}" if code else ""
+    name = f"kepatuhan-laporan-{local:%Y-%m}{suffix}.{fmt}"
+    return ExportFile(name, data, len(rows))
+
+
+# --- (3) a broadcast's delivery and acknowledgement -------------------------------------
+
+
+async def broadcast_rows(
+    session: AsyncSession, scope: Scope, broadcast_id: int, tz: tzinfo = WIB
+) -> list[Row]:
+    """Return one row per recipient of a broadcast in the scope: delivery status and ack."""
+    columns: tuple[Any, ...] = (
+        Employee.nip,
+        Employee.name,
+        Opd.name,
+        OutboxMessage.status,
+        BroadcastAck.at,
+    )
+    query = (
+        select(*columns)
+        .join(Employee, col(Employee.id) == OutboxMessage.employee_id)
+        .join(Opd, col(Opd.id) == Employee.opd_id)
+        .outerjoin(
+            BroadcastAck,
+            (col(BroadcastAck.broadcast_id) == broadcast_id)
+            & (col(BroadcastAck.employee_id) == Employee.id),
+        )
+        .where(OutboxMessage.broadcast_id == broadcast_id, _scope_clause(scope))
+        .order_by(col(Opd.name), col(Employee.name), col(Employee.nip))
+    )
+    return [
+        (
+            nip,
+            name,
+            opd,
+            "pending" if status == "sending" else status,
+            at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at is not None else "",
+        )
+        for nip, name, opd, status, at in (await session.exec(query)).all()
+    ]
+
+
+async def build_broadcast_export(
+    session: AsyncSession, scope: Scope, broadcast_id: int, fmt: str = XLSX, tz: tzinfo = WIB
+) -> ExportFile:
+    """Build a broadcast's per-recipient delivery and acknowledgement file for the scope."""
+    rows = await broadcast_rows(session, scope, broadcast_id, tz)
+    data = await asyncio.to_thread(build_bytes, fmt, BROADCAST_HEADER, rows)
+    return ExportFile(f"siaran-{broadcast_id}.{fmt}", data, len(rows))
