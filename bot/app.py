@@ -17,6 +17,7 @@ from bot.outbox import OutboxDrainer, SharedRateLimiter
 from bot.persistence import DatabasePersistence
 from bot.scheduler import schedule_planners, unschedule_planners
 from bot.services import settings_memory
+from bot.update_order import PerUserUpdateProcessor
 from handlers import build_handlers
 from handlers.errors import on_error
 from handlers.menus import set_default_menus
@@ -25,6 +26,9 @@ from models.db import create_engine, create_session_factory
 log = logging.getLogger(__name__)
 
 KinerjaApp = Application[Any, BotContext, Any, Any, Any, Any]
+# Updates handled at once: enough to overlap Telegram's round trips, few enough that the
+# SQLite connection pool (5 + 10 overflow) and its single writer are not queued up.
+MAX_CONCURRENT_UPDATES = 16
 
 
 def build_application(
@@ -55,6 +59,9 @@ def build_application(
         # One ~30/s budget: interactive sends retry a 429 once or twice; the drainer's bulk
         # sends pace themselves and yield to replies (see bot/outbox.py).
         .rate_limiter(SharedRateLimiter(overall_rate=30, reserve=4, max_retries=2))
+        # Different people's updates run concurrently (each person's in order), so nobody
+        # waits for others' Bot API round trips; see bot/update_order.py.
+        .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .post_init(start_services)
         .post_stop(stop_services)
         .post_shutdown(close_resources)

@@ -92,6 +92,10 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         self._sent: deque[float] = deque()
         self._hold_until = 0.0
         self._last_in_chat: dict[object, float] = {}
+        # Replies take free slots in arrival order. Without this, every waiting reply wakes
+        # when a slot frees and the quickest takes it, so with several updates handled at
+        # once a reply could lose again and again (seen: 2.8 s for one, 0.25 s on average).
+        self._queue = asyncio.Lock()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -138,7 +142,11 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         for attempt in range(retries + 1):
             if bulk and chat_id is not None:
                 await self._space_chat(chat_id)
-            await self._admit(limit)
+            if bulk or limit is None:
+                await self._admit(limit)
+            else:
+                async with self._queue:
+                    await self._admit(limit)
             if chat_id is not None:
                 now = asyncio.get_running_loop().time()
                 self._last_in_chat[chat_id] = max(now, self._last_in_chat.get(chat_id, now))

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+import asyncio
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.services.access import Speaker
 from bot.text import split_message
+
+log = logging.getLogger(__name__)
+# Plain acknowledgements in flight (a reference keeps a running task from being collected).
+_ACKS: set[asyncio.Task[None]] = set()
 
 
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -59,9 +66,29 @@ async def edit_or_reply(
 
 
 async def answer(update: Update, text: str | None = None, alert: bool = False) -> None:
-    """Answer a callback query (Telegram shows a spinner until we do)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(text=text[:200] if text else None, show_alert=alert)
+    """Answer a callback query (Telegram shows a spinner until we do).
+
+    A plain acknowledgement (no text) is sent beside the handler's own work instead of
+    before it: awaiting it first cost a full Bot API round trip on every button press. A
+    text or alert is awaited, as the user must see it.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    if not text and not alert:
+        task = asyncio.create_task(acknowledge(query))
+        _ACKS.add(task)
+        task.add_done_callback(_ACKS.discard)
+        return
+    await query.answer(text=text[:200] if text else None, show_alert=alert)
+
+
+async def acknowledge(query: CallbackQuery) -> None:
+    """Stop the button's spinner; if that fails (too old, network) it simply times out."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.info("could not answer callback query %s: %s", query.id, exc)
 
 
 def require_speaker(context: BotContext) -> Speaker:

@@ -2,6 +2,9 @@
 
 Only the object-oriented API is used (Figure + FigureCanvasAgg, never pyplot), so charts can
 be drawn from several threads at once without sharing pyplot's global state.
+
+matplotlib (with numpy and Pillow, ~40 MB resident) is imported by the first chart, in the
+worker thread that draws it, not when the bot starts: most days no chart is drawn at all.
 """
 
 from __future__ import annotations
@@ -9,15 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # headless: no display on the server, and never a GUI backend
-
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ft2font import FT2Font
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
 MAX_BARS = 12
 MAX_LABEL_CHARS = 26
@@ -31,8 +30,24 @@ COLOR_ON_THE_WAY = "#1565c0"
 
 
 @lru_cache(maxsize=1)
+def _agg() -> tuple[type[Figure], type[FigureCanvasAgg]]:
+    """Import matplotlib headless (never a GUI backend); return (Figure, FigureCanvasAgg)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    return Figure, FigureCanvasAgg
+
+
+@lru_cache(maxsize=1)
 def _glyphs() -> frozenset[int]:
     """Code points the default font can draw (emoji and rare scripts are not among them)."""
+    _agg()
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
     path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
     return frozenset(FT2Font(path).get_charmap())
 
@@ -68,8 +83,9 @@ def render_progress_chart(
     shown = list(bars)[:MAX_BARS]
     fmt = formatter or (lambda r: f"{r * 100:.0f}%")
     count = max(1, len(shown))
-    figure = Figure(figsize=(WIDTH_INCHES, 1.8 + 0.75 * count), dpi=DPI)
-    FigureCanvasAgg(figure)
+    figure_class, canvas_class = _agg()
+    figure = figure_class(figsize=(WIDTH_INCHES, 1.8 + 0.75 * count), dpi=DPI)
+    canvas_class(figure)
     axes = figure.add_subplot()
     labels = [chart_text(label) for label, _ in shown]
     ratios = [max(0.0, ratio) for _, ratio in shown]

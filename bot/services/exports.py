@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -18,9 +19,6 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -51,6 +49,8 @@ from models import (
 from models.db import SessionFactory
 
 WIB = ZoneInfo("Asia/Jakarta")
+# Control characters XML (and so XLSX) cannot hold; the same set openpyxl refuses.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 XLSX = "xlsx"
 CSV = "csv"
 FORMATS = (XLSX, CSV)
@@ -155,6 +155,11 @@ def write_table(target: IO[bytes], fmt: str, header: Sequence[str], rows: Iterab
         return count
     if fmt != XLSX:
         raise ValueError(f"unknown export format: {fmt!r}")
+    # Imported here: openpyxl pulls in numpy and Pillow (~28 MB) that a bot that never
+    # exports should not carry.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
     sheet.append(list(header))
