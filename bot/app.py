@@ -56,9 +56,10 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(lambda: deps.sessions, settings.persistence_interval))
-        # One ~30/s budget: interactive sends retry a 429 once or twice; the drainer's bulk
+        # One budget a little under Telegram's ~30/s (requests in flight can bunch up at the
+        # server); interactive sends retry a 429 once or twice; the drainer's bulk
         # sends pace themselves and yield to replies (see bot/outbox.py).
-        .rate_limiter(SharedRateLimiter(overall_rate=30, reserve=4, max_retries=2))
+        .rate_limiter(SharedRateLimiter(overall_rate=28, reserve=3, max_retries=2))
         # Different people's updates run concurrently (each person's in order), so nobody
         # waits for others' Bot API round trips; see bot/update_order.py.
         .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
