@@ -343,6 +343,34 @@ def answer_text(t: Translator, question: Question) -> str:
     )
 
 
+def settle(
+    session: AsyncSession,
+    question: Question,
+    speaker: Speaker,
+    *,
+    text: str,
+    status: str,
+    now: datetime,
+    **details: str,
+) -> None:
+    """Record HR's answer (or closing reason) on a question, with its audit row."""
+    question.answer = text
+    question.answered_by_id = speaker.id
+    question.answered_at = now
+    question.status = status
+    session.add(question)
+    action = "question.answer" if status == STATUS_ANSWERED else "question.close"
+    audit.record(
+        session,
+        action=action,
+        at=now,
+        actor_id=speaker.id,
+        subject_id=question.asker_id,
+        question_id=question.id,
+        **details,
+    )
+
+
 async def answer(
     session: AsyncSession,
     i18n: I18n,
@@ -362,19 +390,7 @@ async def answer(
     problem = check_text(text, 1, MAX_ANSWER)
     if problem is not None:
         return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
-    question.answer = text
-    question.answered_by_id = speaker.id
-    question.answered_at = now
-    question.status = STATUS_ANSWERED
-    session.add(question)
-    audit.record(
-        session,
-        action="question.answer",
-        at=now,
-        actor_id=speaker.id,
-        subject_id=question.asker_id,
-        question_id=question.id,
-    )
+    settle(session, question, speaker, text=text, status=STATUS_ANSWERED, now=now)
     delivered = False
     asker = await asker_of(session, question)
     if asker is not None and asker.telegram_user_id is not None and asker.active:
@@ -429,20 +445,7 @@ async def close(
     if problem is not None:
         return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
     # The model has no separate column: a closed question's `answer` holds the reason.
-    question.answer = reason
-    question.answered_by_id = speaker.id
-    question.answered_at = now
-    question.status = STATUS_CLOSED
-    session.add(question)
-    audit.record(
-        session,
-        action="question.close",
-        at=now,
-        actor_id=speaker.id,
-        subject_id=question.asker_id,
-        question_id=question.id,
-        reason=reason,
-    )
+    settle(session, question, speaker, text=reason, status=STATUS_CLOSED, now=now, reason=reason)
     delivered = False
     asker = await asker_of(session, question)
     if asker is not None and asker.telegram_user_id is not None and asker.active:
