@@ -43,8 +43,9 @@ format: $(STAMP)
 ## extract: refresh locales/messages.pot and merge new strings into both catalogs
 extract: $(STAMP)
 	$(VENV)/bin/pybabel extract
-	$(VENV)/bin/pybabel update -l id
-	$(VENV)/bin/pybabel update -l en
+	$(VENV)/bin/pybabel update -l id --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel update -l en --no-fuzzy-matching --ignore-obsolete
+	$(PY) locales/fill_english.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(MO)
