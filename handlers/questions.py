@@ -647,19 +647,27 @@ async def send_answer(update: Update, context: BotContext) -> int | None:
     return END
 
 
+async def question_from_button(
+    update: Update, context: BotContext, prefix: str
+) -> Question | None:
+    """Load the question a button names if this HR officer may handle it; else refuse."""
+    speaker = context.speaker
+    question_id = callback_int(update, prefix)
+    question = None
+    if speaker is not None and question_id is not None:
+        async with context.deps.sessions() as session:
+            question = await qs.question_for_hr(session, speaker, question_id)
+    if question is None or question.id is None:
+        await refuse(update, context)
+        return None
+    return question
+
+
 async def start_close(update: Update, context: BotContext) -> int | None:
     """Close without answering: ask for the reason."""
     _ = context.t._
-    speaker = context.speaker
-    question_id = callback_int(update, "qa:close")
-    async with context.deps.sessions() as session:
-        question = (
-            await qs.question_for_hr(session, speaker, question_id)
-            if speaker is not None and question_id is not None
-            else None
-        )
-    if question is None or question.id is None:
-        await refuse(update, context)
+    question = await question_from_button(update, context, "qa:close")
+    if question is None:
         return None
     if question.status != qs.STATUS_OPEN:
         await answer(update, _("This question has already been answered or closed."), alert=True)
@@ -737,16 +745,8 @@ async def receive_reason(update: Update, context: BotContext) -> int | None:
 async def start_publish(update: Update, context: BotContext) -> int | None:
     """Terbitkan ke FAQ: show the entry as it will appear; publish as is or reword."""
     _ = context.t._
-    speaker = context.speaker
-    question_id = callback_int(update, "qa:pub")
-    async with context.deps.sessions() as session:
-        question = (
-            await qs.question_for_hr(session, speaker, question_id)
-            if speaker is not None and question_id is not None
-            else None
-        )
-    if question is None or question.id is None:
-        await refuse(update, context)
+    question = await question_from_button(update, context, "qa:pub")
+    if question is None:
         return None
     if question.status != qs.STATUS_ANSWERED:
         await answer(update, _("Only answered questions can be published."), alert=True)
