@@ -7,7 +7,14 @@ from models.onboarding import InviteCode, LinkAttempt, LinkRequest
 from models.org import Employee, Opd, Unit
 from models.outreach import Broadcast, BroadcastAck, FaqEntry, Question, QuestionQuota
 from models.performance import CheckinPause, ProgressReport, ReportEvidence, Target
-from models.system import AuditLog, ConversationState, KeyValue, OutboxMessage, UserDataRow
+from models.system import (
+    AuditLog,
+    ConversationState,
+    KeyValue,
+    OutboxMessage,
+    PendingUpdate,
+    UserDataRow,
+)
 
 __all__ = [
     "ActingEvaluator",
@@ -28,6 +35,7 @@ __all__ = [
     "Opd",
     "OrgRating",
     "OutboxMessage",
+    "PendingUpdate",
     "ProgressReport",
     "Question",
     "QuestionQuota",

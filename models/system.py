@@ -74,3 +74,17 @@ class KeyValue(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class PendingUpdate(SQLModel, table=True):
+    """A Telegram update whose handling outlived the poll that fetched it.
+
+    Offsets move only past handled updates; an update still being handled when the next poll
+    is due is written here first, so the instance that takes over after a crash handles it.
+    """
+
+    __tablename__ = "pending_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the update's JSON
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
