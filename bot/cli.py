@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import fcntl
 import io
 import logging
 import sqlite3
@@ -14,11 +13,12 @@ import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import TOKEN_HELP, MissingTokenError, Settings, SettingsError, load_settings
 from bot.i18n import I18n, Translator
+from bot.i18n_marker import N_
 from bot.logging_setup import configure_logging
 
 if TYPE_CHECKING:
@@ -124,64 +124,29 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def single_instance_lock(settings: Settings) -> IO[str] | None:
-    """On SQLite, hold an exclusive lock file so a second `run` refuses to start."""
-    path = settings.sqlite_path()
-    if path is None:
-        return None
-    lock_path = path.with_name(path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = lock_path.open("w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise SystemExit(
-            translator(settings)
-            ._(
-                "Another kinerja-bot is already running on {path}. With SQLite only one bot "
-                "process may run; stop the other one first (or use PostgreSQL for standby)."
-            )
-            .format(path=path)
-        ) from None
-    return handle
+ANOTHER_INSTANCE = N_(
+    "Another kinerja-bot is already running on {path}. With SQLite only one bot "
+    "process may run; stop the other one first (or use PostgreSQL for standby)."
+)
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
-    """Migrate, then serve until stopped."""
-    from telegram import Update
-
-    from bot.app import build_application
+    """Migrate, then wait to become the active instance and serve until stopped."""
+    from bot.leadership import AnotherInstanceRunning
+    from bot.runner import serve
     from models.migrate import upgrade_to_head
 
     settings.token  # noqa: B018  (fail early with the BotFather help)
-    lock = single_instance_lock(settings)
     if settings.bot_clock_start is not None:
         log.warning(
             "BOT_CLOCK_START is set: the bot's clock starts at %s", settings.bot_clock_start
         )
     upgrade_to_head(settings.database_url)
-    app = build_application(settings)
-    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
     try:
-        if settings.webhook_url:
-            secret = (
-                settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            )
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=allowed,
-            )
-        else:
-            app.run_polling(allowed_updates=allowed, bootstrap_retries=-1)
-    finally:
-        if lock is not None:
-            lock.close()
-    return 0
+        return asyncio.run(serve(settings))
+    except AnotherInstanceRunning as exc:
+        print(translator(settings)._(ANOTHER_INSTANCE).format(path=exc.path), file=sys.stderr)
+        return 3
 
 
 class ProgressPrinter:

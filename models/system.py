@@ -77,14 +77,17 @@ class KeyValue(SQLModel, table=True):
 
 
 class PendingUpdate(SQLModel, table=True):
-    """A Telegram update whose handling outlived the poll that fetched it.
+    """A Telegram update this bot has taken from Telegram: still running, or handled.
 
     Offsets move only past handled updates; an update still being handled when the next poll
-    is due is written here first, so the instance that takes over after a crash handles it.
+    is due is written here first (handled false, with its JSON), so the instance that takes
+    over after a crash handles it. Handled updates are noted too, so one that Telegram hands
+    out again after a crash (handled, not yet confirmed) is not handled twice.
     """
 
     __tablename__ = "pending_update"
 
     update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    payload: str = Field(sa_column=Column(Text, nullable=False))  # the update's JSON
-    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    payload: str = Field(default="", sa_column=Column(Text, nullable=False))  # JSON while running
+    handled: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -14,6 +14,10 @@ from models.db import create_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
+MIGRATION_LOCK_SQL = (
+    "SELECT pg_advisory_xact_lock("
+    "hashtextextended(current_database() || '.' || current_schema() || '.kinerja-migrate', 0))"
+)
 
 
 def run_migrations_offline() -> None:
@@ -36,6 +40,10 @@ def do_run_migrations(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several `run` processes (active and standby) may start at once: one migrates,
+            # the others wait here and then find the schema already at head.
+            connection.execute(text(MIGRATION_LOCK_SQL))
         context.run_migrations()
 
 

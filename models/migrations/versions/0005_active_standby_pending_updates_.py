@@ -23,10 +23,13 @@ def upgrade() -> None:
     op.create_table('pending_update',
     sa.Column('update_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('handled', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('received_at', models.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('update_id')
     )
+    op.create_index(op.f('ix_pending_update_received_at'), 'pending_update', ['received_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_pending_update_received_at'), table_name='pending_update')
     op.drop_table('pending_update')
