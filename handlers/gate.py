@@ -15,6 +15,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.i18n import normalize_language
+from bot.logging_setup import bind_employee
 from bot.services import access, employees
 from handlers.common import answer, reply
 from handlers.menus import set_chat_menu
@@ -67,6 +68,7 @@ async def identify(update: object, context: BotContext) -> None:
             await employees.mark_reachable(session, speaker.employee)
             await session.commit()
     context.speaker = speaker
+    bind_employee(speaker.id if speaker is not None else None)
     lang = (
         speaker.employee.language
         if speaker and speaker.employee.language
