@@ -28,7 +28,7 @@ run: $(STAMP) catalogs
 test: $(STAMP) catalogs
 	$(PY) -m pytest
 
-migrate: $(STAMP)
+migrate: $(STAMP) catalogs
 	$(PY) -m bot migrate
 
 lint: $(STAMP)

@@ -30,11 +30,12 @@ RETRY_SECONDS = 1.0
 CHECK_SECONDS = 2.0
 CHECK_TIMEOUT = 3.0
 # Server-side keepalives on the lock connection: a holder that vanished from the network
-# (no FIN ever arrives) is dropped after idle + interval * count = 4 + 2 * 2 = 8 seconds.
+# (no FIN ever arrives) is dropped after idle + interval * count = 3 + 1 * 3 = 6 seconds;
+# with the standby's 1 s retry and a second to start, that is within the 10 s budget.
 KEEPALIVE_SETTINGS = {
-    "tcp_keepalives_idle": "4",
-    "tcp_keepalives_interval": "2",
-    "tcp_keepalives_count": "2",
+    "tcp_keepalives_idle": "3",
+    "tcp_keepalives_interval": "1",
+    "tcp_keepalives_count": "3",
 }
 # One lock per database and schema, so unrelated deployments on one server never block each
 # other and every process of one deployment agrees on the key whatever host name it uses.

@@ -80,7 +80,7 @@ async def serve(settings: Settings) -> int:
         return 0
     except InvalidTokenError:
         log.error("Telegram rejected TELEGRAM_BOT_TOKEN; check the token from @BotFather")
-        return 1
+        return 2  # like a missing token: restarting cannot help (systemd stops retrying)
     finally:
         if health is not None:
             await health.close()

@@ -8,24 +8,25 @@ PostgreSQL database of their own, created for this test.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
-import socket
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from models.db import create_engine
 from tests.db import postgres_available, postgres_url
 from tests.fakegram import FakeBotApiServer, FakeTelegram
+from tests.instances import (
+    create_database,
+    cut_lock_connection,
+    drop_database,
+    free_port,
+    start_bot,
+    stop_bot,
+    wait_role,
+)
 from tests.test_e2e_process import TOKEN, bot_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -48,73 +49,15 @@ def postgres_server() -> None:
 async def failover_database_url(postgres_server: None) -> AsyncIterator[str]:
     """A PostgreSQL database of this test's own (the processes use its public schema)."""
     name = f"kinerja_failover_{os.getpid()}"
-    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = await create_database(postgres_url(), name)
     try:
-        yield make_url(postgres_url()).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def health(port: int) -> dict[str, object] | None:
-    """The process's /healthz answer, or None while it does not answer."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-            body: dict[str, object] = json.loads(answer.read())
-            return body
-    except urllib.error.HTTPError as unhealthy:  # 503 still says which role
-        body = json.loads(unhealthy.read())
-        return body
-    except OSError:
-        return None
-
-
-async def role_of(port: int) -> str | None:
-    answer = await asyncio.to_thread(health, port)
-    details = answer.get("details") if answer else None
-    return str(details.get("role")) if isinstance(details, dict) else None
-
-
-async def wait_role(port: int, role: str, timeout: float = 60.0) -> float:  # noqa: ASYNC109
-    """Wait until the process on `port` reports `role`; return the monotonic time it did."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await role_of(port) == role:
-            return time.monotonic()
-        await asyncio.sleep(0.1)
-    raise TimeoutError(f"process on port {port} did not become {role} in {timeout}s")
-
-
-async def start_bot(cwd: Path, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
-    with log.open("ab") as sink:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=cwd, env=env, stdout=sink, stderr=sink
-        )
-
-
-async def stop_bot(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), 30)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await drop_database(postgres_url(), name)
 
 
 def help_replies(fake: FakeTelegram, user: int) -> int:
-    return sum(HELP_MARK in m.text for m in fake.sent(user))
+    return sum(HELP_MARK in m.content for m in fake.sent(user))
 
 
 async def everyone_answered(fake: FakeTelegram, expected: int, timeout: float = 60.0) -> None:  # noqa: ASYNC109
@@ -171,12 +114,26 @@ async def test_standby_takes_over_without_losing_or_repeating(
             for user in USERS:
                 fake.send_text(user, "/help")
             await everyone_answered(fake, 4)
+
+            # The first one comes back as standby; then the active one loses its database
+            # connection (as on a network failure): it must step down and the other take over.
+            first = await start_bot(tmp_path, envs[0], tmp_path / "first-again.log")
+            await wait_role(ports[0], "standby")
+            await cut_lock_connection(failover_database_url)
+            await wait_role(ports[0], "active")
+            await wait_role(ports[1], "standby")
+            for user in USERS:
+                fake.send_text(user, "/bantuan")
+            await everyone_answered(fake, 5)
+
             await asyncio.sleep(1.0)  # a repeated reply would arrive about now
-            assert {user: help_replies(fake, user) for user in USERS} == dict.fromkeys(USERS, 4)
+            assert {user: help_replies(fake, user) for user in USERS} == dict.fromkeys(USERS, 5)
+            assert first.returncode is None
             assert second.returncode is None
         finally:
             for process in (first, second):
                 if process is not None:
                     await stop_bot(process)
         assert second is not None
+        assert first.returncode == 0, (tmp_path / "first-again.log").read_text()[-3000:]
         assert second.returncode == 0, (tmp_path / "second.log").read_text()[-3000:]

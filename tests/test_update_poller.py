@@ -32,7 +32,7 @@ async def polling(bot: Harness) -> AsyncIterator[UpdatePoller]:
 
 
 def help_count(bot: Harness, user: int) -> int:
-    return sum(HELP_MARK in m.text for m in bot.fake.sent(user))
+    return sum(HELP_MARK in m.content for m in bot.fake.sent(user))
 
 
 def confirming_call(bot: Harness, update_id: int) -> int:

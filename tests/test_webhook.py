@@ -33,7 +33,10 @@ async def webhook_bot(
 ) -> AsyncIterator[tuple[Harness, str, str]]:
     """The real Application behind the real webhook endpoint; yields (bot, url, secret)."""
     port = free_port()
-    values = {"webhook_url": "https://bot.example.go.id/telegram", "webhook_port": port}
+    values: dict[str, Any] = {
+        "webhook_url": "https://bot.example.go.id/telegram",
+        "webhook_port": port,
+    }
     values.update(settings)
     async with running_bot(*db, **values) as bot:
         config = harness.test_settings(db[0], **values)
@@ -55,7 +58,7 @@ def take_update(bot: Harness, update: dict[str, Any]) -> dict[str, Any]:
 
 
 def help_count(bot: Harness, user: int) -> int:
-    return sum(HELP_MARK in m.text for m in bot.fake.sent(user))
+    return sum(HELP_MARK in m.content for m in bot.fake.sent(user))
 
 
 async def test_telegram_is_pointed_at_the_url_with_a_secret(db: tuple[str, AsyncEngine]) -> None:
