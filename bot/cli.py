@@ -407,19 +407,31 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def export_file(settings: Settings, period: str, opd: str | None, out: Path) -> int:
-    from bot.services.exports import export_evaluations
+    from bot.services.exports import export_evaluations, format_of
+    from bot.services.periods import parse_period
     from models.db import create_engine, create_session_factory
     from models.migrate import upgrade_to_head_async
 
     _ = translator(settings)._
+    try:
+        parse_period(period)
+    except ValueError:
+        message = _("The period must look like YYYY-S, for example 2026-2 (Semester II 2026).")
+        print(message, file=sys.stderr)
+        return 2
+    try:
+        format_of(out)
+    except ValueError:
+        print(_("The output file must end in .xlsx or .csv."), file=sys.stderr)
+        return 2
     await upgrade_to_head_async(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         rows = await export_evaluations(
             create_session_factory(engine), period=period, opd_code=opd, out=out
         )
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    except ValueError:  # period and suffix are fine, so the OPD code is unknown
+        print(_("There is no OPD with the code {code}.").format(code=opd), file=sys.stderr)
         return 2
     finally:
         await engine.dispose()

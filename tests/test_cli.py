@@ -230,5 +230,13 @@ def test_export_evaluations_through_the_cli(
     assert lines[0][:3] == ["NIP", "Nama", "Jabatan"]
     assert lines[1][0] == staff
     assert lines[1][1] == "Siti <&> 😀"
+    capsys.readouterr()
     assert main(["export", "--period", "2026-3", "--out", str(out)]) == 2
+    assert "2026-2" in capsys.readouterr().err  # the message shows the right form
+    assert main(["export", "--period", "2026-2", "--out", str(workdir / "hasil.txt")]) == 2
+    assert ".xlsx" in capsys.readouterr().err
     assert main(["export", "--period", "2026-2", "--opd", "NOPE", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "NOPE" in error
+    assert "OPD" in error
+    assert "unknown" not in error  # Indonesian (BOT_DEFAULT_LANGUAGE), not the service's text
