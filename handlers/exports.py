@@ -1,14 +1,18 @@
 """/ekspor (/export): HR downloads evaluation results, reporting compliance or a broadcast report.
 
 Callback data (untrusted; the scope is re-checked on every press):
-  ex:m                     the menu
-  ex:e / ex:e:<year>:<half> choose the semester / export evaluation results
-  ex:c                     export reporting compliance (current semester, this month)
-  ex:b / ex:bb:<id>        choose a broadcast / export its delivery and read report
+  ex:m                        the menu
+  ex:e / ex:e:<year>:<half>   choose the semester / then the OPD (or export, for one OPD)
+  ex:eop:<year>:<half>:<page> a page of the OPD choice for evaluation results
+  ex:eo:<year>:<half>:<opd>   export evaluation results of one OPD (0: every OPD in scope)
+  ex:c / ex:cop:<page>        reporting compliance (current semester): choose the OPD
+  ex:co:<opd>                 export reporting compliance of one OPD (0: every OPD in scope)
+  ex:b / ex:bb:<id>           choose a broadcast / export its delivery and read report
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -26,10 +30,13 @@ from bot.text import callback_data, esc, parse_callback
 from handlers.common import answer, edit_or_reply, keyboard, reply, require_speaker
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # Telegram's sendDocument limit for bots
+OPD_PAGE_SIZE = 8
 LABEL_EVALUATIONS = N_("Evaluation results (e-Kinerja)")
 LABEL_COMPLIANCE = N_("Reporting compliance")
 LABEL_BROADCAST = N_("Broadcast delivery and reads")
 LABEL_BACK = N_("‹ Back")
+
+OpdExport = Callable[[Update, BotContext, int], Awaitable[None]]
 
 
 def not_hr_text(t: Translator) -> str:
@@ -73,6 +80,49 @@ async def choose_period(update: Update, context: BotContext) -> None:
     ]
     rows.append([(_(LABEL_BACK), "ex:m")])
     await edit_or_reply(update, context, _("Which semester?"), keyboard(rows))
+
+
+async def choose_opd(update: Update, context: BotContext, prefix: str, page: int) -> None:
+    """A page of the speaker's OPDs for an export, with "every OPD" first.
+
+    `prefix` is the callback data before the OPD id or page, e.g. "ex:eo:2026:2" / "ex:co".
+    """
+    _ = context.t._
+    scope = analytics.resolve_scope(require_speaker(context))
+    async with context.deps.sessions() as session:
+        opds = await analytics.opds_in_scope(session, scope)
+    pages = max(1, -(-len(opds) // OPD_PAGE_SIZE))
+    page = max(0, min(page, pages - 1))
+    rows = [[(_("Every OPD I am HR for"), f"{prefix}:0")]] if page == 0 else []
+    rows += [
+        [(f"{opd.code} · {opd.name}"[:60], f"{prefix}:{opd.id}")]
+        for opd in opds[page * OPD_PAGE_SIZE : (page + 1) * OPD_PAGE_SIZE]
+    ]
+    page_prefix = prefix.replace(":eo", ":eop").replace(":co", ":cop")
+    nav = []
+    if page > 0:
+        nav.append(("‹ " + _("Previous"), f"{page_prefix}:{page - 1}"))
+    if page < pages - 1:
+        nav.append((_("Next") + " ›", f"{page_prefix}:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    rows.append([(_(LABEL_BACK), "ex:m")])
+    text = _("Which OPD? ({page} of {pages})").format(
+        page=context.t.number(page + 1), pages=context.t.number(pages)
+    )
+    await answer(update)
+    await edit_or_reply(update, context, text, keyboard(rows))
+
+
+async def choose_opd_or_export(
+    update: Update, context: BotContext, prefix: str, export: OpdExport
+) -> None:
+    """Ask which OPD when the speaker covers several; export at once when only one."""
+    scope = analytics.resolve_scope(require_speaker(context))
+    if scope is not None and len(scope) == 1:
+        await export(update, context, 0)
+    else:
+        await choose_opd(update, context, prefix, 0)
 
 
 async def choose_broadcast(update: Update, context: BotContext) -> None:
@@ -130,9 +180,11 @@ async def _working(update: Update, context: BotContext) -> None:
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
 
 
-async def export_evaluations(update: Update, context: BotContext, period: Period) -> None:
-    """Build and send the evaluation results of a semester for the speaker's scope."""
-    scope = analytics.resolve_scope(require_speaker(context))
+async def export_evaluations(
+    update: Update, context: BotContext, period: Period, opd_id: int
+) -> None:
+    """Build and send the evaluation results of a semester for one OPD or the whole scope."""
+    scope = analytics.resolve_scope(require_speaker(context), opd_id or None)
     await answer(update)
     await _working(update, context)
     async with context.deps.sessions() as session:
@@ -142,9 +194,9 @@ async def export_evaluations(update: Update, context: BotContext, period: Period
     await _deliver(update, context, file)
 
 
-async def export_compliance(update: Update, context: BotContext) -> None:
-    """Build and send reporting compliance per employee for the speaker's scope."""
-    scope = analytics.resolve_scope(require_speaker(context))
+async def export_compliance(update: Update, context: BotContext, opd_id: int) -> None:
+    """Build and send reporting compliance per employee for one OPD or the whole scope."""
+    scope = analytics.resolve_scope(require_speaker(context), opd_id or None)
     await answer(update)
     await _working(update, context)
     deps = context.deps
@@ -169,6 +221,14 @@ async def export_broadcast(update: Update, context: BotContext, broadcast_id: in
     await _deliver(update, context, file)
 
 
+def _period(found: list[int]) -> Period:
+    """A semester from callback data; ValueError for anything implausible."""
+    year, half = found
+    if half not in (1, 2) or not 2000 <= year <= 2100:
+        raise ValueError("period")
+    return Period(year, half)
+
+
 async def on_button(update: Update, context: BotContext) -> None:
     """Route an ex: button; refuse non-HR, malformed data and records outside the scope."""
     t = context.t
@@ -186,13 +246,26 @@ async def on_button(update: Update, context: BotContext) -> None:
         elif data == "ex:e":
             await choose_period(update, context)
         elif data == "ex:c":
-            await export_compliance(update, context)
+            await choose_opd_or_export(update, context, "ex:co", export_compliance)
+        elif (found := parse_callback(data, "ex:cop", 1)) is not None:
+            await choose_opd(update, context, "ex:co", found[0])
+        elif (found := parse_callback(data, "ex:co", 1)) is not None:
+            await export_compliance(update, context, found[0])
         elif data == "ex:b":
             await choose_broadcast(update, context)
-        elif (found := parse_callback(data, "ex:e", 2)) is not None and found[1] in (1, 2):
-            if not 2000 <= found[0] <= 2100:
-                raise ValueError("year")
-            await export_evaluations(update, context, Period(found[0], found[1]))
+        elif (found := parse_callback(data, "ex:e", 2)) is not None:
+            period = _period(found)
+            prefix = f"ex:eo:{period.year}:{period.half}"
+
+            async def export(update: Update, context: BotContext, opd_id: int) -> None:
+                await export_evaluations(update, context, period, opd_id)
+
+            await choose_opd_or_export(update, context, prefix, export)
+        elif (found := parse_callback(data, "ex:eop", 3)) is not None:
+            period = _period(found[:2])
+            await choose_opd(update, context, f"ex:eo:{period.year}:{period.half}", found[2])
+        elif (found := parse_callback(data, "ex:eo", 3)) is not None:
+            await export_evaluations(update, context, _period(found[:2]), found[2])
         elif (found := parse_callback(data, "ex:bb", 1)) is not None:
             await export_broadcast(update, context, found[0])
         else:

@@ -255,13 +255,52 @@ async def test_empty_and_too_big(db: DB, monkeypatch: pytest.MonkeyPatch) -> Non
         await bot.send(CITY_TG, "/ekspor")
         await bot.press_label(CITY_TG, "Evaluation results")
         await bot.press_label(CITY_TG, "Semester I 2026")
+        await bot.press_label(CITY_TG, "Every OPD")
         assert "nothing to export" in bot.last_text(CITY_TG)
         monkeypatch.setattr(handler, "MAX_UPLOAD_BYTES", 100)
         await bot.send(CITY_TG, "/ekspor")
         await bot.press_label(CITY_TG, "Evaluation results")
         await bot.press_label(CITY_TG, "Semester II 2026")
+        await bot.press_label(CITY_TG, "Every OPD")
         assert "kinerja-bot export" in bot.last_text(CITY_TG)
         assert not bot.fake.calls_of("sendDocument")
+
+
+async def test_city_hr_chooses_one_opd_and_scoped_hr_cannot_reach_another(db: DB) -> None:
+    url, engine = db
+    async with running_bot(url, engine, now=NOW) as bot:
+        data = await seed(bot.deps.sessions)
+        org = data.org
+        bot.fake.user(CITY_TG, language_code="en")
+        await bot.send(CITY_TG, "/ekspor")
+        await bot.press_label(CITY_TG, "Evaluation results")
+        await bot.press_label(CITY_TG, "Semester II 2026")
+        assert "Which OPD?" in bot.last_text(CITY_TG)
+        await bot.press_label(CITY_TG, org.opd.code)
+        call = bot.fake.calls_of("sendDocument")[-1]
+        assert call["document"].filename == f"hasil-evaluasi-2026-2-{org.opd.code}.xlsx"
+        doc = bot.fake.last(CITY_TG)
+        assert doc.file_id is not None
+        nips = {r[0] for r in read_xlsx(bot.fake.files[doc.file_id].content())}
+        assert org.other_opd_staff.nip not in nips
+        assert org.staff.nip in nips
+
+        await bot.send(CITY_TG, "/ekspor")
+        await bot.press_label(CITY_TG, "Reporting compliance")
+        await bot.press_label(CITY_TG, "Every OPD")
+        rows = read_xlsx(bot.fake.files[bot.fake.last(CITY_TG).file_id or ""].content())
+        assert org.other_opd_staff.nip in {r[0] for r in rows}
+
+        # HR of one OPD goes straight to the file, and crafted data naming another OPD fails.
+        bot.fake.user(HR_TG, language_code="en")
+        await bot.send(HR_TG, "/ekspor")
+        menu = bot.fake.last(HR_TG)
+        documents = len(bot.fake.calls_of("sendDocument"))
+        other = org.other_opd_staff.opd_id
+        for crafted in (f"ex:eo:2026:2:{other}", f"ex:co:{other}"):
+            await bot.press_raw(HR_TG, menu.message_id, crafted)
+            assert "outside your HR scope" in bot.last_text(HR_TG)
+        assert len(bot.fake.calls_of("sendDocument")) == documents
 
 
 async def test_non_hr_refused(db: DB) -> None:
