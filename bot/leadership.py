@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import fcntl
 import logging
+import time
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0
 CHECK_SECONDS = 2.0
 CHECK_TIMEOUT = 3.0
+COMPLAIN_EVERY_SECONDS = 60.0  # while the database is away, say so once a minute, not a second
 # Server-side keepalives on the lock connection: a holder that vanished from the network
 # (no FIN ever arrives) is dropped after idle + interval * count = 3 + 1 * 3 = 6 seconds;
 # with the standby's 1 s retry and a second to start, that is within the 10 s budget.
@@ -113,6 +115,7 @@ class PostgresLeadership:
         self._conn: AsyncConnection | None = None
         self._ok = True
         self._announced = False
+        self._last_complaint = 0.0
 
     async def acquire(self, stop: asyncio.Event) -> bool:
         while not stop.is_set():
@@ -125,8 +128,10 @@ class PostgresLeadership:
                     log.info("Standby: another kinerja-bot instance is active; waiting")
                     self._announced = True
             except Exception as exc:  # the database may be restarting: keep trying
+                if self._ok or time.monotonic() - self._last_complaint > COMPLAIN_EVERY_SECONDS:
+                    log.warning("Standby: cannot reach PostgreSQL for the lock (%s)", exc)
+                    self._last_complaint = time.monotonic()
                 self._ok = False
-                log.warning("Standby: cannot reach PostgreSQL for the lock (%s)", exc)
                 await self._drop_connection()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), RETRY_SECONDS)
