@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,16 +15,13 @@ from bot.runner import ALLOWED_UPDATES, start_webhook
 from bot.update_poller import UpdatePoller
 from bot.webhook_server import SECRET_HEADER, WEBHOOK_PATH, webhook_secret
 from tests import harness
+from tests.fakegram import FakeBotApiServer, FakeTelegram
 from tests.harness import TOKEN, Harness, running_bot
+from tests.instances import free_port, start_bot, stop_bot
+from tests.test_e2e_process import TOKEN as E2E_TOKEN
+from tests.test_e2e_process import bot_env
 
 HELP_MARK = "Yang dapat Anda lakukan"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @asynccontextmanager
@@ -88,3 +85,35 @@ async def test_a_wrong_secret_or_garbage_is_refused(db: tuple[str, AsyncEngine])
         garbage = await client.post(url, content=b"{not json", headers={SECRET_HEADER: secret})
         assert (forged.status_code, missing.status_code, garbage.status_code) == (403, 403, 400)
         assert help_count(bot, 902) == 0
+
+
+async def test_the_real_process_serves_the_webhook(tmp_path: Path) -> None:
+    """`kinerja-bot run` with WEBHOOK_URL: setWebhook with a secret, then POSTs are answered."""
+    fake = FakeTelegram(token=E2E_TOKEN, bot_username="kinerja_hook_bot")
+    fake.user(903, language_code="en")
+    async with FakeBotApiServer(fake) as server:
+        port = free_port()
+        env = bot_env(
+            server,
+            tmp_path / "kinerja.db",
+            WEBHOOK_URL="https://bot.example.go.id/telegram",
+            WEBHOOK_SECRET="hook-secret_1",
+            WEBHOOK_PORT=str(port),
+        )
+        process = await start_bot(tmp_path, env, tmp_path / "bot.log")
+        try:
+            await fake.wait_for(lambda: fake.webhook.get("url"), timeout=60)
+            assert fake.webhook["secret_token"] == "hook-secret_1"
+            update = fake.send_text(903, "/help")
+            async with httpx.AsyncClient() as client:
+                answer = await client.post(
+                    f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+                    json=update,
+                    headers={SECRET_HEADER: "hook-secret_1"},
+                    timeout=30,
+                )
+            assert answer.status_code == 200
+            assert sum("What you can do here" in m.content for m in fake.sent(903)) == 1
+        finally:
+            await stop_bot(process)
+        assert process.returncode == 0, (tmp_path / "bot.log").read_text()[-3000:]
