@@ -2,9 +2,10 @@
 
 Everyone sees their invitations (answer Hadir / Tidak) and the JP they earned this year. HR
 also gets the recommendations of the last semester (pl:reco), its sessions (pl:list ->
-pl:s:<id>: RSVP list, pl:att:<id>:<page>: attendance), and the creation flow (pl:new, or
-pl:new:<reco_id> prefilled from a recommendation): title -> topic -> date and time -> place
--> capacity -> JP -> invitees -> preview -> Save. Rules live in bot.services.training.
+pl:s:<id>: RSVP list, pl:att:<id>:<page>: attendance, pl:cx:<id> -> pl:cxy:<id>: cancel
+before the start), and the creation flow (pl:new, or pl:new:<reco_id> prefilled from a
+recommendation): title -> topic -> date and time -> place -> capacity -> JP -> invitees ->
+preview -> Save. Rules live in bot.services.training.
 """
 
 from __future__ import annotations
@@ -608,6 +609,10 @@ async def session_detail(update: Update, context: BotContext) -> None:
         "<b>" + esc(training.title) + "</b>",
         when_text(context, training.starts_at),
         esc(training.place),
+    ]
+    if training.status == tr.CANCELLED:
+        lines.append(_("This session has been cancelled."))
+    lines += [
         _("Invited {count}: {yes} will attend, {no} will not, {open} not answered yet.").format(
             count=len(invitees), yes=yes, no=no, open=len(invitees) - yes - no
         ),
@@ -620,8 +625,65 @@ async def session_detail(update: Update, context: BotContext) -> None:
         lines.append(f"{mark} {esc(row.employee.name)}")
     rows = []
     if training.starts_at <= context.deps.clock.utcnow():
-        rows.append([(_("Record attendance"), f"pl:att:{training.id}:0")])
+        if training.status != tr.CANCELLED:
+            rows.append([(_("Record attendance"), f"pl:att:{training.id}:0")])
+    elif training.status == tr.PLANNED:
+        rows.append([(_("Cancel this session"), f"pl:cx:{training.id}")])
     await reply(update, context, "\n".join(lines), keyboard(rows) if rows else None)
+
+
+async def confirm_cancel(update: Update, context: BotContext) -> None:
+    """pl:cx:<id>: ask before cancelling a session."""
+    _ = context.t._
+    speaker = context.speaker
+    parsed = parse_callback(data_of(update), "pl:cx", 1)
+    if speaker is None or parsed is None:
+        await not_hr(update, context)
+        return
+    async with context.deps.sessions() as session:
+        found = await tr.session_for_hr(session, speaker, parsed[0])
+    if found is None:
+        await not_hr(update, context)
+        return
+    await answer(update)
+    training, invitees = found
+    told = sum(1 for row in invitees if row.invite.rsvp != tr.RSVP_NO)
+    text = _(
+        "Cancel <b>{title}</b> ({when})? {count} invitee(s) who have not declined will be told "
+        "politely, and no reminders will be sent."
+    ).format(title=esc(training.title), when=when_text(context, training.starts_at), count=told)
+    rows = [
+        [(_("Yes, cancel the session"), f"pl:cxy:{training.id}")],
+        [(_("No, keep it"), f"pl:s:{training.id}")],
+    ]
+    await edit_or_reply(update, context, text, keyboard(rows))
+
+
+async def cancel_session(update: Update, context: BotContext) -> None:
+    """pl:cxy:<id>: cancel the session and tell its invitees."""
+    _ = context.t._
+    speaker = context.speaker
+    parsed = parse_callback(data_of(update), "pl:cxy", 1)
+    if speaker is None or parsed is None:
+        await not_hr(update, context)
+        return
+    now = context.deps.clock.utcnow()
+    async with context.deps.sessions() as session:
+        outcome, training, told = await tr.cancel_session(
+            session, speaker, context.deps.i18n, parsed[0], now
+        )
+        await session.commit()
+    if outcome == tr.CANCEL_REFUSED or training is None:
+        await not_hr(update, context)
+        return
+    await answer(update)
+    if outcome == tr.CANCEL_TOO_LATE:
+        text = _("This session can no longer be cancelled: it has started or was cancelled.")
+    else:
+        text = _("<b>{title}</b> is cancelled. {count} invitee(s) will be told.").format(
+            title=esc(training.title), count=told
+        )
+    await edit_or_reply(update, context, text, keyboard([[(_("‹ Back"), "pl:list")]]))
 
 
 async def attendance(update: Update, context: BotContext) -> None:
@@ -786,6 +848,8 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         CallbackQueryHandler(sessions_list, pattern=r"^pl:list$"),
         CallbackQueryHandler(session_detail, pattern=r"^pl:s:\d+$"),
         CallbackQueryHandler(attendance, pattern=r"^pl:att:\d+:\d+$"),
+        CallbackQueryHandler(confirm_cancel, pattern=r"^pl:cx:\d+$"),
+        CallbackQueryHandler(cancel_session, pattern=r"^pl:cxy:\d+$"),
         CallbackQueryHandler(mark, pattern=r"^pl:a:"),
         CallbackQueryHandler(rsvp, pattern=r"^pl:rsvp:"),
     ]

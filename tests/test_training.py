@@ -486,3 +486,58 @@ async def test_planners_refuse_a_naive_instant(sessions: SessionFactory) -> None
         await tp.plan_trainings(sessions, i18n(), SETTINGS, naive)
     with pytest.raises(ValueError, match="aware"):
         await tp.plan_training_reminders(sessions, i18n(), SETTINGS, naive)
+
+
+async def test_hr_cancels_a_session_and_invitees_are_told(db: DB) -> None:
+    url, engine = db
+    async with running_bot(url, engine, now=NOW) as bot:
+        register(bot)
+        org = await setup(bot.deps.sessions)
+        async with bot.deps.sessions() as session:
+            hr = await speaker_for(session, org.hr)
+            draft = tr.Draft(
+                title="Menulis <laporan> & SKP",
+                topic="",
+                starts_at=datetime(2027, 1, 21, 9, tzinfo=WIB),
+                place="Aula",
+                capacity=10,
+                jp=Decimal(2),
+                recommendation_id=None,
+                employee_ids=[org.staff.id or 0, org.staff2.id or 0, org.leader.id or 0],
+            )
+            created = await tr.create_session(session, hr, bot.deps.i18n, draft, NOW)
+            assert created is not None
+            training_id = created.training.id
+            await session.commit()
+        await bot.drain()
+        await bot.press_label(LEADER_TG, "Not attending")  # declined: not told again
+        invitation = bot.fake.last(STAFF2_TG)
+        # Staff cannot cancel, even with crafted buttons.
+        for data in (f"pl:cx:{training_id}", f"pl:cxy:{training_id}"):
+            await bot.press_raw(STAFF_TG, 1, data)
+            assert "only HR officers" in str(
+                bot.fake.calls_of("answerCallbackQuery")[-1].get("text")
+            ), data
+        await bot.press_raw(HR_TG, 1, f"pl:s:{training_id}")
+        await bot.press_label(HR_TG, "Cancel this session")
+        assert "2 invitee(s) who have not declined" in bot.last_text(HR_TG)
+        assert "&lt;laporan&gt; &amp; SKP" in str(bot.fake.last(HR_TG).html)
+        await bot.press_label(HR_TG, "Yes, cancel the session")
+        assert "is cancelled. 2 invitee(s) will be told" in bot.last_text(HR_TG)
+        await bot.drain()
+        assert "has been cancelled" in bot.last_text(STAFF_TG)
+        assert "dibatalkan" in bot.last_text(STAFF2_TG)  # in their own language
+        assert "cancelled" not in bot.last_text(LEADER_TG)
+        # A stale confirmation, an RSVP after cancelling, and the reminders: all refused.
+        await bot.press_raw(HR_TG, 1, f"pl:cxy:{training_id}")
+        assert "can no longer be cancelled" in bot.last_text(HR_TG)
+        await bot.press(STAFF2_TG, invitation.message_id, invitation.button("Hadir"))
+        assert bot.fake.calls_of("answerCallbackQuery")[-1].get("text")
+        day_before = datetime(2027, 1, 20, 9, tzinfo=WIB)
+        added = await tp.plan_training_reminders(
+            bot.deps.sessions, bot.deps.i18n, bot.deps.settings, day_before
+        )
+        assert added == 0
+        async with bot.deps.sessions() as session:
+            training = await session.get(TrainingSession, training_id)
+            assert training is not None and training.status == "cancelled"

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,7 +25,15 @@ from bot.services import audit, notices, workdays
 from bot.services.access import Speaker
 from bot.services.numbers import AmountError, parse_amount
 from bot.text import esc
-from models import Employee, Opd, TrainingInvite, TrainingRecommendation, TrainingSession, Unit
+from models import (
+    Employee,
+    Opd,
+    OutboxMessage,
+    TrainingInvite,
+    TrainingRecommendation,
+    TrainingSession,
+    Unit,
+)
 
 WIB = ZoneInfo("Asia/Jakarta")
 KIND_INVITE = "training-invite"
@@ -445,6 +453,83 @@ async def sessions_for_hr(session: AsyncSession, speaker: Speaker) -> list[Train
     query = select(TrainingSession).order_by(col(TrainingSession.starts_at).desc()).limit(200)
     found = [s for s in (await session.exec(query)).all() if covers_session(speaker, s)]
     return found[:20]
+
+
+CANCEL_OK = "ok"
+CANCEL_REFUSED = "refused"
+CANCEL_TOO_LATE = "too_late"
+KIND_CANCELLED = "training-cancelled"
+
+
+def cancelled_text(t: Translator, training: TrainingSession, name: str) -> str:
+    """The notice an invitee receives when HR cancels a session (HTML, user text escaped)."""
+    _ = t._
+    return "\n".join(
+        [
+            _("Hello {name}, the training session below has been cancelled.").format(
+                name=esc(name)
+            ),
+            "",
+            "<b>" + esc(training.title) + "</b>",
+            _("When: {day}, {time} WIB").format(
+                day=t.date(training.starts_at), time=t.time(training.starts_at)
+            ),
+            "",
+            _("You do not need to do anything. HR will invite you again if it is rescheduled."),
+        ]
+    )
+
+
+async def cancel_session(
+    session: AsyncSession, speaker: Speaker, i18n: I18n, session_id: int, now: datetime
+) -> tuple[str, TrainingSession | None, int]:
+    """Cancel a planned session before it starts; tell invitees who had not declined.
+
+    Returns (CANCEL_*, the session, how many were told). Invitations still waiting in the
+    outbox are withdrawn, and the reminder planner skips cancelled sessions.
+    """
+    training = await session.get(TrainingSession, session_id)
+    if training is None or not covers_session(speaker, training):
+        return CANCEL_REFUSED, None, 0
+    if training.status != PLANNED or training.starts_at <= now:
+        return CANCEL_TOO_LATE, training, 0
+    training.status = CANCELLED
+    session.add(training)
+    # Invitations not sent yet are withdrawn; the prefix ends in ":" so session 1 is not 12.
+    await session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.dedupe_key).startswith(f"training-invite:{training.id}:"),
+            col(OutboxMessage.status) == "pending",
+        )
+        .values(status="cancelled", last_error="training cancelled")
+    )
+    query = (
+        select(TrainingInvite, Employee)
+        .join(Employee, col(Employee.id) == TrainingInvite.employee_id)
+        .where(TrainingInvite.session_id == session_id, TrainingInvite.rsvp != RSVP_NO)
+    )
+    rows = []
+    for invite, employee in (await session.exec(query)).all():
+        if employee.telegram_user_id is None or employee.blocked_at is not None:
+            continue
+        t = i18n.for_language(employee.language)
+        rows.append(
+            notices.outbox_row(
+                dedupe_key=f"training-cancelled:{training.id}:{invite.id}",
+                kind=KIND_CANCELLED,
+                chat_id=employee.telegram_user_id,
+                text=cancelled_text(t, training, employee.name),
+                now=now,
+                employee_id=employee.id,
+                priority=notices.PRIORITY_DIRECT,
+            )
+        )
+    await notices.enqueue_many(session, rows)
+    audit.record(
+        session, action="training.cancel", at=now, actor_id=speaker.id, training_id=training.id
+    )
+    return CANCEL_OK, training, len(rows)
 
 
 ATTEND_OK = "ok"
