@@ -113,6 +113,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from models.db import problem_detail, storage_problem
+
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        message = translator(settings)._(DATABASE_PROBLEMS[problem.value])
+        print(message.format(detail=problem_detail(exc)), file=sys.stderr)
+        return 1
+
+
+# One sentence per database failure an operator can fix (models.db.StorageProblem values).
+DATABASE_PROBLEMS = {
+    "unavailable": N_(
+        "Cannot reach the database ({detail}). Check DATABASE_URL and that the database "
+        "server is running, then try again."
+    ),
+    "busy": N_(
+        "The database is locked by another program ({detail}). Try again when it has finished."
+    ),
+    "full": N_(
+        "The database storage is full ({detail}). Free some disk space on the server, then "
+        "try again."
+    ),
+    "read_only": N_(
+        "The database is read-only ({detail}). Make the database file and its folder "
+        "writable, or point DATABASE_URL at the primary server, then try again."
+    ),
+}
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:

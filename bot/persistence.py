@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from models import ConversationState, UserDataRow
-from models.db import SessionFactory
+from models.db import SessionFactory, describe_problem, storage_problem
 from models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,11 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
     flush costs about two transactions instead of two per active user (with 200 people
     busy: ~0.7 s of the event loop every 2 s before, ~45 ms now). A call returns once its
     value is committed (the lock is held through the commit), as before.
+
+    When the database is away (restart, network cut, full or read-only disk) the values stay
+    queued in memory and are written again every update_interval until the database accepts
+    them, and once more at shutdown; the bot keeps serving meanwhile. PTB itself would not ask
+    again: it hands over each change only once.
     """
 
     def __init__(self, sessions: Callable[[], SessionFactory], update_interval: float) -> None:
@@ -61,6 +67,8 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         # Values waiting to be written; None deletes the row.
         self._user_data: dict[int, str | None] = {}
         self._states: dict[tuple[str, str], str | None] = {}
+        self._retry: asyncio.Task[None] | None = None
+        self.failing_since: float | None = None  # loop time of the first failed write
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         async with self._sessions()() as session:
@@ -80,10 +88,8 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         await self._write_queued()
 
     async def drop_user_data(self, user_id: int) -> None:
-        async with self._lock, self._sessions()() as session:
-            self._user_data.pop(user_id, None)  # a queued write must not bring it back
-            await session.exec(delete(UserDataRow).where(col(UserDataRow.user_id) == user_id))
-            await session.commit()
+        self._user_data[user_id] = None  # replaces any queued write, so it cannot come back
+        await self._write_queued()
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         """Nothing else writes user_data, so memory is already current."""
@@ -101,6 +107,11 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         self._states[name, encode_key(key)] = None if new_state is None else json.dumps(new_state)
         await self._write_queued()
 
+    @property
+    def queued(self) -> int:
+        """Changes waiting to be written (non-zero while the database is away)."""
+        return len(self._user_data) + len(self._states)
+
     async def _write_queued(self) -> None:
         """Write every queued value in one transaction (nothing if another call already did)."""
         async with self._lock:
@@ -113,11 +124,38 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
                     await self._write_user_data(session, users)
                     await self._write_states(session, states)
                     await session.commit()
-            except BaseException:
+            except BaseException as exc:
                 # Keep the values for the next flush, unless a newer one was queued meanwhile.
                 self._user_data = users | self._user_data
                 self._states = states | self._states
-                raise
+                problem = storage_problem(exc) if isinstance(exc, Exception) else None
+                if problem is None:
+                    raise
+                self._retry_later(describe_problem(problem, exc))
+                return
+        if self.failing_since is not None:
+            self.failing_since = None
+            log.warning("conversation states saved again: the database is back")
+
+    def _retry_later(self, reason: str) -> None:
+        """Try the queued writes again after one interval (once per interval at most)."""
+        loop = asyncio.get_running_loop()
+        if self.failing_since is None:
+            self.failing_since = loop.time()
+            log.error(
+                "could not save %d half-finished conversation changes: %s; keeping them in "
+                "memory and retrying every %g s",
+                self.queued,
+                reason,
+                self.update_interval,
+            )
+        if self._retry is None or self._retry.done():
+            self._retry = loop.create_task(self._retry_after_interval(), name="persistence-retry")
+
+    async def _retry_after_interval(self) -> None:
+        await asyncio.sleep(self.update_interval)
+        self._retry = None  # a failure below schedules the next attempt
+        await self._write_queued()
 
     @staticmethod
     async def _write_user_data(session: AsyncSession, values: dict[int, str | None]) -> None:
@@ -190,4 +228,16 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         """Arbitrary callback data is not used."""
 
     async def flush(self) -> None:
-        """Every write above is committed at once; nothing is buffered."""
+        """Write what is still queued because the database was away (called at shutdown)."""
+        retry, self._retry = self._retry, None
+        if retry is not None and not retry.done():
+            retry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await retry
+        await self._write_queued()
+        if self.queued:
+            log.error(
+                "%d conversation changes are still unsaved (the database is still away); "
+                "if the bot stops now, those users find their half-finished step reset",
+                self.queued,
+            )

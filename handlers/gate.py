@@ -14,13 +14,15 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.i18n import normalize_language
+from bot.i18n import SUPPORTED_LANGUAGES, normalize_language
 from bot.logging_setup import bind_employee
 from bot.services import access, employees
 from handlers.common import answer, reply
 from handlers.menus import set_chat_menu
 
 MAIN_GROUP = 0
+CHOSEN_LANGUAGE_KEY = "lang"  # set by /bahasa before the account is linked
+SEEN_LANGUAGE_KEY = "lang_seen"  # the language of the latest update, for the error handler
 
 ONBOARDING_COMMANDS = frozenset(
     {"start", "bantuan", "help", "bahasa", "language", "batal", "cancel"}
@@ -53,6 +55,27 @@ def onboarding_allows(update: Update) -> bool:
     return update.effective_message is not None
 
 
+def speaker_language(
+    context: BotContext, speaker: access.Speaker | None, telegram_code: str | None
+) -> str:
+    """The employee's language; before linking, the /bahasa choice, else Telegram's.
+
+    The result is kept in user_data as well, so the error handler can still apologise in the
+    right language when the database is what failed.
+    """
+    data = context.user_data
+    chosen = data.get(CHOSEN_LANGUAGE_KEY) if data is not None else None
+    if speaker is not None and speaker.employee.language:
+        lang = speaker.employee.language
+    elif chosen in SUPPORTED_LANGUAGES:
+        lang = str(chosen)
+    else:
+        lang = normalize_language(telegram_code, context.deps.settings.bot_default_language)
+    if data is not None and data.get(SEEN_LANGUAGE_KEY) != lang:
+        data[SEEN_LANGUAGE_KEY] = lang
+    return lang
+
+
 async def identify(update: object, context: BotContext) -> None:
     """Load the speaker and their language; stop updates an unlinked user may not reach."""
     if not isinstance(update, Update) or update.effective_user is None:
@@ -69,11 +92,7 @@ async def identify(update: object, context: BotContext) -> None:
             await session.commit()
     context.speaker = speaker
     bind_employee(speaker.id if speaker is not None else None)
-    lang = (
-        speaker.employee.language
-        if speaker and speaker.employee.language
-        else normalize_language(user.language_code, deps.settings.bot_default_language)
-    )
+    lang = speaker_language(context, speaker, user.language_code)
     context.t = deps.i18n.for_language(lang)
     if speaker is not None:
         await refresh_menu_if_changed(context, speaker)

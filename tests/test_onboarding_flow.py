@@ -204,6 +204,8 @@ async def test_language_choice_before_and_after_linking(
         await bot.send(STAFF_TG, "/bahasa")
         await bot.press(STAFF_TG, bot.fake.last(STAFF_TG).message_id, "lang:en")
         assert "English" in bot.fake.last(STAFF_TG).text
+        await bot.send(STAFF_TG, "/bantuan")  # the choice holds before linking, too
+        assert "What you can do here" in bot.last_text(STAFF_TG)
         await link_via_invite(bot, sessions, org.staff, STAFF_TG)
         assert "linked as" in bot.last_text(STAFF_TG)
         assert (await employee(sessions, org.staff.id)).language == "en"

@@ -5,19 +5,26 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote, urlsplit
 
-from telegram._utils.defaultvalue import DEFAULT_NONE
+import httpx
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from tests.fakegram.core import FakeTelegram
+from tests.fakegram.faults import answer_call
+
+# PTB's HTTPXRequest default read timeout: how long a client waits for an injected slow answer.
+CLIENT_TIMEOUT = 5.0
 
 
 class FakeRequest(BaseRequest):
     """Route PTB's calls to a FakeTelegram; pass it as request and get_updates_request."""
 
-    def __init__(self, fake: FakeTelegram) -> None:
-        """Bind to the fake Telegram that answers every call."""
+    def __init__(self, fake: FakeTelegram, client_timeout: float = CLIENT_TIMEOUT) -> None:
+        """Bind to the fake Telegram; `client_timeout` bounds injected delays like httpx would."""
         self.fake = fake
+        self.client_timeout = client_timeout
 
     @property
     def read_timeout(self) -> float | None:
@@ -54,5 +61,14 @@ class FakeRequest(BaseRequest):
             return 401, json.dumps(body).encode()
         params = dict(request_data.json_parameters) if request_data else {}
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
-        status, body = await self.fake.handle_async(api_method, params, files)
-        return status, json.dumps(body).encode()
+        timeout = DefaultValue.get_value(read_timeout)
+        if timeout is None:
+            timeout = self.fake.faults.client_timeout or self.client_timeout
+        outcome = await answer_call(self.fake, api_method, params, files, timeout=timeout)
+        # Raised exactly as HTTPXRequest raises them, so retry rules see the same causes.
+        if outcome.timed_out:
+            raise TimedOut from httpx.ReadTimeout("injected: no answer in time")
+        if outcome.dropped:
+            error = httpx.RemoteProtocolError("Server disconnected without sending a response.")
+            raise NetworkError(f"httpx.RemoteProtocolError: {error}") from error
+        return outcome.status, outcome.payload()

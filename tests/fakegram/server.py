@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakegram.core import FakeTelegram
+from tests.fakegram.faults import answer_call
 from tests.fakegram.spec import UploadedFile
 
 CONTROL_HELPERS = frozenset(
@@ -68,7 +69,23 @@ class FakeBotApiServer:
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         app.router.add_post("/_fake/{helper}", self._control)
         app.router.add_get("/_fake/sent/{chat_id}", self._control_sent)
+        app.router.add_post("/_fake/faults", self._control_add_fault)
+        app.router.add_delete("/_fake/faults", self._control_clear_faults)
         return app
+
+    async def _control_add_fault(self, request: web.Request) -> web.Response:
+        """Inject a fault from another process: POST /_fake/faults {"status": 502, "count": 3}."""
+        kwargs = await request.json() if request.can_read_body else {}
+        try:
+            fault = self.fake.faults.add(**kwargs)
+        except (TypeError, ValueError) as exc:
+            return web.json_response({"ok": False, "description": str(exc)}, status=400)
+        return web.json_response({"ok": True, "result": fault.kind})
+
+    async def _control_clear_faults(self, _request: web.Request) -> web.Response:
+        """DELETE /_fake/faults: Telegram works again; answers the calls the faults hit."""
+        self.fake.faults.clear()
+        return web.json_response({"ok": True, "result": self.fake.faults.hit})
 
     async def _control(self, request: web.Request) -> web.Response:
         """Act as a user from another process: POST /_fake/send_text {"user_id": 1, ...}."""
@@ -113,8 +130,23 @@ class FakeBotApiServer:
                     files[name] = UploadedFile(name, value.filename, data, value.content_type)
                 else:
                     params[name] = str(value)
-        status, payload = await self.fake.handle_async(request.match_info["method"], params, files)
-        return web.json_response(payload, status=status)
+        transport = request.transport
+        outcome = await answer_call(
+            self.fake,
+            request.match_info["method"],
+            params,
+            files,
+            client_gone=lambda: transport is None or transport.is_closing(),
+        )
+        if outcome.dropped:
+            if transport is not None:
+                transport.abort()
+            raise ConnectionResetError("fault injected: connection dropped")
+        if outcome.html is not None:
+            return web.Response(
+                body=outcome.payload(), status=outcome.status, content_type="text/html"
+            )
+        return web.json_response(outcome.body, status=outcome.status)
 
     async def _file(self, request: web.Request) -> web.Response:
         """Serve a file previously returned by getFile."""

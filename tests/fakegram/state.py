@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.fakegram.errors import ApiError, bad_request
+from tests.fakegram.faults import Faults
 from tests.fakegram.flood import FloodControl
 from tests.fakegram.models import (
     FileRecord,
@@ -74,6 +75,7 @@ class FakeState:
         self.files: dict[str, FileRecord] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.webhook: dict[str, Any] = {"url": ""}
+        self.faults = Faults()
         self._lock = threading.RLock()
         self._flood = FloodControl()
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
