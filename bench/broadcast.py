@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/broadcast.py [--recipients 20000] [--rate 25] [--users 5]
     .venv/bin/python bench/broadcast.py --crash [--recipients 2000] [--kills 5]
+    (add --timeline to print broadcast and other sends per second, as the fake saw them)
 
 A fresh SQLite database is migrated and filled with a synthetic roster (bot.services.demo_org
 + roster import); everyone is linked to Telegram, one employee becomes city-wide HR, and a
@@ -36,7 +37,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -82,6 +83,7 @@ async def prepare(url: str, folder: Path, recipients: int) -> tuple[int, int, li
                 )
             )
             hr_id = (await session.exec(select(func.min(Employee.id)))).one()
+            assert hr_id is not None
             await session.exec(
                 update(Employee)
                 .where(col(Employee.id) == hr_id)
@@ -249,6 +251,45 @@ async def interactive(fake: FakeTelegram, users: list[int], stop: asyncio.Event)
     return latencies
 
 
+class Timeline:
+    """Arrival times of message-sending calls at the fake, split into broadcast and other."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.bulk: list[float] = []
+        self.other: list[float] = []
+        handle = fake.handle
+
+        def recording(method: str, params: Any, files: Any = None) -> Any:
+            if method.lower().startswith(("send", "edit", "copy", "forward")):
+                broadcast = TEXT in str(params.get("text", ""))
+                (self.bulk if broadcast else self.other).append(time.monotonic())
+            return handle(method, params, files)
+
+        fake.handle = recording  # type: ignore[method-assign]
+
+    def report(self) -> None:
+        """Print sends per second in about 20 slices of the broadcast and the busiest 1 s."""
+        if not self.bulk:
+            return
+        start = self.bulk[0]
+        end = max(self.bulk[-1], self.other[-1] if self.other else 0.0)
+        step = max(10.0, round((end - start) / 20, -1))
+        print("timeline (per second, from the first broadcast send): slice  broadcast  other")
+        t = start
+        while t < end:
+            b = sum(1 for x in self.bulk if t <= x < t + step) / step
+            o = sum(1 for x in self.other if t <= x < t + step) / step
+            print(f"  {t - start:6.0f} s  {b:6.1f}  {o:6.1f}")
+            t += step
+        both = sorted(self.bulk + self.other)
+        busiest, j = 0, 0
+        for i, x in enumerate(both):
+            while both[j] <= x - 1.0:
+                j += 1
+            busiest = max(busiest, i - j + 1)
+        print(f"busiest 1 s window at the fake: {busiest} messages")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)] if ordered else 0.0
@@ -258,6 +299,7 @@ async def bench(args: argparse.Namespace, folder: Path) -> int:
     url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
     broadcast_id, recipients, chats = await prepare(url, folder, args.recipients)
     fake = FakeTelegram(token=TOKEN, flood_limits=True)
+    timeline = Timeline(fake) if args.timeline else None
     for chat in chats:
         fake.user(chat, language_code="id")
         fake.known_chats.add(chat)
@@ -326,6 +368,8 @@ async def bench(args: argparse.Namespace, folder: Path) -> int:
             f"p95={percentile(latencies, 95) * 1000:.0f} ms max={max(latencies) * 1000:.0f} ms"
         )
     print(f"bot peak memory (VmHWM, last process): {peak / 1024:.1f} MiB")
+    if timeline is not None:
+        timeline.report()
     if args.crash:
         copies = Counter(
             {chat: sum(1 for m in fake.sent(chat) if PLAIN in m.content) for chat in chats}
@@ -352,6 +396,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=5, help="users sending /bantuan each second")
     parser.add_argument("--crash", action="store_true", help="SIGKILL and restart the bot")
     parser.add_argument("--kills", type=int, default=5)
+    parser.add_argument(
+        "--timeline", action="store_true", help="print send rates per 10 s at the fake"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     if args.recipients is None:

@@ -13,9 +13,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.context import DEPS_KEY, BotContext, Deps
 from bot.i18n import I18n
-from bot.outbox import OutboxDrainer, SharedRateLimiter
+from bot.outbox import OutboxDrainer
 from bot.persistence import DatabasePersistence
 from bot.scheduler import schedule_planners, unschedule_planners
+from bot.send_budget import SharedRateLimiter
 from bot.services import settings_memory
 from bot.update_order import PerUserUpdateProcessor
 from handlers import build_handlers
@@ -56,10 +57,10 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(lambda: deps.sessions, settings.persistence_interval))
-        # One budget a little under Telegram's ~30/s (requests in flight can bunch up at the
-        # server); interactive sends retry a 429 once or twice; the drainer's bulk
-        # sends pace themselves and yield to replies (see bot/outbox.py).
-        .rate_limiter(SharedRateLimiter(overall_rate=28, reserve=3, max_retries=2))
+        # Telegram's 30/s for the whole bot, counted until a window after each answer so no
+        # window at Telegram can exceed it; replies go before bulk sends; interactive sends
+        # retry 429s and transient network errors (see bot/send_budget.py).
+        .rate_limiter(SharedRateLimiter(overall_rate=30, reserve=0, max_retries=2))
         # Different people's updates run concurrently (each person's in order), so nobody
         # waits for others' Bot API round trips; see bot/update_order.py.
         .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))

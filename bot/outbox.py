@@ -4,12 +4,8 @@ A row is marked sent only after Telegram accepted it, so a crash re-sends at mos
 messages that were in flight (a clean stop waits for them, so it re-sends nothing). Only one
 drainer runs per database (the active process).
 
-Interactive replies never queue behind bulk traffic: handlers send directly through the
-bot, whose SharedRateLimiter gives the whole bot one budget of ~30 messages per second and
-lets bulk sends (marked by the drainer) use it only while a reserve stays free. Without it,
-PTB's AIORateLimiter serves everyone first come, first served: with the drainer at 25/s a
-busy Friday morning (everyone answering their check-in) would leave replies ~5/s, and a
-single 429 on a bulk send would stall every reply for the retry_after period.
+Interactive replies never queue behind bulk traffic: the drainer marks its requests as bulk
+for the bot's SharedRateLimiter (bot/send_budget.py), which lets waiting replies go first.
 """
 
 from __future__ import annotations
@@ -19,23 +15,26 @@ import contextlib
 import json
 import logging
 import warnings
-from collections import deque
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select, update
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import BaseRateLimiter, ExtBot
+from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
+from bot.metrics import FLOOD_WAITS, OUTBOX_DEPTH, SENDS
+from bot.send_budget import BULK, SharedRateLimiter, retry_seconds
 from bot.services import employees
 from bot.services.workdays import in_working_hours
 from models import OutboxMessage
 from models.db import SessionFactory
+
+__all__ = ["BULK", "OutboxDrainer", "Pacer", "SharedRateLimiter"]  # limiter kept importable here
 
 log = logging.getLogger(__name__)
 # The drainer sends stored payloads generically on purpose; PTB's hint to use the typed
@@ -45,141 +44,15 @@ warnings.filterwarnings(
 )
 
 BATCH = 100
-MAX_ATTEMPTS = 8
+# A failing row is retried for about a day (waits doubling from 2 s up to 10 min: 150
+# attempts take ~23.6 h), so a long Telegram outage delays mail instead of losing it.
+MAX_ATTEMPTS = 150
 MAX_BACKOFF = timedelta(minutes=10)
 IDLE_WAIT = 1.0
 MAX_IN_FLIGHT = 4  # overlaps Telegram's round trip (~50-150 ms) so 25/s stays reachable
 STOP_TIMEOUT = 15.0
-BULK = "bulk"  # rate_limit_args marking the drainer's requests for SharedRateLimiter
-
-JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """Return a 429's retry_after in seconds (without PTB's int/timedelta deprecation warning)."""
-    # PTB keeps the value as a timedelta; its public attribute warns while it migrates from int.
-    value = getattr(exc, "_retry_after", None)
-    return value.total_seconds() if isinstance(value, timedelta) else 1.0
-
-
-CHAT_GAP = 1.0  # seconds between a chat's last message and a bulk send to it
-
-
-class SharedRateLimiter(BaseRateLimiter[str]):
-    """One sliding-window budget for every chat message; bulk never takes the last `reserve`.
-
-    Interactive requests may use all `overall_rate` slots of any `window` seconds; requests
-    sent with rate_limit_args=BULK only while at least `reserve` slots are free, so bulk
-    traffic yields as soon as people are talking to the bot. A 429 on an interactive request
-    holds every request for retry_after and is retried up to `max_retries` times; a 429 on a
-    bulk request is raised at once so the drainer can pause itself (replies keep flowing).
-    The bot works in private chats only, so there is no per-group limit.
-    """
-
-    def __init__(
-        self,
-        overall_rate: int = 30,
-        reserve: int = 4,
-        max_retries: int = 2,
-        window: float = 1.0,
-    ) -> None:
-        if not 0 <= reserve < overall_rate:
-            raise ValueError("reserve must be smaller than overall_rate")
-        self.overall_rate = overall_rate
-        self.reserve = reserve
-        self.max_retries = max_retries
-        self.window = window
-        self._sent: deque[float] = deque()
-        self._hold_until = 0.0
-        self._last_in_chat: dict[object, float] = {}
-        # Replies take free slots in arrival order. Without this, every waiting reply wakes
-        # when a slot frees and the quickest takes it, so with several updates handled at
-        # once a reply could lose again and again (seen: 2.8 s for one, 0.25 s on average).
-        self._queue = asyncio.Lock()
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
-
-    async def _admit(self, limit: int | None) -> None:
-        """Wait for a free slot (limit None: only for a 429 hold) and take it."""
-        loop = asyncio.get_running_loop()
-        while True:
-            now = loop.time()
-            if self._hold_until > now:
-                await asyncio.sleep(self._hold_until - now)
-                continue
-            if limit is None:
-                return
-            while self._sent and self._sent[0] <= now - self.window:
-                self._sent.popleft()
-            if len(self._sent) < limit:
-                self._sent.append(now)
-                return
-            # The slot that frees first is the oldest one still inside the window.
-            await asyncio.sleep(
-                max(0.001, self._sent[len(self._sent) - limit] + self.window - now)
-            )
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, JSONResult]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: str | None,
-    ) -> JSONResult:
-        """Run one Bot API request inside the shared budget."""
-        bulk = rate_limit_args == BULK
-        chat_id = data.get("chat_id")
-        limit: int | None = None
-        if chat_id is not None:
-            limit = self.overall_rate - self.reserve if bulk else self.overall_rate
-        retries = 0 if bulk else self.max_retries
-        for attempt in range(retries + 1):
-            if bulk and chat_id is not None:
-                await self._space_chat(chat_id)
-            if bulk or limit is None:
-                await self._admit(limit)
-            else:
-                async with self._queue:
-                    await self._admit(limit)
-            if chat_id is not None:
-                now = asyncio.get_running_loop().time()
-                self._last_in_chat[chat_id] = max(now, self._last_in_chat.get(chat_id, now))
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as exc:
-                # Any 429, bulk or not, holds every request: the answer does not say whether
-                # the chat or the whole bot hit the limit, and sending anything before
-                # retry_after has passed is a flood violation either way.
-                seconds = retry_seconds(exc) + 0.1
-                log.info(
-                    "Telegram asked to wait %.1f s (%s); holding all requests", seconds, endpoint
-                )
-                loop = asyncio.get_running_loop()
-                self._hold_until = max(self._hold_until, loop.time() + seconds)
-                if attempt == retries:
-                    raise
-        raise AssertionError("unreachable")  # the last attempt returns or raises
-
-    async def _space_chat(self, chat_id: object) -> None:
-        """Keep bulk sends at least CHAT_GAP seconds after the last message to that chat, so a
-        broadcast never piles onto a conversation in progress (Telegram's ~1/s per chat)."""
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        last = self._last_in_chat.get(chat_id)
-        # Reserve the slot before sleeping: several sends to one chat may be in flight.
-        slot = now if last is None else max(now, last + CHAT_GAP)
-        self._last_in_chat[chat_id] = slot
-        if slot > now:
-            await asyncio.sleep(slot - now)
-        if len(self._last_in_chat) > 10_000:  # forget chats idle for longer than the gap
-            cutoff = loop.time() - CHAT_GAP
-            self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > cutoff}
+DEPTH_EVERY = 5.0  # seconds between refreshes of the outbox depth gauge
+WAITING = ("pending", "sending")
 
 
 class Pacer:
@@ -239,6 +112,18 @@ class DrainStats:
     retried: int = 0
     rate_limited: int = 0
 
+    def count(self, kind: str, result: str) -> None:
+        """Count one send outcome here and in the kinerja_sends_total metric."""
+        SENDS.labels(kind=kind, result=result).inc()
+        if result == "sent":
+            self.sent += 1
+        elif result == "failed":
+            self.failed += 1
+        elif result == "blocked":
+            self.blocked += 1
+        else:
+            self.retried += 1
+
 
 class OutboxDrainer:
     """Send pending outbox rows; one instance per active process."""
@@ -251,6 +136,7 @@ class OutboxDrainer:
         rate: float,
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
+        depth_every: float = DEPTH_EVERY,
     ) -> None:
         self.sessions = sessions
         self.bot = bot
@@ -261,6 +147,9 @@ class OutboxDrainer:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.depth_every = depth_every
+        self._depth_at: float | None = None
+        self._depth_kinds: set[str] = set()
         # Only our limiter understands the BULK marker (AIORateLimiter would misread it).
         self._bulk_marker = (
             BULK
@@ -309,6 +198,25 @@ class OutboxDrainer:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), IDLE_WAIT)
 
+    async def refresh_depth(self) -> None:
+        """Set the outbox depth gauge per kind from the database (at most every depth_every s)."""
+        now = asyncio.get_running_loop().time()
+        if self._depth_at is not None and now - self._depth_at < self.depth_every:
+            return
+        self._depth_at = now
+        query = (
+            select(OutboxMessage.kind, func.count())
+            .where(col(OutboxMessage.status).in_(WAITING))
+            .group_by(col(OutboxMessage.kind))
+        )
+        async with self.sessions() as session:
+            depth = {kind: int(n) for kind, n in (await session.exec(query)).all()}
+        for kind in self._depth_kinds - depth.keys():
+            OUTBOX_DEPTH.labels(kind=kind).set(0)
+        for kind, n in depth.items():
+            OUTBOX_DEPTH.labels(kind=kind).set(n)
+        self._depth_kinds |= depth.keys()
+
     async def due_rows(self, limit: int = BATCH) -> list[OutboxMessage]:
         """Return the next pending rows, most urgent first; reminders only in working hours."""
         now = self.clock.utcnow()
@@ -328,6 +236,7 @@ class OutboxDrainer:
         flight are always awaited, so no row is read again while it is being sent.
         """
         self._wake.clear()
+        await self.refresh_depth()
         rows = await self.due_rows()
         tasks: list[asyncio.Task[None]] = []
         try:
@@ -375,34 +284,36 @@ class OutboxDrainer:
                 result = await self.bot.do_api_request(payload["method"], api_kwargs=params)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
+            FLOOD_WAITS.inc()
+            SENDS.labels(kind=row.kind, result="retry").inc()  # the same row goes again soon
             self.stats.rate_limited += 1
             log.warning("outbox paused %.0f s by Telegram flood control (row %s)", seconds, row.id)
             return seconds
         except Forbidden as exc:
-            self.stats.blocked += 1
+            self.stats.count(row.kind, "blocked")
             changes = {"status": "blocked", "last_error": str(exc)[:500]}
             async with self.sessions() as session:
                 await employees.mark_blocked(session, row.chat_id, now)
                 await session.commit()
         except BadRequest as exc:
-            self.stats.failed += 1
+            self.stats.count(row.kind, "failed")
             log.error("outbox row %s refused by Telegram: %s", row.id, exc)
             changes = {"status": "failed", "last_error": str(exc)[:500]}
         except (NetworkError, TelegramError) as exc:
             attempts = row.attempts + 1
             if attempts >= MAX_ATTEMPTS:
-                self.stats.failed += 1
+                self.stats.count(row.kind, "failed")
                 changes = {"status": "failed", "attempts": attempts, "last_error": str(exc)[:500]}
             else:
-                self.stats.retried += 1
-                backoff = min(timedelta(seconds=2**attempts), MAX_BACKOFF)
+                self.stats.count(row.kind, "retry")
+                backoff = timedelta(seconds=min(2**attempts, MAX_BACKOFF.total_seconds()))
                 changes = {
                     "attempts": attempts,
                     "not_before": now + backoff,
                     "last_error": str(exc)[:500],
                 }
         else:
-            self.stats.sent += 1
+            self.stats.count(row.kind, "sent")
             message_id = result.get("message_id") if isinstance(result, dict) else None
             changes = {"status": "sent", "sent_at": now, "message_id": message_id}
         async with self.sessions() as session:

@@ -11,11 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from telegram.error import RetryAfter
 
-from bot.outbox import BULK, OutboxDrainer, SharedRateLimiter
+from bot.outbox import BULK, MAX_ATTEMPTS, OutboxDrainer, SharedRateLimiter
 from bot.services import notices
 from models import Employee, OutboxMessage
 from models.db import SessionFactory
@@ -64,12 +65,13 @@ async def queue(
     priority: int = notices.PRIORITY_DIRECT,
     working_hours_only: bool = False,
     now: datetime = FRIDAY_1000,
+    kind: str = "test",
 ) -> None:
     async with sessions() as session:
         await notices.enqueue(
             session,
             dedupe_key=key,
-            kind="test",
+            kind=kind,
             chat_id=chat,
             text=f"pesan {key} <b>tebal</b>",
             now=now.astimezone(UTC),
@@ -215,6 +217,35 @@ async def test_transient_error_backs_off_then_sends_once(
     assert (await rows(sessions))["flaky"].status == "sent"
 
 
+@pytest.mark.parametrize("db_kind", ["sqlite"])  # the drainer's policy, not the database's
+async def test_a_row_is_given_up_only_after_a_day_of_failures(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ~150 attempts to one chat: without the 1 s gap between bulk sends to a chat, the
+    # day passes in a moment.
+    monkeypatch.setattr("bot.send_budget.CHAT_GAP", 0.0)
+    await people(sessions)
+    await queue(sessions, CHATS[0], "down")
+    fake = FlakyTelegram(token=TOKEN)
+    fake.failures = 10_000
+    async with running_bot(db[0], db[1], fake=fake, now=FRIDAY_1000) as bot:
+        know(bot, *CHATS)
+        moment = FRIDAY_1000
+        while moment < FRIDAY_1000 + timedelta(hours=23):
+            await bot.drain()
+            moment += timedelta(minutes=10)
+            bot.deps.clock.freeze(moment)
+        row = (await rows(sessions))["down"]
+        assert row.status == "pending"
+        while moment < FRIDAY_1000 + timedelta(hours=25):
+            await bot.drain()
+            moment += timedelta(minutes=10)
+            bot.deps.clock.freeze(moment)
+    row = (await rows(sessions))["down"]
+    assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
+    assert "Bad Gateway" in row.last_error
+
+
 async def test_restart_continues_where_it_stopped_without_duplicates(
     db: tuple[str, AsyncEngine], sessions: SessionFactory
 ) -> None:
@@ -239,6 +270,76 @@ async def test_restart_continues_where_it_stopped_without_duplicates(
         per_chat = Counter(sent_chats(bot))
         assert per_chat == Counter(dict.fromkeys(CHATS, 1))
     assert {r.status for r in (await rows(sessions)).values()} == {"sent"}
+
+
+class ScriptedTelegram(FakeTelegram):
+    """A Telegram that answers the first sendMessage to some chats with a scripted failure."""
+
+    def __init__(self, first_answers: dict[int, tuple[int, dict[str, Any]]]) -> None:
+        super().__init__(token=TOKEN)
+        self.first_answers = first_answers
+
+    def handle(
+        self, method: str, params: Mapping[str, str], files: Mapping[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        if method.lower() == "sendmessage":
+            scripted = self.first_answers.pop(int(params["chat_id"]), None)
+            if scripted is not None:
+                return scripted
+        return super().handle(method, params, files)
+
+
+def metric(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_every_outcome_is_counted_and_the_depth_follows_the_outbox(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    kind = "metrics-test"
+    await people(sessions)
+    for chat in CHATS[:5]:
+        await queue(sessions, chat, f"metrics-{chat}", kind=kind)
+    fake = ScriptedTelegram(
+        {
+            CHATS[3]: (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}),
+            CHATS[4]: (
+                429,
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+            ),
+        }
+    )
+    results = ("sent", "failed", "blocked", "retry")
+    before = {r: metric("kinerja_sends_total", kind=kind, result=r) for r in results}
+    floods_before = metric("kinerja_telegram_429_total")
+    async with running_bot(db[0], db[1], fake=fake, now=FRIDAY_1000) as bot:
+        know(bot, *[c for c in CHATS if c != CHATS[2]])  # CHATS[2] never started the bot
+        fake.block(CHATS[1])
+        drainer = OutboxDrainer(
+            bot.deps.sessions, bot.app.bot, bot.deps.clock, rate=100, depth_every=0
+        )
+        assert await drainer.drain_once()  # the depth is read before the batch goes out
+        assert metric("kinerja_outbox_depth", kind=kind) == 5
+        assert not await drainer.drain_once()  # only the 502 row is left, backing off
+        assert metric("kinerja_outbox_depth", kind=kind) == 1
+        bot.deps.clock.freeze(FRIDAY_1000 + timedelta(seconds=3))
+        assert await drainer.drain_once()
+        assert not await drainer.drain_once()
+        assert metric("kinerja_outbox_depth", kind=kind) == 0
+    after = {r: metric("kinerja_sends_total", kind=kind, result=r) for r in results}
+    assert {r: after[r] - before[r] for r in results} == {
+        "sent": 3,  # CHATS[0], CHATS[4] after its 429, CHATS[3] after its 502
+        "failed": 1,  # chat not found
+        "blocked": 1,
+        "retry": 2,  # the 502 and the 429
+    }
+    # Counted once although the 429 passed through both the drainer and the rate limiter.
+    assert metric("kinerja_telegram_429_total") == floods_before + 1
 
 
 # --- the shared rate limiter -------------------------------------------------------------------
