@@ -32,7 +32,7 @@ from bot.send_budget import BULK, SharedRateLimiter, retry_seconds
 from bot.services import employees
 from bot.services.workdays import in_working_hours
 from models import OutboxMessage
-from models.db import SessionFactory
+from models.db import SessionFactory, describe_problem, storage_problem
 
 __all__ = ["BULK", "OutboxDrainer", "Pacer", "SharedRateLimiter"]  # limiter kept importable here
 
@@ -150,6 +150,9 @@ class OutboxDrainer:
         self.depth_every = depth_every
         self._depth_at: float | None = None
         self._depth_kinds: set[str] = set()
+        # Outcomes Telegram gave that the database would not take (read-only, full, away):
+        # kept here and written first next pass, so such a row is never sent twice.
+        self._unrecorded: dict[int, dict[str, Any]] = {}
         # Only our limiter understands the BULK marker (AIORateLimiter would misread it).
         self._bulk_marker = (
             BULK
@@ -191,8 +194,12 @@ class OutboxDrainer:
                 sent_any = await self.drain_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox drainer pass failed; retrying shortly")
+            except Exception as exc:
+                problem = storage_problem(exc)
+                if problem is None:
+                    log.exception("outbox drainer pass failed; retrying shortly")
+                else:  # a database outage is one line, not a traceback every pass
+                    log.warning("outbox paused: %s", describe_problem(problem, exc))
                 sent_any = False
             if not sent_any and not self._stop.is_set():
                 with contextlib.suppress(TimeoutError):
@@ -236,8 +243,10 @@ class OutboxDrainer:
         flight are always awaited, so no row is read again while it is being sent.
         """
         self._wake.clear()
+        if not await self.record_unrecorded():
+            return False  # the database still refuses writes: sending more would repeat them
         await self.refresh_depth()
-        rows = await self.due_rows()
+        rows = [r for r in await self.due_rows() if r.id not in self._unrecorded]
         tasks: list[asyncio.Task[None]] = []
         try:
             for row in rows:
@@ -252,6 +261,26 @@ class OutboxDrainer:
             if tasks:
                 await asyncio.gather(*tasks)
         return bool(rows)
+
+    async def record_unrecorded(self) -> bool:
+        """Write outcomes the database refused earlier; True when none is left."""
+        for row_id, changes in list(self._unrecorded.items()):
+            try:
+                await self._record(row_id, changes)
+            except Exception as exc:
+                log.warning(
+                    "outbox: still cannot record %d sends (%s)", len(self._unrecorded), exc
+                )
+                return False
+            del self._unrecorded[row_id]
+        return True
+
+    async def _record(self, row_id: int | None, changes: dict[str, Any]) -> None:
+        async with self.sessions() as session:
+            await session.exec(
+                update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**changes)
+            )
+            await session.commit()
 
     async def _deliver(self, row: OutboxMessage) -> None:
         """Send one row, waiting out 429s (the whole drainer pauses), then free the slot."""
@@ -316,9 +345,10 @@ class OutboxDrainer:
             self.stats.count(row.kind, "sent")
             message_id = result.get("message_id") if isinstance(result, dict) else None
             changes = {"status": "sent", "sent_at": now, "message_id": message_id}
-        async with self.sessions() as session:
-            await session.exec(
-                update(OutboxMessage).where(col(OutboxMessage.id) == row.id).values(**changes)
-            )
-            await session.commit()
+        try:
+            await self._record(row.id, changes)
+        except Exception:
+            if row.id is not None:
+                self._unrecorded[row.id] = changes
+            raise
         return None

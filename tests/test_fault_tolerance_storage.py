@@ -165,11 +165,6 @@ async def test_read_only_database_keeps_the_draft_and_writes_nothing(
             assert await integrity_ok(engine)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/outbox.py sends a row again on every pass while its 'sent' mark cannot be "
-    "written (fix requested from H1)",
-)
 async def test_drainer_on_a_read_only_database_sends_each_message_once(db: DB) -> None:
     """Telegram accepts a message but the database refuses to record it: the drainer must
     not send it again and again while the database stays read-only."""
