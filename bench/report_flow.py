@@ -44,7 +44,6 @@ import shutil
 import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -60,6 +59,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from sqlalchemy import insert, update  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
+from bench.folders import run_in_folder  # noqa: E402
 from bot.services.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.services.periods import period_of  # noqa: E402
 from bot.services.roster import import_roster  # noqa: E402
@@ -961,14 +961,7 @@ def main() -> int:
         parser.error("--users and --rounds must be at least 1")
     if args.py_spy:
         args.py_spy = Path(args.py_spy).resolve()
-    folder = Path(tempfile.mkdtemp(prefix="bench-report-flow-"))
-    try:
-        return asyncio.run(bench(args, folder))
-    finally:
-        if args.keep:
-            print(f"kept {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+    return run_in_folder("bench-report-flow-", args.keep, lambda folder: bench(args, folder))
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from sqlalchemy import func, insert, update  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
+from sqlmodel.ext.asyncio.session import AsyncSession  # noqa: E402
 
 from bot.services import access, team  # noqa: E402
 from bot.services.demo_org import generate_roster  # noqa: E402
@@ -61,6 +62,71 @@ def percentiles(label: str, samples: list[float]) -> str:
     )
 
 
+async def make_team(
+    session: AsyncSession, team_size: int, period: str
+) -> tuple[int, list[int], int]:
+    """Give the busiest leader exactly `team_size` direct subordinates, Telegram and a target.
+
+    The leader (an employee with the most direct subordinates) keeps their own people first;
+    others from anywhere (never the leader's own chain) are moved under them, extras go one
+    level down. The leader gets LEADER_TG and an approved target of `period` for the team's
+    targets to contribute to. Returns (leader id, member ids, the leader's target id).
+    """
+    ids = list((await session.exec(select(Employee.id).order_by(col(Employee.id)))).all())
+    leader_id = (
+        await session.exec(
+            select(Employee.supervisor_id)
+            .where(col(Employee.supervisor_id).is_not(None))
+            .group_by(col(Employee.supervisor_id))
+            .order_by(func.count().desc())
+        )
+    ).first()
+    assert leader_id is not None
+    leader = await session.get(Employee, leader_id)
+    assert leader is not None
+    current = list(
+        (await session.exec(select(Employee.id).where(Employee.supervisor_id == leader_id))).all()
+    )
+    chain: set[int] = set()
+    cursor: int | None = leader_id
+    while cursor is not None:
+        chain.add(cursor)
+        cursor = (
+            await session.exec(select(Employee.supervisor_id).where(Employee.id == cursor))
+        ).first()
+    others = [i for i in ids if i not in chain and i not in current]
+    members = current[:team_size] + others[: max(0, team_size - len(current))]
+    extra = [i for i in current if i not in members]
+    if extra:  # keep the team at exactly team_size people
+        await session.exec(
+            update(Employee)  # type: ignore[call-overload]
+            .where(col(Employee.id).in_(extra))
+            .values(supervisor_id=members[0])
+        )
+    await session.exec(
+        update(Employee)  # type: ignore[call-overload]
+        .where(col(Employee.id).in_(members))
+        .values(supervisor_id=leader_id, opd_id=leader.opd_id)
+    )
+    await session.exec(
+        update(Employee)  # type: ignore[call-overload]
+        .where(col(Employee.id) == leader_id)
+        .values(telegram_user_id=LEADER_TG, language="en")
+    )
+    own = Target(
+        employee_id=leader_id,
+        period=period,
+        title="Dokumen bidang",
+        target_amount=Decimal(team_size * 20),
+        unit="dokumen",
+        status="approved",
+    )
+    session.add(own)
+    await session.flush()
+    assert own.id is not None
+    return leader_id, members, own.id
+
+
 async def seed(url: str, employees: int, team_size: int, folder: Path) -> int:
     """Import the roster, add targets and reports for everyone, build the leader's team."""
     from bot.services.demo_org import write_roster_csv
@@ -77,60 +143,7 @@ async def seed(url: str, employees: int, team_size: int, folder: Path) -> int:
     print(f"roster: {summary.created:,} employees in {time.perf_counter() - started:.1f}s")
     async with sessions() as session:
         ids = list((await session.exec(select(Employee.id).order_by(col(Employee.id)))).all())
-        # The leader: an employee with subordinates of their own in the biggest OPD.
-        leader_id = (
-            await session.exec(
-                select(Employee.supervisor_id)
-                .where(col(Employee.supervisor_id).is_not(None))
-                .group_by(col(Employee.supervisor_id))
-                .order_by(func.count().desc())
-            )
-        ).first()
-        assert leader_id is not None
-        leader = await session.get(Employee, leader_id)
-        assert leader is not None
-        # Move enough people (not the leader's own chain) directly under the leader.
-        current = list(
-            (
-                await session.exec(select(Employee.id).where(Employee.supervisor_id == leader_id))
-            ).all()
-        )
-        chain: set[int] = set()
-        cursor: int | None = leader_id
-        while cursor is not None:
-            chain.add(cursor)
-            cursor = (
-                await session.exec(select(Employee.supervisor_id).where(Employee.id == cursor))
-            ).first()
-        others = [i for i in ids if i not in chain and i not in current]
-        members = current[:team_size] + others[: max(0, team_size - len(current))]
-        extra = [i for i in current if i not in members]
-        if extra:  # keep the team at exactly --team people
-            await session.exec(
-                update(Employee)  # type: ignore[call-overload]
-                .where(col(Employee.id).in_(extra))
-                .values(supervisor_id=members[0])
-            )
-        await session.exec(
-            update(Employee)  # type: ignore[call-overload]
-            .where(col(Employee.id).in_(members))
-            .values(supervisor_id=leader_id, opd_id=leader.opd_id)
-        )
-        await session.exec(
-            update(Employee)  # type: ignore[call-overload]
-            .where(col(Employee.id) == leader_id)
-            .values(telegram_user_id=LEADER_TG, language="en")
-        )
-        own = Target(
-            employee_id=leader_id,
-            period=period,
-            title="Dokumen bidang",
-            target_amount=Decimal(team_size * 20),
-            unit="dokumen",
-            status="approved",
-        )
-        session.add(own)
-        await session.flush()
+        leader_id, members, own_id = await make_team(session, team_size, period)
         member_set = set(members)
         target_rows = []
         for emp in ids:
@@ -147,7 +160,7 @@ async def seed(url: str, employees: int, team_size: int, folder: Path) -> int:
                         "expectation": "",
                         "quality_standard": "",
                         "jenis": "utama",
-                        "parent_target_id": own.id if n == 0 and emp in member_set else None,
+                        "parent_target_id": own_id if n == 0 and emp in member_set else None,
                         "status": "approved",
                         "return_note": "",
                         "source": "import",
@@ -200,10 +213,14 @@ async def timed(runs: int, step: Callable[[], Awaitable[None]], warm: int = 5) -
     return samples
 
 
-async def measure(url: str, leader_id: int, runs: int, team_size: int) -> None:
+async def measure(
+    url: str, leader_id: int, runs: int, team_size: int, now: datetime = NOW
+) -> dict[str, list[float]]:
+    """Print and return the service, handler and page timings (milliseconds) of /tim."""
     from bot.i18n import I18n
     from tests.harness import running_bot
 
+    samples: dict[str, list[float]] = {}
     engine = create_engine(url)
     sessions = create_session_factory(engine)
     t = I18n("en", WIB).for_language("en")
@@ -214,21 +231,23 @@ async def measure(url: str, leader_id: int, runs: int, team_size: int) -> None:
 
     async def service() -> None:
         async with sessions() as session:
-            view = await team.team_view(session, speaker, leader_id, now=NOW, tz=WIB)
+            view = await team.team_view(session, speaker, leader_id, now=now, tz=WIB)
             assert view is not None
             assert view.total == team_size
             team.render_team(view, t)
 
-    print(percentiles("service", await timed(runs, service)))
+    samples["service"] = await timed(runs, service)
+    print(percentiles("service", samples["service"]))
 
-    async with running_bot(url, engine, now=NOW) as bot:
+    async with running_bot(url, engine, now=now) as bot:
         bot.fake.user(LEADER_TG, language_code="en")
         bot.fake.known_chats.add(LEADER_TG)
 
         async def handler() -> None:
             await bot.send(LEADER_TG, "/tim")
 
-        print(percentiles("handler", await timed(runs, handler)))
+        samples["handler"] = await timed(runs, handler)
+        print(percentiles("handler", samples["handler"]))
         assert f"Direct team members: {team_size}" in bot.last_text(LEADER_TG)
         message = bot.fake.last(LEADER_TG)
 
@@ -238,8 +257,10 @@ async def measure(url: str, leader_id: int, runs: int, team_size: int) -> None:
             label = "Previous" if "page 2 of" in (current.text or "") else "Next"
             await bot.press(LEADER_TG, message.message_id, current.button(label))
 
-        print(percentiles("page", await timed(runs, page)))
+        samples["page"] = await timed(runs, page)
+        print(percentiles("page", samples["page"]))
     await engine.dispose()
+    return samples
 
 
 def main() -> int:

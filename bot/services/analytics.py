@@ -13,10 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, true
+from sqlalchemy import and_, case, func, true
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,6 +42,9 @@ from models import (
 BUCKET_EDGES = (0.25, 0.5, 0.75, 1.0)
 BUCKET_LABELS = ("0-25%", "25-50%", "50-75%", "75-100%", ">=100%")
 LOW_ACHIEVEMENT = 0.5  # "units that struggle": members below half of their targets
+# Capped means are compared and bucketed rounded to this many digits, so that rounding errors
+# of floating-point sums never move a mean that is exactly on an edge (0.5) below it.
+MEAN_DIGITS = 9
 RECENT_BROADCASTS = 10
 OUTBOX_STATUSES = ("sent", "failed", "blocked", "cancelled", "pending")
 
@@ -192,23 +194,25 @@ def total_compliance(rows: Sequence[OpdCompliance]) -> OpdCompliance:
 # --- achievement ----------------------------------------------------------------------------
 
 
-async def achievement_by_employee(
-    session: AsyncSession, scope: Scope, period: Period
-) -> dict[int, float]:
-    """Return the capped mean achievement of approved numeric targets per active employee."""
-    done = (
-        select(
-            ProgressReport.target_id,
-            func.sum(ProgressReport.amount).label("done"),
-        )
-        .where(ProgressReport.status == "active")
-        .group_by(col(ProgressReport.target_id))
-        .subquery()
-    )
-    query = (
-        select(Target.employee_id, col(Target.target_amount), done.c.done)
+def capped_means(scope: Scope, period: Period) -> Any:
+    """A subquery of (employee_id, mean): each active employee's capped mean achievement.
+
+    Per approved numeric target of the period, the active reports' sum over the target amount,
+    capped at 1; then averaged per employee. Done in the database: a city has a quarter of a
+    million targets and over a million reports, far too many rows to ship to Python.
+    """
+    # * 1.0: SQLite would divide two integers as integers.
+    done = func.coalesce(func.sum(ProgressReport.amount), 0) * 1.0 / col(Target.target_amount)
+    per_target = (
+        select(Target.employee_id, case((done > 1, 1.0), else_=done).label("ratio"))
         .join(Employee, col(Employee.id) == Target.employee_id)
-        .outerjoin(done, done.c.target_id == Target.id)
+        .outerjoin(
+            ProgressReport,
+            and_(
+                col(ProgressReport.target_id) == Target.id,
+                col(ProgressReport.status) == "active",
+            ),
+        )
         .where(
             Target.period == period.code,
             Target.status == "approved",
@@ -217,12 +221,32 @@ async def achievement_by_employee(
             col(Employee.active).is_(True),
             _in_scope(Employee.opd_id, scope),
         )
+        .group_by(col(Target.id), col(Target.employee_id), col(Target.target_amount))
+        .subquery()
     )
-    ratios: dict[int, list[float]] = defaultdict(list)
-    for employee_id, amount, achieved in (await session.exec(query)).all():
-        value = Decimal(str(achieved or 0)) / Decimal(str(amount))
-        ratios[employee_id].append(min(float(value), 1.0))
-    return {emp: sum(values) / len(values) for emp, values in ratios.items()}
+    return (
+        select(per_target.c.employee_id, func.avg(per_target.c.ratio).label("mean"))
+        .group_by(per_target.c.employee_id)
+        .subquery()
+    )
+
+
+async def achievement_by_employee(
+    session: AsyncSession, scope: Scope, period: Period
+) -> dict[int, float]:
+    """Return the capped mean achievement of approved numeric targets per active employee."""
+    means = capped_means(scope, period)
+    rows = (await session.exec(select(means.c.employee_id, means.c.mean))).all()
+    return {int(emp): round(float(mean), MEAN_DIGITS) for emp, mean in rows}
+
+
+def mean_below(mean: Any, edge: float) -> Any:
+    """SQL: a capped mean under `edge`, where a mean within rounding error of it is not.
+
+    A mean of 1, 2/3, 1/3 and 0 is exactly 0.5, but as floats added in one order it comes out
+    as 0.49999999999999994; the database may add in any order.
+    """
+    return mean < edge - 10**-MEAN_DIGITS
 
 
 def bucket_of(mean: float) -> int:
@@ -462,23 +486,22 @@ async def struggling_units(
         for u, n, b in (await session.exec(eval_query)).all()
         if u is not None
     }
-    means = await achievement_by_employee(session, scope, period)
-    unit_of: dict[int, int] = {}
-    if means:
-        members_query = select(Employee.id, Employee.unit_id).where(
-            col(Employee.unit_id).is_not(None),
-            col(Employee.active).is_(True),
-            _in_scope(Employee.opd_id, scope),
+    means = capped_means(scope, period)
+    measured_query = (
+        select(
+            Employee.unit_id,
+            func.count(),
+            func.sum(case((mean_below(means.c.mean, LOW_ACHIEVEMENT), 1), else_=0)),
         )
-        unit_of = {
-            e: u
-            for e, u in (await session.exec(members_query)).all()
-            if e is not None and u is not None
-        }
-    measured: dict[int, list[float]] = defaultdict(list)
-    for emp, value in means.items():
-        if emp in unit_of:
-            measured[unit_of[emp]].append(value)
+        .join(means, means.c.employee_id == Employee.id)
+        .where(col(Employee.unit_id).is_not(None))
+        .group_by(col(Employee.unit_id))
+    )
+    measured = {
+        u: (int(n), int(low or 0))
+        for u, n, low in (await session.exec(measured_query)).all()
+        if u is not None
+    }
     unit_ids = set(evaluated) | set(measured)
     if not unit_ids:
         return []
@@ -492,9 +515,8 @@ async def struggling_units(
         if unit_id is None:
             continue
         n_eval, n_below = evaluated.get(unit_id, (0, 0))
-        values = measured.get(unit_id, [])
-        low = sum(1 for v in values if v < LOW_ACHIEVEMENT)
-        out.append(UnitStruggle(unit_id, name, code, n_eval, n_below, len(values), low))
+        n_measured, low = measured.get(unit_id, (0, 0))
+        out.append(UnitStruggle(unit_id, name, code, n_eval, n_below, n_measured, low))
     out = [u for u in out if u.below or u.low]
     out.sort(key=lambda u: (-u.below_share, -u.low_share, u.opd_code, u.unit))
     return out[:limit]

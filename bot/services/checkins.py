@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -183,14 +184,16 @@ async def plan_checkins(
             session, period_of(today).code, now - timedelta(days=QUIET_DAYS), today
         )
         templates: dict[str | None, tuple[str, dict[str, Any]]] = {}
-        rows: list[dict[str, Any]] = []
-        for employee_id, name, chat_id, lang in people:
-            if lang not in templates:
-                t = i18n.for_language(lang)
-                templates[lang] = (checkin_template(t, not_before), checkin_keyboard(t))
-            template, markup = templates[lang]
-            rows.append(
-                notices.outbox_row(
+
+        def rows() -> Iterator[dict[str, Any]]:
+            # Rendered a chunk at a time as enqueue_many inserts them: a whole city's texts
+            # at once would be a few hundred megabytes.
+            for employee_id, name, chat_id, lang in people:
+                if lang not in templates:
+                    t = i18n.for_language(lang)
+                    templates[lang] = (checkin_template(t, not_before), checkin_keyboard(t))
+                template, markup = templates[lang]
+                yield notices.outbox_row(
                     dedupe_key=week.dedupe_key(employee_id),
                     kind=KIND_CHECKIN,
                     chat_id=chat_id,
@@ -202,8 +205,8 @@ async def plan_checkins(
                     not_before=not_before,
                     working_hours_only=True,
                 )
-            )
-        added = await notices.enqueue_many(session, rows)
+
+        added = await notices.enqueue_many(session, rows())
         await session.commit()
     return added
 

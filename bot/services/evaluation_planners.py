@@ -116,7 +116,7 @@ def period_label(period: Period) -> str:
 # --- who evaluates whom (one read of the city) ---------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a whole city of them is loaded at once
 class Person:
     """The columns the planners need of one employee."""
 
@@ -173,7 +173,7 @@ async def load_workload(session: AsyncSession, period: Period) -> Workload:
             row[8],
             row[9],
         )
-        for row in (await session.exec(query)).all()
+        for row in await session.exec(query)
     }
     evaluated = set(
         (
