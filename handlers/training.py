@@ -588,21 +588,30 @@ async def sessions_list(update: Update, context: BotContext) -> None:
     await reply(update, context, _("<b>Training sessions</b>"), keyboard(rows))
 
 
+async def session_from_button(
+    update: Update, context: BotContext, prefix: str, numbers: int
+) -> tuple[tuple[Any, list[tr.InviteRow]], list[int]] | None:
+    """Load the session a button names (its id first) for HR, or refuse and return None."""
+    speaker = context.speaker
+    parsed = parse_callback(data_of(update), prefix, numbers)
+    found = None
+    if speaker is not None and parsed is not None:
+        async with context.deps.sessions() as session:
+            found = await tr.session_for_hr(session, speaker, parsed[0])
+    if found is None or parsed is None:
+        await not_hr(update, context)
+        return None
+    await answer(update)
+    return found, parsed
+
+
 async def session_detail(update: Update, context: BotContext) -> None:
     """pl:s:<id>: the session with its RSVP list."""
     _ = context.t._
-    speaker = context.speaker
-    parsed = parse_callback(data_of(update), "pl:s", 1)
-    if speaker is None or parsed is None:
-        await not_hr(update, context)
+    loaded = await session_from_button(update, context, "pl:s", 1)
+    if loaded is None:
         return
-    async with context.deps.sessions() as session:
-        found = await tr.session_for_hr(session, speaker, parsed[0])
-    if found is None:
-        await not_hr(update, context)
-        return
-    await answer(update)
-    training, invitees = found
+    (training, invitees), _args = loaded
     yes = sum(1 for r in invitees if r.invite.rsvp == tr.RSVP_YES)
     no = sum(1 for r in invitees if r.invite.rsvp == tr.RSVP_NO)
     lines = [
@@ -635,18 +644,10 @@ async def session_detail(update: Update, context: BotContext) -> None:
 async def confirm_cancel(update: Update, context: BotContext) -> None:
     """pl:cx:<id>: ask before cancelling a session."""
     _ = context.t._
-    speaker = context.speaker
-    parsed = parse_callback(data_of(update), "pl:cx", 1)
-    if speaker is None or parsed is None:
-        await not_hr(update, context)
+    loaded = await session_from_button(update, context, "pl:cx", 1)
+    if loaded is None:
         return
-    async with context.deps.sessions() as session:
-        found = await tr.session_for_hr(session, speaker, parsed[0])
-    if found is None:
-        await not_hr(update, context)
-        return
-    await answer(update)
-    training, invitees = found
+    (training, invitees), _args = loaded
     told = sum(1 for row in invitees if row.invite.rsvp != tr.RSVP_NO)
     text = _(
         "Cancel <b>{title}</b> ({when})? {count} invitee(s) who have not declined will be told "
@@ -688,19 +689,10 @@ async def cancel_session(update: Update, context: BotContext) -> None:
 
 async def attendance(update: Update, context: BotContext) -> None:
     """pl:att:<id>:<page>: Present / Absent buttons per invitee, paged."""
-    _ = context.t._
-    speaker = context.speaker
-    parsed = parse_callback(data_of(update), "pl:att", 2)
-    if speaker is None or parsed is None:
-        await not_hr(update, context)
-        return
-    async with context.deps.sessions() as session:
-        found = await tr.session_for_hr(session, speaker, parsed[0])
-    if found is None:
-        await not_hr(update, context)
-        return
-    await answer(update)
-    await show_attendance(update, context, found, parsed[1])
+    loaded = await session_from_button(update, context, "pl:att", 2)
+    if loaded is not None:
+        found, numbers = loaded
+        await show_attendance(update, context, found, numbers[1])
 
 
 async def show_attendance(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +14,7 @@ import pytest
 
 from tests.factories import nip
 from tests.fakegram import FakeBotApiServer, FakeTelegram
+from tests.instances import stop_bot
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123456:E2E-TOKEN"
@@ -64,13 +64,7 @@ async def bot_process(cwd: Path, env: dict[str, str]) -> AsyncIterator[asyncio.s
     try:
         yield process
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), 30)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await stop_bot(process)
 
 
 def write_roster(path: Path) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.app import build_application, deps_of, start_services
 from bot.clock import Clock
@@ -42,25 +42,15 @@ def raising(exc: Exception) -> Fault:
     return fault
 
 
-class FaultyRequest(BaseRequest):
+class FaultyRequest(FakeRequest):
     """FakeRequest with scripted failures for one Bot API method (first calls fail)."""
 
     def __init__(self, fake: FakeTelegram, method: str, faults: list[Fault], *, after: bool):
-        self.inner = FakeRequest(fake)
+        super().__init__(fake)
         self.method = method
         self.faults = list(faults)
         self.after = after
         self.attempts = 0
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
 
     async def do_request(
         self,
@@ -74,11 +64,11 @@ class FaultyRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Fail the next scripted call of `self.method`, pass everything else through."""
         if not url.endswith("/" + self.method) or not self.faults:
-            return await self.inner.do_request(url, method, request_data)
+            return await super().do_request(url, method, request_data)
         self.attempts += 1
         fault = self.faults.pop(0)
         if self.after:
-            await self.inner.do_request(url, method, request_data)
+            await super().do_request(url, method, request_data)
         return fault()
 
 

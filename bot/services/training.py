@@ -10,9 +10,11 @@ Tidak on their own invitation only. No Telegram imports here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -327,6 +329,32 @@ def rsvp_keyboard(t: Translator, invite_id: int) -> dict[str, Any]:
     )
 
 
+def invitee_notice(
+    i18n: I18n,
+    employee: Employee,
+    now: datetime,
+    *,
+    kind: str,
+    dedupe_key: str,
+    text: Callable[[Translator], str],
+    keyboard: Callable[[Translator], dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
+    """An outbox row for one invitee, in their language; None when the bot cannot reach them."""
+    if employee.telegram_user_id is None or employee.blocked_at is not None:
+        return None
+    t = i18n.for_language(employee.language)
+    return notices.outbox_row(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        chat_id=employee.telegram_user_id,
+        text=text(t),
+        now=now,
+        employee_id=employee.id,
+        priority=notices.PRIORITY_DIRECT,
+        reply_markup=keyboard(t) if keyboard is not None else None,
+    )
+
+
 async def create_session(
     session: AsyncSession, speaker: Speaker, i18n: I18n, draft: Draft, now: datetime
 ) -> Created | None:
@@ -367,25 +395,19 @@ async def create_session(
     invites = [TrainingInvite(session_id=training.id, employee_id=e.id or 0) for e in invited]
     session.add_all(invites)
     await session.flush()
-    rows = []
-    for invite, employee in zip(invites, invited, strict=True):
-        if employee.telegram_user_id is None or employee.blocked_at is not None:
-            continue
-        assert invite.id is not None
-        t = i18n.for_language(employee.language)
-        rows.append(
-            notices.outbox_row(
-                dedupe_key=f"training-invite:{training.id}:{invite.id}",
-                kind=KIND_INVITE,
-                chat_id=employee.telegram_user_id,
-                text=invite_text(t, training, employee.name),
-                now=now,
-                employee_id=employee.id,
-                priority=notices.PRIORITY_DIRECT,
-                reply_markup=rsvp_keyboard(t, invite.id),
-            )
+    rows = [
+        invitee_notice(
+            i18n,
+            employee,
+            now,
+            kind=KIND_INVITE,
+            dedupe_key=f"training-invite:{training.id}:{invite.id}",
+            text=partial(invite_text, training=training, name=employee.name),
+            keyboard=partial(rsvp_keyboard, invite_id=invite.id or 0),
         )
-    await notices.enqueue_many(session, rows)
+        for invite, employee in zip(invites, invited, strict=True)
+    ]
+    await notices.enqueue_many(session, [row for row in rows if row is not None])
     audit.record(
         session,
         action="training.create",
@@ -509,22 +531,18 @@ async def cancel_session(
         .join(Employee, col(Employee.id) == TrainingInvite.employee_id)
         .where(TrainingInvite.session_id == session_id, TrainingInvite.rsvp != RSVP_NO)
     )
-    rows = []
-    for invite, employee in (await session.exec(query)).all():
-        if employee.telegram_user_id is None or employee.blocked_at is not None:
-            continue
-        t = i18n.for_language(employee.language)
-        rows.append(
-            notices.outbox_row(
-                dedupe_key=f"training-cancelled:{training.id}:{invite.id}",
-                kind=KIND_CANCELLED,
-                chat_id=employee.telegram_user_id,
-                text=cancelled_text(t, training, employee.name),
-                now=now,
-                employee_id=employee.id,
-                priority=notices.PRIORITY_DIRECT,
-            )
+    found = [
+        invitee_notice(
+            i18n,
+            employee,
+            now,
+            kind=KIND_CANCELLED,
+            dedupe_key=f"training-cancelled:{training.id}:{invite.id}",
+            text=partial(cancelled_text, training=training, name=employee.name),
         )
+        for invite, employee in (await session.exec(query)).all()
+    ]
+    rows = [row for row in found if row is not None]
     await notices.enqueue_many(session, rows)
     audit.record(
         session, action="training.cancel", at=now, actor_id=speaker.id, training_id=training.id

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_
@@ -34,6 +35,7 @@ from bot.services.training import (
     RSVP_NO,
     TOPIC_BERAKHLAK,
     TOPIC_SKP,
+    invitee_notice,
     rsvp_keyboard,
     topic_label,
 )
@@ -341,21 +343,20 @@ async def plan_training_reminders(
         rows = []
         for training, invite, employee in (await session.exec(query)).all():
             which = reminder_due(training.starts_at, as_of, settings.tz)
-            if which is None or employee.telegram_user_id is None or invite.id is None:
+            if which is None or invite.id is None:
                 continue
-            t = i18n.for_language(employee.language)
-            rows.append(
-                notices.outbox_row(
-                    dedupe_key=f"training-rem:{training.id}:{invite.id}:{which}",
-                    kind=KIND_REMINDER,
-                    chat_id=employee.telegram_user_id,
-                    text=reminder_text(t, training, employee.name, which),
-                    now=now,
-                    employee_id=employee.id,
-                    priority=notices.PRIORITY_DIRECT,
-                    reply_markup=rsvp_keyboard(t, invite.id) if invite.rsvp == "" else None,
-                )
+            row = invitee_notice(
+                i18n,
+                employee,
+                now,
+                kind=KIND_REMINDER,
+                dedupe_key=f"training-rem:{training.id}:{invite.id}:{which}",
+                text=partial(reminder_text, training=training, name=employee.name, which=which),
+                # Only someone who has not answered yet gets the Hadir / Tidak buttons again.
+                keyboard=partial(rsvp_keyboard, invite_id=invite.id) if not invite.rsvp else None,
             )
+            if row is not None:
+                rows.append(row)
         added = await notices.enqueue_many(session, rows)
         await session.commit()
     return added
