@@ -202,7 +202,12 @@ async def export_compliance(update: Update, context: BotContext, opd_id: int) ->
     deps = context.deps
     async with deps.sessions() as session:
         file = await exports.build_compliance_export(
-            session, scope, _current(context), deps.clock.utcnow(), tz=deps.settings.tz
+            session,
+            scope,
+            _current(context),
+            deps.clock.utcnow(),
+            tz=deps.settings.tz,
+            t=context.t,
         )
     await _deliver(update, context, file)
 
@@ -216,7 +221,7 @@ async def export_broadcast(update: Update, context: BotContext, broadcast_id: in
         await answer(update)
         await _working(update, context)
         file = await exports.build_broadcast_export(
-            session, scope, broadcast_id, tz=context.deps.settings.tz
+            session, scope, broadcast_id, tz=context.deps.settings.tz, t=context.t
         )
     await _deliver(update, context, file)
 

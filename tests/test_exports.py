@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
+from bot.i18n import I18n
 from bot.services import exports
 from bot.services.periods import Period
 from models import Employee
@@ -17,6 +19,8 @@ from tests.harness import running_bot
 from tests.test_analytics import CITY_TG, DB, HR_TG, NOW, PERIOD, STAFF_TG, seed
 
 STAFF_NAME = "Siti <Aminah> & Co 😀"
+ENGLISH = I18n("id", ZoneInfo("Asia/Jakarta")).for_language("en")
+INDONESIAN = I18n("id", ZoneInfo("Asia/Jakarta")).for_language("id")
 
 
 def read_xlsx(data: bytes) -> list[list[object]]:
@@ -116,11 +120,11 @@ async def test_compliance_export(sessions: SessionFactory) -> None:
     org = data.org
     async with sessions() as session:
         file = await exports.build_compliance_export(
-            session, frozenset({org.opd.id or 0}), PERIOD, NOW, exports.CSV
+            session, frozenset({org.opd.id or 0}), PERIOD, NOW, exports.CSV, t=INDONESIAN
         )
     assert file.name == "kepatuhan-laporan-2026-11-DINKES.csv"
     rows = read_csv(file.data)
-    assert tuple(rows[0]) == exports.COMPLIANCE_HEADER
+    assert rows[0][:5] == ["NIP", "Nama", "OPD", "Unit", "Target disetujui"]
     by_nip = {r[0]: r for r in rows[1:]}
     assert len(by_nip) == 5  # head, leader, staff, staff2, hr (active, in DINKES)
     assert by_nip[org.staff.nip] == [
@@ -142,18 +146,21 @@ async def test_broadcast_export(sessions: SessionFactory) -> None:
     org = data.org
     async with sessions() as session:
         own = await exports.build_broadcast_export(
-            session, frozenset({org.opd.id or 0}), data.broadcast_id
+            session, frozenset({org.opd.id or 0}), data.broadcast_id, t=ENGLISH
         )
         everyone = await exports.build_broadcast_export(
-            session, None, data.broadcast_id, exports.CSV
+            session, None, data.broadcast_id, exports.CSV, t=INDONESIAN
         )
     rows = read_xlsx(own.data)
-    assert tuple(rows[0]) == exports.BROADCAST_HEADER
+    assert rows[0] == ["NIP", "Name", "OPD", "Delivery", "Read at"]
     by_nip = {r[0]: r for r in rows[1:]}
     assert set(by_nip) == {org.staff.nip, org.staff2.nip, org.hr.nip}
-    assert by_nip[org.staff.nip][3:] == ["sent", "2026-11-16 09:00"]
-    assert by_nip[org.staff2.nip][3] == "blocked"
-    assert by_nip[org.hr.nip][3] == "pending"
+    assert by_nip[org.staff.nip][3:] == ["delivered", "2026-11-16 09:00"]
+    assert by_nip[org.staff2.nip][3] == "blocked the bot"
+    assert by_nip[org.hr.nip][3] == "waiting"
+    indonesian = read_csv(everyone.data)
+    assert indonesian[0][3:] == ["Pengiriman", "Dibaca pada"]
+    assert {r[3] for r in indonesian[1:]} >= {"terkirim", "memblokir bot", "menunggu"}
     assert everyone.rows == 4
 
 

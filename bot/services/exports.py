@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import N_, Translator
 from bot.services.analytics import Scope, achievement_by_employee, month_start_utc
 from bot.services.periods import Period, parse_period
 from bot.services.scoring import (
@@ -84,17 +85,34 @@ EVALUATION_HEADER = (
     "NIP penilai",
     "Tanggal",
 )
-COMPLIANCE_HEADER = (
+# The evaluation file keeps e-Kinerja's Indonesian headers whatever the reader's language;
+# the compliance and broadcast files are for HR's own use, so they follow HR's language.
+COMPLIANCE_COLUMNS = (
     "NIP",
-    "Nama",
+    N_("Name"),
     "OPD",
-    "Unit",
-    "Target disetujui",
-    "Laporan bulan ini",
-    "Laporan terakhir",
-    "Capaian (%)",
+    N_("Unit"),
+    N_("Approved targets"),
+    N_("Reports this month"),
+    N_("Last report"),
+    N_("Achievement (%)"),
 )
-BROADCAST_HEADER = ("NIP", "Nama", "OPD", "Status", "Dibaca pada")
+BROADCAST_COLUMNS = ("NIP", N_("Name"), "OPD", N_("Delivery"), N_("Read at"))
+DELIVERY_STATUS = {
+    "pending": N_("waiting"),
+    "sending": N_("waiting"),
+    "sent": N_("delivered"),
+    "blocked": N_("blocked the bot"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def translated(t: Translator | None, texts: Sequence[str]) -> tuple[str, ...]:
+    """Column titles in the reader's language (as written, without a translator)."""
+    return tuple(t._(text) if t is not None else text for text in texts)
+
+
 # A spreadsheet would run a cell starting with these as a formula (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -459,10 +477,12 @@ async def build_compliance_export(
     now: datetime,
     fmt: str = XLSX,
     tz: tzinfo = WIB,
+    t: Translator | None = None,
 ) -> ExportFile:
     """Build the per-employee reporting compliance file for the scope."""
     rows = await compliance_rows(session, scope, period, now, tz)
-    data = await asyncio.to_thread(build_bytes, fmt, COMPLIANCE_HEADER, rows)
+    header = translated(t, COMPLIANCE_COLUMNS)
+    data = await asyncio.to_thread(build_bytes, fmt, header, rows)
     local: date = now.astimezone(tz).date()
     code = await _single_opd_code(session, scope)
     suffix = f"-{code}" if code else ""
@@ -474,7 +494,11 @@ async def build_compliance_export(
 
 
 async def broadcast_rows(
-    session: AsyncSession, scope: Scope, broadcast_id: int, tz: tzinfo = WIB
+    session: AsyncSession,
+    scope: Scope,
+    broadcast_id: int,
+    tz: tzinfo = WIB,
+    t: Translator | None = None,
 ) -> list[Row]:
     """Return one row per recipient of a broadcast in the scope: delivery status and ack."""
     columns: tuple[Any, ...] = (
@@ -496,12 +520,13 @@ async def broadcast_rows(
         .where(OutboxMessage.broadcast_id == broadcast_id, _scope_clause(scope))
         .order_by(col(Opd.name), col(Employee.name), col(Employee.nip))
     )
+    word = dict(zip(DELIVERY_STATUS, translated(t, list(DELIVERY_STATUS.values())), strict=True))
     return [
         (
             nip,
             name,
             opd,
-            "pending" if status == "sending" else status,
+            word.get(status, status),
             at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at is not None else "",
         )
         for nip, name, opd, status, at in (await session.exec(query)).all()
@@ -509,9 +534,15 @@ async def broadcast_rows(
 
 
 async def build_broadcast_export(
-    session: AsyncSession, scope: Scope, broadcast_id: int, fmt: str = XLSX, tz: tzinfo = WIB
+    session: AsyncSession,
+    scope: Scope,
+    broadcast_id: int,
+    fmt: str = XLSX,
+    tz: tzinfo = WIB,
+    t: Translator | None = None,
 ) -> ExportFile:
     """Build a broadcast's per-recipient delivery and acknowledgement file for the scope."""
-    rows = await broadcast_rows(session, scope, broadcast_id, tz)
-    data = await asyncio.to_thread(build_bytes, fmt, BROADCAST_HEADER, rows)
+    rows = await broadcast_rows(session, scope, broadcast_id, tz, t)
+    header = translated(t, BROADCAST_COLUMNS)
+    data = await asyncio.to_thread(build_bytes, fmt, header, rows)
     return ExportFile(f"siaran-{broadcast_id}.{fmt}", data, len(rows))
