@@ -124,7 +124,7 @@ async def test_compliance_export(sessions: SessionFactory) -> None:
         )
     assert file.name == "kepatuhan-laporan-2026-11-DINKES.csv"
     rows = read_csv(file.data)
-    assert rows[0][:5] == ["NIP", "Nama", "OPD", "Unit", "Target disetujui"]
+    assert rows[0][:5] == ["NIP", "Nama", "OPD", "Unit kerja", "Target disetujui"]
     by_nip = {r[0]: r for r in rows[1:]}
     assert len(by_nip) == 5  # head, leader, staff, staff2, hr (active, in DINKES)
     assert by_nip[org.staff.nip] == [

@@ -91,7 +91,7 @@ COMPLIANCE_COLUMNS = (
     "NIP",
     N_("Name"),
     "OPD",
-    N_("Unit"),
+    N_("Work unit"),
     N_("Approved targets"),
     N_("Reports this month"),
     N_("Last report"),
