@@ -60,7 +60,7 @@ async def serve(settings: Settings) -> int:
         loop.add_signal_handler(signum, stop.set)
     leadership = leadership_for(settings.database_url, settings.sqlite_path())
     state = RunState()
-    health = await _start_health(settings, state, leadership)
+    health = await start_health(settings, state, leadership)
     try:
         while not stop.is_set():
             state.role = "standby"
@@ -195,7 +195,7 @@ async def _stop(app: KinerjaApp) -> None:
         await close_resources(app)
 
 
-async def _start_health(
+async def start_health(
     settings: Settings, state: RunState, leadership: SqliteLeadership | PostgresLeadership
 ) -> HealthServer | None:
     """Serve /healthz and /metrics when METRICS_PORT is set."""
@@ -213,6 +213,15 @@ async def _start_health(
             healthy = healthy and age < state.poller.poll_timeout + 30
         return HealthStatus(healthy=healthy, details=details)
 
-    server = await start_health_server(settings.metrics_host, settings.metrics_port, check)
+    try:
+        server = await start_health_server(settings.metrics_host, settings.metrics_port, check)
+    except OSError as exc:  # e.g. a second instance on this machine with the same port
+        log.error(
+            "Cannot serve /healthz and /metrics on %s:%s (%s); running without them",
+            settings.metrics_host,
+            settings.metrics_port,
+            exc,
+        )
+        return None
     log.info("Health and metrics on http://%s:%s", settings.metrics_host, settings.metrics_port)
     return server

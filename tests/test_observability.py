@@ -7,10 +7,12 @@ import contextvars
 import io
 import json
 import logging
+import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -382,3 +384,22 @@ def test_text_lines_name_the_update_and_employee_on_a_terminal() -> None:
     inside, outside = stream.getvalue().splitlines()
     assert inside.endswith("bot<TOKEN>/getMe [update=77 employee=5]")
     assert outside.endswith("kinerja.text-test: outside")
+
+
+async def test_a_taken_metrics_port_does_not_stop_the_bot(tmp_path: Path) -> None:
+    from bot.leadership import SqliteLeadership
+    from bot.runner import RunState, start_health
+    from tests.harness import test_settings as settings_for
+    from tests.instances import free_port
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        database = tmp_path / "k.db"
+        settings = settings_for(f"sqlite+aiosqlite:///{database}", metrics_port=port)
+        assert await start_health(settings, RunState(), SqliteLeadership(database)) is None
+        free = settings_for(f"sqlite+aiosqlite:///{database}", metrics_port=free_port())
+        served = await start_health(free, RunState(role="standby"), SqliteLeadership(database))
+        assert served is not None
+        await served.close()
