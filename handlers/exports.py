@@ -5,6 +5,7 @@ Callback data (untrusted; the scope is re-checked on every press):
   ex:e / ex:e:<year>:<half>   choose the semester / then the OPD (or export, for one OPD)
   ex:eop:<year>:<half>:<page> a page of the OPD choice for evaluation results
   ex:eo:<year>:<half>:<opd>   export evaluation results of one OPD (0: every OPD in scope)
+  ex:ec:<year>:<half>:<opd>   the same as CSV (the button under the XLSX document)
   ex:c / ex:cop:<page>        reporting compliance (current semester): choose the OPD
   ex:co:<opd>                 export reporting compliance of one OPD (0: every OPD in scope)
   ex:b / ex:bb:<id>           choose a broadcast / export its delivery and read report
@@ -149,8 +150,13 @@ async def choose_broadcast(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, context, _("Which broadcast?"), keyboard(rows))
 
 
-async def _deliver(update: Update, context: BotContext, file: ExportFile) -> None:
-    """Send the file as a document, or explain why not (empty, or too big for Telegram)."""
+async def _deliver(
+    update: Update, context: BotContext, file: ExportFile, also_csv: str | None = None
+) -> None:
+    """Send the file as a document, or explain why not (empty, or too big for Telegram).
+
+    `also_csv`: callback data of a "Same as CSV" button under the document.
+    """
     t = context.t
     _ = t._
     chat = update.effective_chat
@@ -168,8 +174,9 @@ async def _deliver(update: Update, context: BotContext, file: ExportFile) -> Non
         await reply(update, context, text)
         return
     caption = _("{name}: {rows} rows").format(name=esc(file.name), rows=t.number(file.rows))
+    markup = keyboard([[(_("Same as CSV"), also_csv)]]) if also_csv else None
     await context.bot.send_document(
-        chat.id, document=file.data, filename=file.name, caption=caption
+        chat.id, document=file.data, filename=file.name, caption=caption, reply_markup=markup
     )
 
 
@@ -181,7 +188,7 @@ async def _working(update: Update, context: BotContext) -> None:
 
 
 async def export_evaluations(
-    update: Update, context: BotContext, period: Period, opd_id: int
+    update: Update, context: BotContext, period: Period, opd_id: int, fmt: str = exports.XLSX
 ) -> None:
     """Build and send the evaluation results of a semester for one OPD or the whole scope."""
     scope = analytics.resolve_scope(require_speaker(context), opd_id or None)
@@ -189,9 +196,10 @@ async def export_evaluations(
     await _working(update, context)
     async with context.deps.sessions() as session:
         file = await exports.build_evaluation_export(
-            session, scope, period, tz=context.deps.settings.tz
+            session, scope, period, fmt, tz=context.deps.settings.tz
         )
-    await _deliver(update, context, file)
+    also_csv = f"ex:ec:{period.year}:{period.half}:{opd_id}" if fmt == exports.XLSX else None
+    await _deliver(update, context, file, also_csv)
 
 
 async def export_compliance(update: Update, context: BotContext, opd_id: int) -> None:
@@ -271,6 +279,9 @@ async def on_button(update: Update, context: BotContext) -> None:
             await choose_opd(update, context, f"ex:eo:{period.year}:{period.half}", found[2])
         elif (found := parse_callback(data, "ex:eo", 3)) is not None:
             await export_evaluations(update, context, _period(found[:2]), found[2])
+        elif (found := parse_callback(data, "ex:ec", 3)) is not None:
+            period = _period(found[:2])
+            await export_evaluations(update, context, period, found[2], exports.CSV)
         elif (found := parse_callback(data, "ex:bb", 1)) is not None:
             await export_broadcast(update, context, found[0])
         else:

@@ -228,6 +228,13 @@ async def test_hr_gets_the_document(db: DB) -> None:
         assert len(rows) == 5
         assert org.other_opd_staff.nip not in {r[0] for r in rows}
         assert "4 rows" in (doc.caption or "")
+        await bot.press_label(HR_TG, "Same as CSV")  # the button under the XLSX document
+        call = bot.fake.calls_of("sendDocument")[-1]
+        assert call["document"].filename == "hasil-evaluasi-2026-2-DINKES.csv"
+        csv_rows = read_csv(bot.fake.files[bot.fake.last(HR_TG).file_id or ""].content())
+        assert [r[0] for r in csv_rows[1:]] == [r[0] for r in rows[1:]]
+        await bot.press_raw(HR_TG, doc.message_id, f"ex:ec:2026:2:{org.other_opd_staff.opd_id}")
+        assert "outside your HR scope" in bot.last_text(HR_TG)
 
         await bot.send(HR_TG, "/ekspor")
         await bot.press_label(HR_TG, "Broadcast delivery")
