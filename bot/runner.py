@@ -25,6 +25,7 @@ from bot.leadership import LeadershipLost, PostgresLeadership, SqliteLeadership,
 from bot.metrics import ACTIVE
 from bot.update_poller import UpdatePoller
 from bot.webhook_server import WebhookServer, start_webhook_server, webhook_secret
+from models.db import describe_problem, storage_problem
 
 if TYPE_CHECKING:
     from bot.health_server import HealthServer
@@ -36,6 +37,9 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 FINISH_SECONDS = 20.0
 # A lost lock means another process may already be active: stop at once.
 FINISH_AFTER_LOSS_SECONDS = 2.0
+# After losing the role (or failing to start as active), wait before asking for the lock again,
+# so a standby that is healthy gets it first.
+RETRY_ACTIVE_SECONDS = 3.0
 
 
 @dataclass
@@ -70,13 +74,25 @@ async def serve(settings: Settings) -> int:
             ACTIVE.set(1)
             try:
                 lost = await run_active(settings, stop, leadership, state)
+            except InvalidTokenError:
+                raise
+            except Exception as exc:
+                # E.g. the database went away while starting: let another instance (or this
+                # one, a little later) try again rather than ending the process.
+                problem = storage_problem(exc)
+                if problem is None:
+                    log.exception("The active run failed; back to standby")
+                else:
+                    log.error("The active run failed: %s", describe_problem(problem, exc))
+                lost = True
             finally:
                 ACTIVE.set(0)
                 state.poller = None
                 await leadership.release()
             if lost:
                 log.warning("Lost the active role; back to standby")
-                await asyncio.sleep(1)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), RETRY_ACTIVE_SECONDS)
         return 0
     except InvalidTokenError:
         log.error("Telegram rejected TELEGRAM_BOT_TOKEN; check the token from @BotFather")
