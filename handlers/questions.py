@@ -4,8 +4,12 @@ An employee: /tanya -> With my name / Anonymous (explained) -> for anonymous: HR
 BKPSDM -> type the question -> preview -> Send / Change / Cancel. HR: /tanya shows the inbox
 (open questions in scope, newest first, paged) with Answer buttons and "Ask a question"; an
 answer is typed, previewed and sent; afterwards it can be published to the FAQ (optionally
-reworded). HR can also close a question with a reason. /faq lists published entries as
-buttons. Every rule, scope checks included, lives in bot.services.questions.
+reworded). HR can also close a question with a reason. From the inbox, "Answered and closed"
+lists settled questions in scope (paged), each openable; an answered one not yet in the FAQ can
+be published from there. An employee's "My questions" lists their named questions with status
+and answer (anonymous ones have no link, so they cannot be listed). /faq lists published
+entries as buttons; HR sees their hidden entries apart and can show them again. Every rule,
+scope checks included, lives in bot.services.questions.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ L_CANCEL = N_("Cancel")
 L_SEND = N_("Send")
 L_CHANGE = N_("Change")
 L_ANSWER = N_("Answer")
+L_OPEN = N_("Open")
+L_MY_QUESTIONS = N_("My questions")
+L_BACK = N_("Back to the list")
 
 
 # --- small helpers ---
@@ -194,7 +201,9 @@ async def begin_question(update: Update, context: BotContext, *, edit: bool) -> 
     async with context.deps.sessions() as session:
         left = await qs.questions_left(session, secret(context), speaker.id, today)
     if left <= 0:
-        await reply(update, context, limit_text(context))
+        await reply(
+            update, context, limit_text(context), keyboard([[(_(L_MY_QUESTIONS), "qa:mine:0")]])
+        )
         return END
     text = "\n".join(
         [
@@ -218,6 +227,7 @@ async def begin_question(update: Update, context: BotContext, *, edit: bool) -> 
         [
             [(_("With my name"), "qa:mode:named")],
             [(_("Anonymous"), "qa:mode:anon")],
+            [(_(L_MY_QUESTIONS), "qa:mine:0")],
             cancel_row(context),
         ]
     )
@@ -466,6 +476,7 @@ async def show_inbox(update: Update, context: BotContext, page: int, *, edit: bo
         nav.append((_("Next") + " ›", f"qa:pg:{page + 1}"))
     if nav:
         buttons.append(nav)
+    buttons.append([(_("Answered and closed"), "qa:done:0")])
     buttons.append([(_("Ask a question"), "qa:new")])
     if edit:
         await edit_or_reply(update, context, "\n".join(lines), keyboard(buttons))
@@ -492,6 +503,205 @@ async def turn_inbox_page(update: Update, context: BotContext) -> None:
         return
     await answer(update)
     await show_inbox(update, context, page, edit=True)
+
+
+# --- HR: answered and closed questions ---
+
+
+def nav_row(context: BotContext, prefix: str, page: int, pages: int) -> list[tuple[str, str]]:
+    """Previous / Next buttons for a paged list ('prefix:<page>')."""
+    _ = context.t._
+    nav: list[tuple[str, str]] = []
+    if page > 0:
+        nav.append(("‹ " + _("Previous"), f"{prefix}:{page - 1}"))
+    if page < pages - 1:
+        nav.append((_("Next") + " ›", f"{prefix}:{page + 1}"))
+    return nav
+
+
+def status_text(context: BotContext, question: Question) -> str:
+    """The question's status in words."""
+    _ = context.t._
+    if question.status == qs.STATUS_ANSWERED:
+        return _("Answered")
+    if question.status == qs.STATUS_CLOSED:
+        return _("Closed without an answer")
+    return _("Waiting for an answer")
+
+
+async def turn_settled_page(update: Update, context: BotContext) -> None:
+    """Show a page of answered and closed questions (HR only)."""
+    speaker = context.speaker
+    page = callback_int(update, "qa:done")
+    if speaker is None or not speaker.is_hr or page is None:
+        await refuse(update, context)
+        return
+    await answer(update)
+    _ = context.t._
+    async with context.deps.sessions() as session:
+        rows, total = await qs.settled(session, speaker, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        if not rows and page > 0:
+            page = 0
+            rows, total = await qs.settled(session, speaker, offset=0, limit=PAGE_SIZE)
+        labels = [await who_line(session, context, q) for q in rows]
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    lines = [_("<b>Answered and closed questions</b>")]
+    buttons: list[list[tuple[str, str]]] = []
+    if not rows:
+        lines.append(_("No question in your scope has been answered or closed yet."))
+    else:
+        lines.append(
+            _("{count} question(s), newest first. Open one to read the answer.").format(
+                count=context.t.number(total)
+            )
+        )
+        for question, who in zip(rows, labels, strict=True):
+            settled_at = question.answered_at or question.created_at
+            lines += [
+                "",
+                f"<b>#{question.id}</b> · {esc(who)} · {context.t.date(settled_at, 'short')}"
+                f" · {esc(status_text(context, question))}",
+                esc(short(question.text, SNIPPET_CHARS)),
+            ]
+            buttons.append([(f"{_(L_OPEN)} #{question.id}", f"qa:dq:{question.id}")])
+        if pages > 1:
+            lines += ["", _("Page {page} of {pages}").format(page=page + 1, pages=pages)]
+    nav = nav_row(context, "qa:done", page, pages)
+    if nav:
+        buttons.append(nav)
+    buttons.append([(_("Open questions"), "qa:pg:0")])
+    await edit_or_reply(update, context, "\n".join(lines), keyboard(buttons))
+
+
+def outcome_lines(context: BotContext, question: Question) -> list[str]:
+    """The answer, or the closing reason, or that HR has not answered yet."""
+    _ = context.t._
+    if question.status == qs.STATUS_ANSWERED:
+        return [_("<b>Answer:</b>"), esc(question.answer)]
+    if question.status == qs.STATUS_CLOSED:
+        return [_("<b>Closed without an answer. Reason:</b>"), esc(question.answer)]
+    return [_("HR has not answered yet. Thank you for your patience.")]
+
+
+async def show_settled_question(update: Update, context: BotContext) -> None:
+    """Open one question for HR: question, outcome, who answered and when."""
+    _ = context.t._
+    question = await question_from_button(update, context, "qa:dq")
+    if question is None or question.id is None:
+        return
+    async with context.deps.sessions() as session:
+        who = await who_line(session, context, question)
+        officer = await qs.answered_by(session, question)
+        published = await qs.visible_entry_of(session, question.id) is not None
+    await answer(update)
+    lines = [
+        _("<b>Question #{id}</b> · {who}").format(id=question.id, who=esc(who)),
+        _("Asked on {date}").format(date=context.t.date(question.created_at)),
+        "",
+        esc(qs.shorten(question.text, qs.QUOTE_CHARS)),
+        "",
+        *outcome_lines(context, question),
+    ]
+    if question.answered_at is not None:
+        name = officer.name if officer is not None else _("(former employee)")
+        lines += [
+            "",
+            _("By {name} on {date}").format(
+                name=esc(name), date=context.t.date_time(question.answered_at)
+            ),
+        ]
+    rows: list[list[tuple[str, str]]] = []
+    if question.status == qs.STATUS_OPEN:
+        rows.append([(f"{_(L_ANSWER)} #{question.id}", f"qa:ans:{question.id}")])
+    elif question.status == qs.STATUS_ANSWERED and published:
+        lines += ["", _("This answer is published in /faq.")]
+    elif question.status == qs.STATUS_ANSWERED:
+        rows.append([(_("Publish to FAQ"), f"qa:pub:{question.id}")])
+    rows.append([(_(L_BACK), "qa:done:0")])
+    await reply(update, context, "\n".join(lines), keyboard(rows))
+
+
+# --- an employee's own questions ---
+
+MINE_QUESTION_CHARS = 200
+MINE_ANSWER_CHARS = 400  # five questions with answers stay well under Telegram's 4,096
+
+
+async def show_own_questions(update: Update, context: BotContext) -> int:
+    """My questions: a page of the employee's named questions with status and answer."""
+    _ = context.t._
+    speaker = context.speaker
+    page = callback_int(update, "qa:mine")
+    if speaker is None or page is None:
+        await earlier_step(update, context)
+        return END
+    await answer(update)
+    forget(context)
+    async with context.deps.sessions() as session:
+        rows, total = await qs.own_questions(
+            session, speaker, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        )
+        if not rows and page > 0:
+            page = 0
+            rows, total = await qs.own_questions(session, speaker, offset=0, limit=PAGE_SIZE)
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    lines = [_("<b>My questions</b>")]
+    buttons: list[list[tuple[str, str]]] = []
+    if not rows:
+        lines.append(_("You have not asked a question with your name yet."))
+    for question in rows:
+        lines += [
+            "",
+            f"<b>#{question.id}</b> · {context.t.date(question.created_at, 'short')}"
+            f" · {esc(status_text(context, question))}",
+            esc(short(question.text, MINE_QUESTION_CHARS)),
+        ]
+        if question.status != qs.STATUS_OPEN:
+            label = (
+                _("Answer: {text}")
+                if question.status == qs.STATUS_ANSWERED
+                else _("Reason: {text}")
+            )
+            lines.append(label.format(text=esc(short(question.answer, MINE_ANSWER_CHARS))))
+        buttons.append([(f"{_(L_OPEN)} #{question.id}", f"qa:myq:{question.id}")])
+    if pages > 1:
+        lines += ["", _("Page {page} of {pages}").format(page=page + 1, pages=pages)]
+    lines += [
+        "",
+        _("Anonymous questions are not listed: they are saved without any link to you."),
+    ]
+    nav = nav_row(context, "qa:mine", page, pages)
+    if nav:
+        buttons.append(nav)
+    buttons.append([(_("Ask a question"), "qa:new")])
+    await edit_or_reply(update, context, "\n".join(lines), keyboard(buttons))
+    return END
+
+
+async def show_own_question(update: Update, context: BotContext) -> None:
+    """Open one of the employee's own named questions in full."""
+    _ = context.t._
+    speaker = context.speaker
+    question_id = callback_int(update, "qa:myq")
+    question = None
+    if speaker is not None and question_id is not None:
+        async with context.deps.sessions() as session:
+            question = await qs.own_question(session, speaker, question_id)
+    if question is None:
+        await answer(update, _("Sorry, this question is not available."), alert=True)
+        return
+    await answer(update)
+    lines = [
+        _("<b>Your question #{id}</b> · {status}").format(
+            id=question.id, status=esc(status_text(context, question))
+        ),
+        _("Asked on {date}").format(date=context.t.date(question.created_at)),
+        "",
+        esc(qs.shorten(question.text, qs.QUOTE_CHARS)),
+        "",
+        *outcome_lines(context, question),
+    ]
+    await reply(update, context, "\n".join(lines), keyboard([[(_(L_BACK), "qa:mine:0")]]))
 
 
 # --- HR: answering and closing ---
@@ -895,13 +1105,15 @@ async def show_faq(update: Update, context: BotContext, page: int, *, edit: bool
         if not rows and page > 0:
             page = 0
             rows, total = await qs.faq_page(session, offset=0, limit=FAQ_PAGE_SIZE)
+        hidden_row = await hidden_button(context, session)
     pages = max(1, (total + FAQ_PAGE_SIZE - 1) // FAQ_PAGE_SIZE)
     if not rows:
         text = _(
             "<b>Frequently asked questions</b>\nNothing has been published yet. You can ask HR "
             "with /tanya."
         )
-        await (edit_or_reply if edit else reply)(update, context, text)
+        markup = keyboard([hidden_row]) if hidden_row else None
+        await (edit_or_reply if edit else reply)(update, context, text, markup)
         return
     text = _("<b>Frequently asked questions</b>\nChoose a question to read the answer.")
     if pages > 1:
@@ -914,6 +1126,8 @@ async def show_faq(update: Update, context: BotContext, page: int, *, edit: bool
         nav.append((_("Next") + " ›", f"faq:pg:{page + 1}"))
     if nav:
         buttons.append(nav)
+    if hidden_row:
+        buttons.append(hidden_row)
     if edit:
         await edit_or_reply(update, context, text, keyboard(buttons))
     else:
@@ -950,7 +1164,7 @@ async def show_faq_entry(update: Update, context: BotContext) -> None:
         await answer(update, _("Sorry, this FAQ entry is not available."), alert=True)
         return
     await answer(update)
-    rows = [[(_("Back to the list"), "faq:pg:0")]]
+    rows = [[(_(L_BACK), "faq:pg:0")]]
     if hideable:
         rows.insert(0, [(_("Hide from FAQ"), f"faq:hide:{entry.id}")])
     await reply(update, context, faq_text(context, entry), keyboard(rows))
@@ -977,6 +1191,97 @@ async def hide_faq_entry(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, context, _("The entry is hidden from /faq."))
 
 
+async def hidden_button(context: BotContext, session: AsyncSession) -> list[tuple[str, str]]:
+    """HR's "Hidden FAQ entries" row when they may show some again; else no row."""
+    speaker = context.speaker
+    if speaker is None or not speaker.is_hr:
+        return []
+    _rows, total = await qs.hidden_faq(session, speaker, offset=0, limit=1)
+    if not total:
+        return []
+    label = context.t._("Hidden FAQ entries ({count})").format(count=context.t.number(total))
+    return [(label, "faq:hid:0")]
+
+
+async def turn_hidden_page(update: Update, context: BotContext) -> None:
+    """Show a page of hidden FAQ entries this HR officer may show again."""
+    _ = context.t._
+    speaker = context.speaker
+    page = callback_int(update, "faq:hid")
+    if speaker is None or not speaker.is_hr or page is None:
+        await answer(update, _("Sorry, this FAQ entry is not available."), alert=True)
+        return
+    await answer(update)
+    async with context.deps.sessions() as session:
+        offset = page * FAQ_PAGE_SIZE
+        rows, total = await qs.hidden_faq(session, speaker, offset=offset, limit=FAQ_PAGE_SIZE)
+        if not rows and page > 0:
+            page = 0
+            rows, total = await qs.hidden_faq(session, speaker, offset=0, limit=FAQ_PAGE_SIZE)
+    pages = max(1, (total + FAQ_PAGE_SIZE - 1) // FAQ_PAGE_SIZE)
+    if not rows:
+        text = _("<b>Hidden FAQ entries</b>\nThere are no hidden entries you can show again.")
+    else:
+        text = _("<b>Hidden FAQ entries</b>\nChoose an entry to read it or show it again.")
+        if pages > 1:
+            text += "\n" + _("Page {page} of {pages}").format(page=page + 1, pages=pages)
+    buttons = [[(short(entry.question), f"faq:he:{entry.id}")] for entry in rows]
+    nav = nav_row(context, "faq:hid", page, pages)
+    if nav:
+        buttons.append(nav)
+    buttons.append([(_("Back to the FAQ"), "faq:pg:0")])
+    await edit_or_reply(update, context, text, keyboard(buttons))
+
+
+async def show_hidden_entry(update: Update, context: BotContext) -> None:
+    """Show one hidden entry with a button to show it in /faq again."""
+    _ = context.t._
+    speaker = context.speaker
+    entry_id = callback_int(update, "faq:he")
+    entry = None
+    if speaker is not None and entry_id is not None:
+        async with context.deps.sessions() as session:
+            entry = await qs.hidden_entry_for_hr(session, speaker, entry_id)
+    if entry is None:
+        await answer(update, _("Sorry, this FAQ entry is not available."), alert=True)
+        return
+    await answer(update)
+    text = _("<b>Hidden from /faq</b>") + "\n\n" + faq_text(context, entry)
+    rows = [
+        [(_("Show in FAQ again"), f"faq:show:{entry.id}")],
+        [(_(L_BACK), "faq:hid:0")],
+    ]
+    await reply(update, context, text, keyboard(rows))
+
+
+async def unhide_faq_entry(update: Update, context: BotContext) -> None:
+    """HR shows a hidden entry in /faq again (scope checked in the service)."""
+    _ = context.t._
+    speaker = context.speaker
+    entry_id = callback_int(update, "faq:show")
+    deps = context.deps
+    if speaker is None or entry_id is None:
+        await answer(update, _("Sorry, you cannot show this FAQ entry again."), alert=True)
+        return
+    async with deps.sessions() as session:
+        outcome = await qs.unhide(
+            session, speaker=speaker, entry_id=entry_id, now=deps.clock.utcnow()
+        )
+        if outcome.result is HrResult.DONE:
+            await session.commit()
+    if outcome.result is HrResult.NOT_FOUND:
+        await answer(update, _("Sorry, you cannot show this FAQ entry again."), alert=True)
+        return
+    await answer(update)
+    if outcome.result is HrResult.ALREADY:
+        text = _(
+            "This question is already in the FAQ with a newer entry, so this one stays hidden."
+        )
+    else:
+        text = _("The entry is shown in /faq again.")
+    await edit_or_reply(update, context, text)
+
+
 def build() -> list[BaseHandler[Update, Any, Any]]:
     """The questions conversation, the inbox pages, and the stateless /faq handlers."""
     text = filters.TEXT & ~filters.COMMAND
@@ -988,6 +1293,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
             CallbackQueryHandler(start_answer, pattern=r"^qa:ans:"),
             CallbackQueryHandler(start_close, pattern=r"^qa:close:"),
             CallbackQueryHandler(start_publish, pattern=r"^qa:pub:"),
+            CallbackQueryHandler(show_own_questions, pattern=r"^qa:mine:"),
         ],
         states={
             MODE: [CallbackQueryHandler(pick_mode, pattern=r"^qa:mode:")],
@@ -1027,8 +1333,14 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
     return [
         conversation,
         CallbackQueryHandler(turn_inbox_page, pattern=r"^qa:pg:"),
+        CallbackQueryHandler(turn_settled_page, pattern=r"^qa:done:"),
+        CallbackQueryHandler(show_settled_question, pattern=r"^qa:dq:"),
+        CallbackQueryHandler(show_own_question, pattern=r"^qa:myq:"),
         CommandHandler("faq", faq),
         CallbackQueryHandler(turn_faq_page, pattern=r"^faq:pg:"),
         CallbackQueryHandler(show_faq_entry, pattern=r"^faq:e:"),
         CallbackQueryHandler(hide_faq_entry, pattern=r"^faq:hide:"),
+        CallbackQueryHandler(turn_hidden_page, pattern=r"^faq:hid:"),
+        CallbackQueryHandler(show_hidden_entry, pattern=r"^faq:he:"),
+        CallbackQueryHandler(unhide_faq_entry, pattern=r"^faq:show:"),
     ]

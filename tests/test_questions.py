@@ -16,7 +16,7 @@ from bot.i18n import I18n
 from bot.services import questions as qs
 from bot.services.access import load_speaker
 from bot.services.questions import AskResult, HrResult
-from models import Employee, FaqEntry, OutboxMessage, Question, QuestionQuota
+from models import AuditLog, Employee, FaqEntry, OutboxMessage, Question, QuestionQuota
 from models.db import SessionFactory
 from tests.factories import Org, make_org
 from tests.harness import TOKEN, Harness, running_bot
@@ -527,3 +527,250 @@ async def test_hr_answers_and_publishes_in_indonesian(db: DB, sessions: SessionF
         await bot.press_label(STAFF_TG, "Kapan jadwal")
         shown = bot.last_text(STAFF_TG)
         assert "Pertanyaan:" in shown and "Mulai minggu pertama Januari." in shown
+
+
+async def settle_some(sessions: SessionFactory, org: Org) -> dict[str, int]:
+    """A named answered, an anonymous closed (Dinkes), another OPD's answered, one open."""
+    async with sessions() as session:
+        staff = await session.get(Employee, org.staff.id)
+        staff2 = await session.get(Employee, org.staff2.id)
+        other = await session.get(Employee, org.other_opd_staff.id)
+        hr = await load_speaker(session, HR_TG)
+        city_hr = await load_speaker(session, CITY_TG)
+        assert staff and staff2 and other and hr and city_hr
+        ids: dict[str, int] = {}
+        for name, asker, anonymous, text in [
+            ("named", staff, False, "Bagaimana cara <b>cuti</b> & izin?"),
+            ("anon", staff, True, "Pertanyaan anonim untuk HR Dinkes"),
+            ("other", other, False, "Pertanyaan dari Dishub soal SKP"),
+            ("open", staff, False, "Pertanyaan yang masih menunggu"),
+            ("staff2", staff2, False, "Pertanyaan milik pegawai lain"),
+        ]:
+            asked = await qs.ask(
+                session, i18n(), secret=SECRET, asker=asker, text=text,
+                anonymous=anonymous, to_own_opd=True, day=TODAY, now=NOW,
+            )  # fmt: skip
+            assert asked.question and asked.question.id
+            ids[name] = asked.question.id
+        for speaker, name, reply in [
+            (hr, "named", "Ajukan lewat <SIASN> & atasan"),
+            (city_hr, "other", "Lihat panduan SKP"),
+            (hr, "staff2", "Sudah dijawab"),
+        ]:
+            done = await qs.answer(
+                session, i18n(), speaker=speaker, question_id=ids[name], text=reply, now=NOW
+            )
+            assert done.result is HrResult.DONE
+        closed = await qs.close(
+            session, i18n(), speaker=hr, question_id=ids["anon"], reason="Duplikat <x>", now=NOW
+        )
+        assert closed.result is HrResult.DONE
+        await session.commit()
+    return ids
+
+
+async def test_hr_sees_answered_and_closed(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    ids = await settle_some(sessions, org)
+    async with sessions() as session:
+        hr = await load_speaker(session, HR_TG)
+        city_hr = await load_speaker(session, CITY_TG)
+        assert hr and city_hr
+        rows, total = await qs.settled(session, hr, offset=0, limit=10)
+        assert total == 3 and ids["other"] not in [q.id for q in rows]
+        assert ids["open"] not in [q.id for q in rows]
+        assert (await qs.settled(session, city_hr, offset=0, limit=10))[1] == 4
+    async with linked_bot(db) as bot:
+        await bot.send(HR_TG, "/tanya")
+        await bot.press_label(HR_TG, "Answered and closed")
+        listing = bot.fake.last(HR_TG)
+        assert "3 question(s), newest first" in listing.content
+        assert "Anonymous (Dinas Kesehatan)" in listing.content
+        assert "Closed without an answer" in listing.content
+        assert "&lt;b&gt;cuti&lt;/b&gt; &amp;" in (listing.html or "")
+        assert "Dishub" not in listing.content
+        assert ("Open questions", "qa:pg:0") in listing.buttons()
+
+        # An answered question: the answer, who answered and when; then publish from here.
+        await bot.press_label(HR_TG, f"Open #{ids['named']}")
+        shown = bot.fake.last(HR_TG)
+        assert "Siti" in shown.content and "Ajukan lewat &lt;SIASN&gt; &amp;" in (shown.html or "")
+        assert "By Dewi Lubis on" in shown.content
+        assert ("Publish to FAQ", f"qa:pub:{ids['named']}") in shown.buttons()
+        await bot.press_label(HR_TG, "Publish to FAQ")
+        assert "FAQ entry preview" in bot.last_text(HR_TG)
+        await bot.press_label(HR_TG, "Publish")
+        assert "Published" in bot.last_text(HR_TG)
+        await bot.press_raw(HR_TG, 1, f"qa:dq:{ids['named']}")
+        again = bot.fake.last(HR_TG)
+        assert "published in /faq" in again.content
+        assert all(label != "Publish to FAQ" for label, _data in again.buttons())
+
+        # A closed anonymous question: the reason, and still nobody named.
+        await bot.press_raw(HR_TG, 1, f"qa:dq:{ids['anon']}")
+        closed = bot.fake.last(HR_TG)
+        assert "Closed without an answer. Reason:" in closed.content
+        assert "Duplikat &lt;x&gt;" in (closed.html or "")
+        assert "Anonymous (Dinas Kesehatan)" in closed.content and "Siti" not in closed.content
+        assert all(label != "Publish to FAQ" for label, _data in closed.buttons())
+
+        # Crafted data: another OPD's question, a staff member, malformed ids.
+        await bot.press_raw(HR_TG, 1, f"qa:dq:{ids['other']}")
+        assert "not in your HR scope" in last_alert(bot)
+        await bot.press_raw(HR_TG, 1, f"qa:pub:{ids['other']}")
+        assert "not in your HR scope" in last_alert(bot)
+        await bot.press_raw(HR_TG, 1, "qa:dq:-5")
+        assert "not in your HR scope" in last_alert(bot)
+        await bot.press_raw(STAFF2_TG, 1, "qa:done:0")
+        assert "cakupan" in last_alert(bot)
+        await bot.press_raw(STAFF2_TG, 1, f"qa:dq:{ids['named']}")
+        assert "cakupan" in last_alert(bot)
+        # A stale page number falls back to the first page.
+        await bot.press_raw(HR_TG, closed.message_id, "qa:done:7")
+        assert "3 question(s)" in closed.content
+        # City-wide HR sees the other OPD's question too.
+        await bot.send(CITY_TG, "/tanya")
+        await bot.press_label(CITY_TG, "Answered and closed")
+        assert "4 question(s)" in bot.last_text(CITY_TG)
+        assert "Dishub" in bot.last_text(CITY_TG)
+
+
+async def test_my_questions(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions, staff_lang="id")
+    ids = await settle_some(sessions, org)
+    async with linked_bot(db) as bot:
+        # Indonesian: named questions with status and answer; anonymous ones explained.
+        await bot.send(STAFF_TG, "/tanya")
+        await bot.press_label(STAFF_TG, "Pertanyaan saya")
+        mine = bot.fake.last(STAFF_TG)
+        assert "Pertanyaan saya" in mine.content
+        assert "Menunggu jawaban" in mine.content and "Dijawab" in mine.content
+        assert "Jawaban: Ajukan lewat &lt;SIASN&gt; &amp; atasan" in (mine.html or "")
+        assert "Pertanyaan anonim tidak ditampilkan" in mine.content
+        assert "Pertanyaan anonim untuk HR Dinkes" not in mine.content
+        assert "milik pegawai lain" not in mine.content
+        assert [data for _label, data in mine.buttons() if data.startswith("qa:myq:")] == [
+            f"qa:myq:{ids['open']}",
+            f"qa:myq:{ids['named']}",
+        ]
+        await bot.press_label(STAFF_TG, f"Buka #{ids['named']}")
+        opened = bot.fake.last(STAFF_TG)
+        assert "Pertanyaan Anda #" in opened.content and "Dijawab" in opened.content
+        assert "&lt;b&gt;cuti&lt;/b&gt;" in (opened.html or "")
+        await bot.press_raw(STAFF_TG, 1, f"qa:myq:{ids['open']}")
+        assert "HR belum menjawab" in bot.last_text(STAFF_TG)
+        # Someone else's question, an anonymous one, and malformed ids are refused.
+        for crafted in (ids["staff2"], ids["anon"], ids["other"]):
+            await bot.press_raw(STAFF_TG, 1, f"qa:myq:{crafted}")
+            assert "tidak tersedia" in last_alert(bot)
+        await bot.press_raw(STAFF_TG, 1, "qa:myq:x")
+        assert "tidak tersedia" in last_alert(bot)
+        # A stale page number shows the first page; the list leaves the question flow.
+        await bot.press_raw(STAFF_TG, opened.message_id, "qa:mine:9")
+        assert "Pertanyaan anonim tidak ditampilkan" in opened.content
+        await bot.send(STAFF_TG, "Teks yang tidak boleh menjadi pertanyaan")
+        assert len(await all_questions(sessions)) == 5
+
+        # English, with nothing asked by name: one kind line about anonymous questions.
+        await bot.send(OTHER_TG, "/tanya")
+        await bot.press_label(OTHER_TG, "My questions")
+        own = bot.last_text(OTHER_TG)
+        assert "Waiting" not in own and "Answered" in own  # Joko asked one, answered
+        await bot.send(HR_TG, "/tanya")
+        await bot.press_label(HR_TG, "Ask a question")
+        await bot.press_label(HR_TG, "My questions")
+        hr_own = bot.last_text(HR_TG)
+        assert "You have not asked a question with your name yet." in hr_own
+        assert "Anonymous questions are not listed" in hr_own
+        # After the daily limit, the list is still reachable.
+        async with sessions() as session:
+            staff = await session.get(Employee, org.staff.id)
+            assert staff is not None
+            for n in range(2):
+                await qs.ask(
+                    session, i18n(), secret=SECRET, asker=staff, text=f"Pertanyaan tambahan {n}",
+                    anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
+                )  # fmt: skip
+            await session.commit()
+        await bot.send(STAFF_TG, "/tanya")
+        assert "batas harian" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Pertanyaan saya")
+        assert "Menunggu jawaban" in bot.last_text(STAFF_TG)
+
+
+async def test_hidden_faq_entries_shown_again(db: DB, sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    ids = await settle_some(sessions, org)
+    async with sessions() as session:
+        hr = await session.get(Employee, org.hr.id)
+        assert hr is not None
+        hr.language = "id"
+        session.add(hr)
+        city_hr = await load_speaker(session, CITY_TG)
+        assert city_hr is not None
+        published = await qs.publish(
+            session, speaker=city_hr, question_id=ids["named"], question_text=None, now=NOW
+        )
+        other = await qs.publish(
+            session, speaker=city_hr, question_id=ids["other"], question_text=None, now=NOW
+        )
+        assert published.faq and published.faq.id and other.faq and other.faq.id
+        entry_id, other_id = published.faq.id, other.faq.id
+        for hidden in (entry_id, other_id):
+            assert await qs.hide(session, speaker=city_hr, entry_id=hidden, now=NOW)
+        await session.commit()
+    async with linked_bot(db) as bot:
+        # Staff see nothing and no hidden list; crafted buttons are refused.
+        await bot.send(STAFF_TG, "/faq")
+        assert bot.fake.last(STAFF_TG).buttons() == []
+        await bot.press_raw(STAFF_TG, 1, "faq:hid:0")
+        assert "not available" in last_alert(bot)
+        await bot.press_raw(STAFF_TG, 1, f"faq:he:{entry_id}")
+        assert "not available" in last_alert(bot)
+        await bot.press_raw(STAFF_TG, 1, f"faq:show:{entry_id}")
+        assert "cannot show" in last_alert(bot)
+        # Dinkes HR (Indonesian) sees only the entry of its own scope, and shows it again.
+        await bot.send(HR_TG, "/faq")
+        await bot.press_label(HR_TG, "Entri FAQ yang disembunyikan (1)")
+        hidden = bot.fake.last(HR_TG)
+        assert "Entri FAQ yang disembunyikan" in hidden.content
+        assert [data for _label, data in hidden.buttons()] == [f"faq:he:{entry_id}", "faq:pg:0"]
+        await bot.press_raw(HR_TG, 1, f"faq:he:{other_id}")
+        assert "tidak tersedia" in last_alert(bot)
+        await bot.press_raw(HR_TG, 1, f"faq:show:{other_id}")
+        assert "tidak dapat menampilkan kembali" in last_alert(bot)
+        await bot.press_label(HR_TG, "Bagaimana cara")
+        entry = bot.fake.last(HR_TG)
+        assert "Disembunyikan dari /faq" in entry.content
+        assert "&lt;b&gt;cuti&lt;/b&gt;" in (entry.html or "")
+        await bot.press_label(HR_TG, "Tampilkan lagi di FAQ")
+        assert "kembali ditampilkan di /faq" in bot.last_text(HR_TG)
+        # The stale button does nothing more.
+        await bot.press_raw(HR_TG, entry.message_id, f"faq:show:{entry_id}")
+        assert "tidak dapat menampilkan kembali" in last_alert(bot)
+        await bot.send(STAFF_TG, "/faq")
+        assert bot.fake.last(STAFF_TG).buttons() == [
+            ("Bagaimana cara <b>cuti</b> & izin?", f"faq:e:{entry_id}")
+        ]
+        # City-wide HR still sees the other hidden entry, in English.
+        await bot.send(CITY_TG, "/faq")
+        assert ("Hidden FAQ entries (1)", "faq:hid:0") in bot.fake.last(CITY_TG).buttons()
+    async with sessions() as session:
+        audits = (await session.exec(select(AuditLog).order_by(col(AuditLog.id)))).all()
+        unhides = [a for a in audits if a.action == "faq.unhide"]
+        assert [(a.actor_employee_id, json.loads(a.details)["faq_id"]) for a in unhides] == [
+            (org.hr.id, entry_id)
+        ]
+        [shown] = (await session.exec(select(FaqEntry).where(FaqEntry.id == entry_id))).all()
+        assert not shown.hidden
+        # Published anew while hidden: the old entry stays hidden (no duplicate in /faq).
+        city_hr = await load_speaker(session, CITY_TG)
+        assert city_hr is not None
+        again = await qs.publish(
+            session, speaker=city_hr, question_id=ids["other"], question_text=None, now=NOW
+        )
+        assert again.result is HrResult.DONE
+        kept = await qs.unhide(session, speaker=city_hr, entry_id=other_id, now=NOW)
+        assert kept.result is HrResult.ALREADY
+        await session.commit()
+        assert (await session.get(FaqEntry, other_id)).hidden  # type: ignore[union-attr]

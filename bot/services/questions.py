@@ -479,13 +479,7 @@ async def publish(
         return HrOutcome(HrResult.NOT_FOUND)
     if question.status != STATUS_ANSWERED:
         return HrOutcome(HrResult.NOT_ANSWERED, question=question)
-    existing = (
-        await session.exec(
-            select(FaqEntry).where(
-                FaqEntry.question_id == question.id, col(FaqEntry.hidden).is_(False)
-            )
-        )
-    ).first()
+    existing = await visible_entry_of(session, question_id)
     if existing is not None:
         return HrOutcome(HrResult.ALREADY, question=question, faq=existing)
     wording = (question_text if question_text is not None else question.text).strip()
@@ -557,3 +551,116 @@ async def hide(
     session.add(entry)
     audit.record(session, action="faq.hide", at=now, actor_id=speaker.id, faq_id=entry.id)
     return entry
+
+
+async def hidden_faq(
+    session: AsyncSession, speaker: Speaker, *, offset: int, limit: int
+) -> tuple[list[FaqEntry], int]:
+    """Hidden FAQ entries this speaker may show again, newest first, and how many in all."""
+    if not speaker.is_hr:
+        return [], 0
+    rows = await session.exec(
+        select(FaqEntry)
+        .where(col(FaqEntry.hidden).is_(True))
+        .order_by(col(FaqEntry.published_at).desc(), col(FaqEntry.id).desc())
+    )
+    # Hidden entries are few; scope needs may_hide per entry, so filter before paging.
+    mine = [entry for entry in rows.all() if await may_hide(session, speaker, entry)]
+    return mine[offset : offset + limit], len(mine)
+
+
+async def hidden_entry_for_hr(
+    session: AsyncSession, speaker: Speaker, entry_id: int
+) -> FaqEntry | None:
+    """One hidden entry when this speaker may show it again, else None (crafted ids included)."""
+    entry = await session.get(FaqEntry, entry_id)
+    if entry is None or not entry.hidden or not await may_hide(session, speaker, entry):
+        return None
+    return entry
+
+
+async def unhide(
+    session: AsyncSession, *, speaker: Speaker, entry_id: int, now: datetime
+) -> HrOutcome:
+    """Show a hidden FAQ entry again, unless its question was published anew meanwhile."""
+    entry = await hidden_entry_for_hr(session, speaker, entry_id)
+    if entry is None:
+        return HrOutcome(HrResult.NOT_FOUND)
+    if entry.question_id is not None and await visible_entry_of(session, entry.question_id):
+        return HrOutcome(HrResult.ALREADY, faq=entry)
+    entry.hidden = False
+    session.add(entry)
+    audit.record(session, action="faq.unhide", at=now, actor_id=speaker.id, faq_id=entry.id)
+    return HrOutcome(HrResult.DONE, faq=entry)
+
+
+async def visible_entry_of(session: AsyncSession, question_id: int) -> FaqEntry | None:
+    """The question's visible FAQ entry, if it has one."""
+    query = select(FaqEntry).where(
+        FaqEntry.question_id == question_id, col(FaqEntry.hidden).is_(False)
+    )
+    return (await session.exec(query)).first()
+
+
+# --- answered and closed questions; an employee's own questions ---
+
+
+async def settled(
+    session: AsyncSession, speaker: Speaker, *, offset: int, limit: int
+) -> tuple[list[Question], int]:
+    """Answered or closed questions in the speaker's scope, newest first, and how many in all."""
+    if not speaker.is_hr:
+        return [], 0
+    conditions: list[ColumnElement[bool]] = [
+        col(Question.status).in_([STATUS_ANSWERED, STATUS_CLOSED]),
+        *_scope_filter(speaker),
+    ]
+    total = (
+        await session.exec(select(func.count()).select_from(Question).where(*conditions))
+    ).one()
+    rows = await session.exec(
+        select(Question)
+        .where(*conditions)
+        .order_by(col(Question.answered_at).desc(), col(Question.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows.all()), int(total)
+
+
+async def answered_by(session: AsyncSession, question: Question) -> Employee | None:
+    """The HR officer who answered or closed the question, if still on record."""
+    if question.answered_by_id is None:
+        return None
+    return await session.get(Employee, question.answered_by_id)
+
+
+async def own_questions(
+    session: AsyncSession, speaker: Speaker, *, offset: int, limit: int
+) -> tuple[list[Question], int]:
+    """The speaker's named questions, newest first (anonymous ones have no link to anyone)."""
+    conditions: list[ColumnElement[bool]] = [
+        col(Question.asker_id) == speaker.id,
+        col(Question.anonymous).is_(False),
+    ]
+    total = (
+        await session.exec(select(func.count()).select_from(Question).where(*conditions))
+    ).one()
+    rows = await session.exec(
+        select(Question)
+        .where(*conditions)
+        .order_by(col(Question.created_at).desc(), col(Question.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows.all()), int(total)
+
+
+async def own_question(
+    session: AsyncSession, speaker: Speaker, question_id: int
+) -> Question | None:
+    """The question when the speaker asked it with their name, else None (crafted ids included)."""
+    question = await session.get(Question, question_id)
+    if question is None or question.anonymous or question.asker_id != speaker.id:
+        return None
+    return question
