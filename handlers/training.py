@@ -3,7 +3,8 @@
 Everyone sees their invitations (answer Hadir / Tidak) and the JP they earned this year. HR
 also gets the recommendations of the last semester (pl:reco), its sessions (pl:list ->
 pl:s:<id>: RSVP list, pl:att:<id>:<page>: attendance, pl:cx:<id> -> pl:cxy:<id>: cancel
-before the start), and the creation flow (pl:new, or pl:new:<reco_id> prefilled from a
+before the start), JP this year per OPD (pl:jp:<page>) and per unit of an OPD
+(pl:jpo:<opd>:<page>), and the creation flow (pl:new, or pl:new:<reco_id> prefilled from a
 recommendation): title -> topic -> date and time -> place -> capacity -> JP -> invitees ->
 preview -> Save. Rules live in bot.services.training.
 """
@@ -148,7 +149,7 @@ async def home(update: Update, context: BotContext) -> None:
     )
     if speaker.is_hr:
         rows.append([(_("Recommendations"), "pl:reco"), (_("Sessions"), "pl:list")])
-        rows.append([(_("New session"), "pl:new")])
+        rows.append([(_("New session"), "pl:new"), (_("JP this year"), "pl:jp:0")])
     await reply(update, context, "\n".join(lines), keyboard(rows) if rows else None)
 
 
@@ -800,6 +801,96 @@ async def rsvp(update: Update, context: BotContext) -> None:
     )
 
 
+# --- JP per OPD and unit ---
+
+
+def jp_line(context: BotContext, group: tr.JpGroup) -> str:
+    """'12 staff, 3 with JP, 7.5 JP in total, 0.63 JP per staff' in the user's locale."""
+    number = context.t.number
+    return context.t._(
+        "{staff} staff, {trained} with JP, {total} JP in total, {average} JP per staff"
+    ).format(
+        staff=number(group.staff),
+        trained=number(group.trained),
+        total=number(group.total),
+        average=number(group.average),
+    )
+
+
+async def jp_opds(update: Update, context: BotContext) -> None:
+    """pl:jp:<page>: JP this WIB year per OPD in the officer's scope, largest total first."""
+    _ = context.t._
+    speaker = context.speaker
+    parsed = parse_callback(data_of(update), "pl:jp", 1)
+    if speaker is None or not speaker.is_hr or parsed is None:
+        await not_hr(update, context)
+        return
+    await answer(update)
+    year = context.deps.clock.now().year
+    async with context.deps.sessions() as session:
+        groups = await tr.jp_by_opd(session, speaker, year)
+    pages = max(1, (len(groups) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(parsed[0], pages - 1)
+    lines = [
+        _("<b>Training hours (JP) in {year}</b>").format(year=year),
+        _("All OPDs in your scope: {figures}").format(
+            figures=jp_line(context, tr.jp_summary(groups))
+        ),
+        "",
+    ]
+    rows: list[list[tuple[str, str]]] = []
+    for rank, group in enumerate(groups[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]):
+        number = page * PAGE_SIZE + rank + 1
+        lines.append(f"{number}. <b>{esc(group.name)}</b>: {jp_line(context, group)}")
+        rows.append([(f"{number}. {short(group.name)}", f"pl:jpo:{group.id}:{page}")])
+    if pages > 1:
+        lines += ["", _("Page {page} of {pages}").format(page=page + 1, pages=pages)]
+    nav = []
+    if page > 0:
+        nav.append(("‹", f"pl:jp:{page - 1}"))
+    if page < pages - 1:
+        nav.append(("›", f"pl:jp:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    lines.append(_("Choose an OPD to see its units."))
+    rows.append([(_("‹ Back"), "pl:home")])
+    await edit_or_reply(update, context, "\n".join(lines), keyboard(rows))
+
+
+async def jp_units(update: Update, context: BotContext) -> None:
+    """pl:jpo:<opd>:<page>: JP this WIB year per unit of one OPD (scope-checked)."""
+    _ = context.t._
+    speaker = context.speaker
+    parsed = parse_callback(data_of(update), "pl:jpo", 2)
+    if speaker is None or not speaker.is_hr or parsed is None:
+        await not_hr(update, context)
+        return
+    year = context.deps.clock.now().year
+    async with context.deps.sessions() as session:
+        found = await tr.jp_by_unit(session, speaker, parsed[0], year)
+    if found is None:
+        await answer(
+            update,
+            _("Sorry, that OPD is outside your HR scope, so its figures cannot be shown."),
+            alert=True,
+        )
+        return
+    await answer(update)
+    opd, groups = found
+    lines = [
+        _("<b>Training hours (JP) in {year}: {opd}</b>").format(year=year, opd=esc(opd.name)),
+        _("The whole OPD: {figures}").format(figures=jp_line(context, tr.jp_summary(groups))),
+        "",
+    ]
+    for group in groups:
+        name = esc(group.name) if group.id else _("Without a unit")
+        lines.append(f"• <b>{name}</b>: {jp_line(context, group)}")
+    if not groups:
+        lines.append(_("No active staff are recorded in this OPD yet."))
+    rows = [[(_("‹ Back"), f"pl:jp:{parsed[1]}")]]
+    await edit_or_reply(update, context, "\n".join(lines), keyboard(rows))
+
+
 def build() -> list[BaseHandler[Update, Any, Any]]:
     """The creation conversation, then the stateless /pelatihan screens and buttons."""
     text = filters.TEXT & ~filters.COMMAND
@@ -843,5 +934,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         CallbackQueryHandler(confirm_cancel, pattern=r"^pl:cx:\d+$"),
         CallbackQueryHandler(cancel_session, pattern=r"^pl:cxy:\d+$"),
         CallbackQueryHandler(mark, pattern=r"^pl:a:"),
+        CallbackQueryHandler(jp_opds, pattern=r"^pl:jp:"),
+        CallbackQueryHandler(jp_units, pattern=r"^pl:jpo:"),
         CallbackQueryHandler(rsvp, pattern=r"^pl:rsvp:"),
     ]

@@ -26,6 +26,7 @@ from bot.services.periods import Period
 from models import (
     Employee,
     Evaluation,
+    Opd,
     OutboxMessage,
     ProgressReport,
     Target,
@@ -541,3 +542,163 @@ async def test_hr_cancels_a_session_and_invitees_are_told(db: DB) -> None:
         async with bot.deps.sessions() as session:
             training = await session.get(TrainingSession, training_id)
             assert training is not None and training.status == "cancelled"
+
+
+# --- JP per OPD and unit, for HR -------------------------------------------------------------
+
+
+async def seed_attendance(sessions: SessionFactory, org: Org) -> None:
+    """JP of 2027 (WIB): DINKES staff 2.5 + 1.5, staff2 2.5 (its 2026 session does not count),
+    an absent leader, an inactive person's JP left out; DISHUB two people with 2 each."""
+    async with sessions() as session:
+        traffic = (
+            await session.exec(
+                select(Employee).where(col(Employee.name) == "Bidang Lalu Lintas 0")
+            )
+        ).one()
+        gone = await add(
+            session,
+            nip=nip(),
+            name="Pensiunan",
+            opd_id=org.opd.id,
+            unit_id=org.unit.id,
+            active=False,
+        )
+
+        async def held(start: datetime, jp: str, attended: list[tuple[Employee, bool]]) -> None:
+            training = TrainingSession(
+                title="Sesi",
+                starts_at=start.astimezone(UTC),
+                jp=Decimal(jp),
+                created_by_id=org.hr.id or 0,
+                status="done",
+            )
+            session.add(training)
+            await session.flush()
+            for person, present in attended:
+                session.add(
+                    TrainingInvite(
+                        session_id=training.id or 0,
+                        employee_id=person.id or 0,
+                        attended=present,
+                        jp_awarded=Decimal(jp) if present else Decimal(0),
+                    )
+                )
+
+        await held(
+            datetime(2027, 1, 5, 9, tzinfo=WIB),
+            "2.5",
+            [(org.staff, True), (org.staff2, True), (org.leader, False), (gone, True)],
+        )
+        await held(datetime(2027, 1, 1, 0, 30, tzinfo=WIB), "1.5", [(org.staff, True)])
+        await held(datetime(2026, 12, 31, 20, tzinfo=WIB), "3", [(org.staff2, True)])
+        await held(
+            datetime(2027, 1, 10, 9, tzinfo=WIB),
+            "2",
+            [(traffic, True), (org.other_opd_staff, True)],
+        )
+        await session.commit()
+
+
+async def test_jp_per_opd_and_unit_numbers(sessions: SessionFactory) -> None:
+    org = await setup(sessions)
+    await seed_attendance(sessions, org)
+    async with sessions() as session:
+        city = await speaker_for(session, org.city_hr)
+        hr = await speaker_for(session, org.hr)
+        staff = await speaker_for(session, org.staff)
+        everything = await tr.jp_by_opd(session, city, 2027)
+        assert [(g.name, g.staff, g.trained, g.total, g.average) for g in everything] == [
+            ("Dinas Kesehatan", 7, 2, Decimal("6.5"), Decimal("0.93")),
+            ("Dinas Perhubungan", 9, 2, Decimal(4), Decimal("0.44")),
+            ("Badan Kepegawaian dan Pengembangan SDM", 1, 0, Decimal(0), Decimal(0)),
+        ]
+        whole = tr.jp_summary(everything)
+        assert (whole.staff, whole.trained, whole.total, whole.average) == (
+            17,
+            4,
+            Decimal("10.5"),
+            Decimal("0.62"),
+        )
+        assert [g.name for g in await tr.jp_by_opd(session, hr, 2027)] == ["Dinas Kesehatan"]
+        assert await tr.jp_by_opd(session, staff, 2027) == []
+        last_year = await tr.jp_by_opd(session, city, 2026)
+        assert [(g.trained, g.total) for g in last_year if g.total] == [(1, Decimal(3))]
+        found = await tr.jp_by_unit(session, hr, org.opd.id or 0, 2027)
+        assert found is not None
+        assert [(g.name, g.staff, g.trained, g.total) for g in found[1]] == [
+            ("Bidang Pelayanan Kesehatan", 3, 2, Decimal("6.5")),
+            ("", 2, 0, Decimal(0)),  # the head and the HR officer have no unit
+            ("Seksi Kecil", 2, 0, Decimal(0)),
+        ]
+        dishub = org.other_opd_staff.opd_id
+        assert await tr.jp_by_unit(session, hr, dishub, 2027) is None
+        assert await tr.jp_by_unit(session, staff, org.opd.id or 0, 2027) is None
+        assert await tr.jp_by_unit(session, city, 987654, 2027) is None
+
+
+async def test_hr_sees_jp_this_year_per_opd_and_unit(db: DB) -> None:
+    url, engine = db
+    async with running_bot(url, engine, now=NOW) as bot:
+        register(bot)
+        org = await setup(bot.deps.sessions)
+        await seed_attendance(bot.deps.sessions, org)
+        dishub = org.other_opd_staff.opd_id
+        # OPD-scoped HR (English): their OPD only; another OPD by crafted data is refused.
+        await bot.send(HR_TG, "/pelatihan")
+        await bot.press_label(HR_TG, "JP this year")
+        text = bot.last_text(HR_TG)
+        assert "Training hours (JP) in 2027" in text
+        assert "All OPDs in your scope: 7 staff, 2 with JP, 6.5 JP in total" in text
+        assert "1. Dinas Kesehatan: 7 staff, 2 with JP, 6.5 JP in total, 0.93 JP per staff" in text
+        assert "Perhubungan" not in text and "Page" not in text
+        await bot.press_label(HR_TG, "Dinas Kesehatan")
+        text = bot.last_text(HR_TG)
+        assert "Training hours (JP) in 2027: Dinas Kesehatan" in text
+        assert "The whole OPD: 7 staff, 2 with JP, 6.5 JP in total, 0.93 JP per staff" in text
+        assert "• Bidang Pelayanan Kesehatan: 3 staff, 2 with JP, 6.5 JP in total, 2.17" in text
+        assert "• Without a unit: 2 staff, 0 with JP, 0 JP in total" in text
+        assert "• Seksi Kecil: 2 staff" in text
+        screen = bot.fake.last(HR_TG)
+        await bot.press_raw(HR_TG, screen.message_id, f"pl:jpo:{dishub}:0")
+        alert = bot.fake.calls_of("answerCallbackQuery")[-1]
+        assert alert.get("text") == (
+            "Sorry, that OPD is outside your HR scope, so its figures cannot be shown."
+        )
+        assert "Dinas Kesehatan" in bot.last_text(HR_TG)  # the screen is unchanged
+        await bot.press_label(HR_TG, "Back")
+        assert "All OPDs in your scope" in bot.last_text(HR_TG)
+        # Staff are refused like on the other HR screens.
+        for data in ("pl:jp:0", f"pl:jpo:{org.opd.id}:0"):
+            await bot.press_raw(STAFF_TG, 1, data)
+            assert "only HR officers" in str(
+                bot.fake.calls_of("answerCallbackQuery")[-1].get("text")
+            ), data
+        # City-wide HR (Indonesian): every OPD by total, paged beyond ten.
+        async with bot.deps.sessions() as session:
+            session.add_all(Opd(code=f"KEC{i:02d}", name=f"Kecamatan {i:02d}") for i in range(12))
+            await session.commit()
+        await bot.send(CITY_TG, "/pelatihan")
+        await bot.press_label(CITY_TG, "JP tahun ini")
+        text = bot.last_text(CITY_TG)
+        assert "Jam pelajaran (JP) tahun 2027" in text
+        assert "Semua OPD dalam cakupan Anda: 17 pegawai, 4 memiliki JP, total 10,5 JP" in text
+        assert "rata-rata 0,62 JP per pegawai" in text
+        lines = text.splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith("1. "))
+        assert lines[first].startswith("1. Dinas Kesehatan: 7 pegawai, 2 memiliki JP, total 6,5")
+        assert lines[first + 1].startswith("2. Dinas Perhubungan: 9 pegawai, 2 memiliki JP")
+        assert "10. " in text and "11. " not in text and "Halaman 1 dari 2" in text
+        await bot.press_label(CITY_TG, "›")
+        text = bot.last_text(CITY_TG)
+        assert "11. " in text and "15. " in text and "Halaman 2 dari 2" in text
+        assert "Semua OPD dalam cakupan Anda: 17 pegawai" in text
+        assert "Kecamatan 11" in text and "Dinas Kesehatan" not in text
+        await bot.press_label(CITY_TG, "‹")
+        await bot.press_label(CITY_TG, "Dinas Perhubungan")
+        text = bot.last_text(CITY_TG)
+        assert "Bidang Lalu Lintas: 4 pegawai, 1 memiliki JP, total 2 JP" in text
+        assert "Tanpa unit: 1 pegawai, 1 memiliki JP, total 2 JP" in text
+        assert bot.fake.last(CITY_TG).button("Kembali") == "pl:jp:0"
+        await bot.press_raw(CITY_TG, bot.fake.last(CITY_TG).message_id, "pl:jpo:987654:0")
+        assert "di luar cakupan" in str(bot.fake.calls_of("answerCallbackQuery")[-1].get("text"))

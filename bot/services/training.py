@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -623,3 +623,124 @@ async def my_training(
     return await invitations_of(session, employee_id, now), await jp_total(
         session, employee_id, year
     )
+
+
+# --- JP per OPD and unit, for HR ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JpGroup:
+    """JP of one OPD or unit in a WIB year: staff, staff with JP, total and average."""
+
+    id: int  # OPD or unit id; 0 for staff without a unit
+    name: str
+    staff: int
+    trained: int
+    total: Decimal
+
+    @property
+    def average(self) -> Decimal:
+        """JP per staff member, to 0.01."""
+        if not self.staff:
+            return Decimal(0)
+        return (self.total / self.staff).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def jp_summary(groups: list[JpGroup], name: str = "") -> JpGroup:
+    """The figures of several groups together."""
+    return JpGroup(
+        id=0,
+        name=name,
+        staff=sum(g.staff for g in groups),
+        trained=sum(g.trained for g in groups),
+        total=sum((g.total for g in groups), Decimal(0)),
+    )
+
+
+def jp_scope(speaker: Speaker) -> frozenset[int] | None:
+    """The OPD ids whose JP an HR officer may see: None for city-wide HR and admins."""
+    if speaker.is_admin or speaker.hr_opd_ids is None:
+        return None
+    return speaker.hr_opd_ids
+
+
+def _jp_per_employee(year: int) -> Any:
+    """A subquery: (employee_id, jp) of everyone who earned JP in sessions of this WIB year."""
+    start, end = year_bounds(year)
+    jp = func.sum(TrainingInvite.jp_awarded)
+    return (
+        select(col(TrainingInvite.employee_id).label("employee_id"), jp.label("jp"))
+        .join(TrainingSession, col(TrainingSession.id) == TrainingInvite.session_id)
+        .where(
+            col(TrainingInvite.attended).is_(True),
+            TrainingSession.starts_at >= start,
+            TrainingSession.starts_at < end,
+        )
+        .group_by(col(TrainingInvite.employee_id))
+        .having(jp > 0)
+        .subquery("earned")
+    )
+
+
+def _jp_groups(rows: Any) -> list[JpGroup]:
+    """Rows (id, name, staff, trained, total) as groups, largest total first."""
+    groups = [
+        JpGroup(
+            id=group_id or 0,
+            name=name or "",
+            staff=int(staff or 0),
+            trained=int(trained or 0),
+            total=Decimal(str(total or 0)).quantize(Decimal("0.01")),
+        )
+        for group_id, name, staff, trained, total in rows
+    ]
+    return sorted(groups, key=lambda g: (-g.total, -g.staff, g.name.casefold(), g.id))
+
+
+async def jp_by_opd(session: AsyncSession, speaker: Speaker, year: int) -> list[JpGroup]:
+    """JP of active staff per OPD in the officer's scope (one grouped query), largest first."""
+    if not speaker.is_hr:
+        return []
+    earned = _jp_per_employee(year)
+    query = (
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
+            col(Opd.id),
+            col(Opd.name),
+            func.count(col(Employee.id)),
+            func.count(earned.c.employee_id),
+            func.coalesce(func.sum(earned.c.jp), 0),
+        )
+        .select_from(Opd)
+        .outerjoin(Employee, (col(Employee.opd_id) == Opd.id) & col(Employee.active).is_(True))
+        .outerjoin(earned, earned.c.employee_id == Employee.id)
+        .group_by(col(Opd.id), col(Opd.name))
+    )
+    scope = jp_scope(speaker)
+    if scope is not None:
+        query = query.where(col(Opd.id).in_(sorted(scope)))
+    return _jp_groups((await session.exec(query)).all())
+
+
+async def jp_by_unit(
+    session: AsyncSession, speaker: Speaker, opd_id: int, year: int
+) -> tuple[Opd, list[JpGroup]] | None:
+    """The OPD and the JP of its active staff per unit, or None outside the officer's scope."""
+    opd = await session.get(Opd, opd_id) if speaker.is_hr and speaker.hr_covers(opd_id) else None
+    if opd is None:
+        return None
+    earned = _jp_per_employee(year)
+    query = (
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
+            col(Employee.unit_id),
+            col(Unit.name),
+            func.count(col(Employee.id)),
+            func.count(earned.c.employee_id),
+            func.coalesce(func.sum(earned.c.jp), 0),
+        )
+        .select_from(Employee)
+        .outerjoin(Unit, col(Unit.id) == Employee.unit_id)
+        .outerjoin(earned, earned.c.employee_id == Employee.id)
+        .where(col(Employee.opd_id) == opd_id, col(Employee.active).is_(True))
+        .group_by(col(Employee.unit_id), col(Unit.name))
+    )
+    return opd, _jp_groups((await session.exec(query)).all())
