@@ -49,10 +49,10 @@ def free_port() -> int:
         return port
 
 
-def health(port: int) -> dict[str, object] | None:
+def health(port: int, host: str = "127.0.0.1") -> dict[str, object] | None:
     """The process's /healthz answer, or None while it does not answer."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+        with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=2) as answer:
             body: dict[str, object] = json.loads(answer.read())
             return body
     except urllib.error.HTTPError as unhealthy:  # 503 still says which role
@@ -62,20 +62,25 @@ def health(port: int) -> dict[str, object] | None:
         return None
 
 
-async def role_of(port: int) -> str | None:
-    answer = await asyncio.to_thread(health, port)
+async def role_of(port: int, host: str = "127.0.0.1") -> str | None:
+    answer = await asyncio.to_thread(health, port, host)
     details = answer.get("details") if answer else None
     return str(details.get("role")) if isinstance(details, dict) else None
 
 
-async def wait_role(port: int, role: str, timeout: float = 60.0) -> float:  # noqa: ASYNC109
+async def wait_role(
+    port: int,
+    role: str,
+    timeout: float = 60.0,  # noqa: ASYNC109
+    host: str = "127.0.0.1",
+) -> float:
     """Wait until the process on `port` reports `role`; return the monotonic time it did."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if await role_of(port) == role:
+        if await role_of(port, host) == role:
             return time.monotonic()
         await asyncio.sleep(0.1)
-    raise TimeoutError(f"process on port {port} did not become {role} in {timeout}s")
+    raise TimeoutError(f"process on {host}:{port} did not become {role} in {timeout}s")
 
 
 async def start_bot(cwd: Path, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
