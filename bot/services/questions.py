@@ -275,6 +275,13 @@ async def inbox(
         col(Question.status) == STATUS_OPEN,
         *_scope_filter(speaker),
     ]
+    return await _newest_first(session, conditions, offset, limit)
+
+
+async def _newest_first(
+    session: AsyncSession, conditions: list[ColumnElement[bool]], offset: int, limit: int
+) -> tuple[list[Question], int]:
+    """One page of the questions matching `conditions`, newest first, and how many in all."""
     total = (
         await session.exec(select(func.count()).select_from(Question).where(*conditions))
     ).one()
@@ -643,17 +650,7 @@ async def own_questions(
         col(Question.asker_id) == speaker.id,
         col(Question.anonymous).is_(False),
     ]
-    total = (
-        await session.exec(select(func.count()).select_from(Question).where(*conditions))
-    ).one()
-    rows = await session.exec(
-        select(Question)
-        .where(*conditions)
-        .order_by(col(Question.created_at).desc(), col(Question.id).desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows.all()), int(total)
+    return await _newest_first(session, conditions, offset, limit)
 
 
 async def own_question(
