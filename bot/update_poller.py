@@ -120,8 +120,9 @@ class UpdatePoller:
         except Exception:  # process_update reports handler errors itself; this is the rest
             log.exception("Update %s could not be handled", update.update_id)
         finally:
-            self._tasks.pop(update.update_id, None)
+            # Noted before the task counts as finished, so finish() waits for the note too.
             await self._note_handled(update.update_id)
+            self._tasks.pop(update.update_id, None)
 
     async def settle(self, updates: Sequence[Update]) -> None:
         """Return once every update of the batch is handled or safely written down."""
