@@ -354,22 +354,24 @@ async def receive_text(update: Update, context: BotContext) -> int | None:
     draft["text"] = text
     draft["nonce"] = secrets.token_hex(4)
     keep(context, DRAFT_KEY, draft)
-    lines = [
-        _("<b>Preview of your question</b>"),
-        mode_line(context, draft),
-        "",
-        esc(text),
-        "",
-        _("Send it?"),
-    ]
-    markup = keyboard(
-        [
-            [(_(L_SEND), f"qa:send:{draft['nonce']}"), (_(L_CHANGE), "qa:edit")],
-            cancel_row(context),
-        ]
-    )
-    await reply(update, context, "\n".join(lines), markup)
+    head = [_("<b>Preview of your question</b>"), mode_line(context, draft)]
+    await show_preview(update, context, head, text, f"qa:send:{draft['nonce']}", "qa:edit")
     return PREVIEW
+
+
+async def show_preview(
+    update: Update,
+    context: BotContext,
+    head: list[str],
+    text: str,
+    send_data: str,
+    change_data: str,
+) -> None:
+    """Show typed text (escaped) under its heading with Send / Change / Cancel."""
+    _ = context.t._
+    lines = [*head, "", esc(text), "", _("Send it?")]
+    markup = keyboard([[(_(L_SEND), send_data), (_(L_CHANGE), change_data)], cancel_row(context)])
+    await reply(update, context, "\n".join(lines), markup)
 
 
 async def change_text(update: Update, context: BotContext) -> int | None:
@@ -767,20 +769,8 @@ async def receive_answer(update: Update, context: BotContext) -> int | None:
     draft["text"] = text
     draft["nonce"] = secrets.token_hex(4)
     keep(context, HR_KEY, draft)
-    lines = [
-        _("<b>Preview of your answer to question #{id}</b>").format(id=draft["question_id"]),
-        "",
-        esc(text),
-        "",
-        _("Send it?"),
-    ]
-    markup = keyboard(
-        [
-            [(_(L_SEND), f"qa:asend:{draft['nonce']}"), (_(L_CHANGE), "qa:aedit")],
-            cancel_row(context),
-        ]
-    )
-    await reply(update, context, "\n".join(lines), markup)
+    head = [_("<b>Preview of your answer to question #{id}</b>").format(id=draft["question_id"])]
+    await show_preview(update, context, head, text, f"qa:asend:{draft['nonce']}", "qa:aedit")
     return ANSWER_PREVIEW
 
 

@@ -17,6 +17,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
@@ -279,16 +280,21 @@ async def inbox(
 
 
 async def _newest_first(
-    session: AsyncSession, conditions: list[ColumnElement[bool]], offset: int, limit: int
+    session: AsyncSession,
+    conditions: list[ColumnElement[bool]],
+    offset: int,
+    limit: int,
+    newest: Any = Question.created_at,
 ) -> tuple[list[Question], int]:
-    """One page of the questions matching `conditions`, newest first, and how many in all."""
+    """One page of the questions matching `conditions`, newest first by `newest`, and how many
+    there are in all."""
     total = (
         await session.exec(select(func.count()).select_from(Question).where(*conditions))
     ).one()
     rows = await session.exec(
         select(Question)
         .where(*conditions)
-        .order_by(col(Question.created_at).desc(), col(Question.id).desc())
+        .order_by(col(newest).desc(), col(Question.id).desc())
         .offset(offset)
         .limit(limit)
     )
@@ -622,17 +628,7 @@ async def settled(
         col(Question.status).in_([STATUS_ANSWERED, STATUS_CLOSED]),
         *_scope_filter(speaker),
     ]
-    total = (
-        await session.exec(select(func.count()).select_from(Question).where(*conditions))
-    ).one()
-    rows = await session.exec(
-        select(Question)
-        .where(*conditions)
-        .order_by(col(Question.answered_at).desc(), col(Question.id).desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows.all()), int(total)
+    return await _newest_first(session, conditions, offset, limit, Question.answered_at)
 
 
 async def answered_by(session: AsyncSession, question: Question) -> Employee | None:
