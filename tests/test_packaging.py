@@ -1,8 +1,8 @@
 """A built wheel works on its own: installed into a fresh virtualenv, without `make`.
 
-Slow on purpose (10-30 s on a quiet machine): it builds a wheel from a copy of the source tree with no
-compiled catalogs, installs it into a new virtualenv and runs `migrate`, `seed-demo` and `run`
-from a directory outside the checkout, so nothing can be read from the source tree.
+Slow on purpose (10-30 s): it builds a wheel from a copy of the source tree with no compiled
+catalogs, installs it into a new virtualenv and runs `migrate`, `seed-demo` and `run` from a
+directory outside the checkout, so nothing can be read from the source tree.
 """
 
 from __future__ import annotations
