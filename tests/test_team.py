@@ -312,11 +312,21 @@ async def test_crafted_and_malformed_callbacks_show_nothing(
 ) -> None:
     setup = await build(sessions)
     org = setup.org
+    async with sessions() as session:
+        elsewhere = Unit(opd_id=org.bkpsdm.id, name="Bidang Rahasia BKPSDM")  # type: ignore[arg-type]
+        session.add(elsewhere)
+        await session.commit()
+        nowhere = (elsewhere.id or 0) + 1000  # the newest unit has the highest id
     async with linked_bot(db) as bot:
         await bot.send(LEADER_TG, "/team")
         message = bot.fake.last(LEADER_TG)
         before = bot.last_text(LEADER_TG)
         for data in [
+            # A unit of another OPD is refused like one that does not exist, never named.
+            f"tm:l:{org.leader.id}:{elsewhere.id}:0",
+            f"tm:c:{org.leader.id}:{elsewhere.id}:0",
+            f"tm:l:{org.leader.id}:{nowhere}:0",
+            f"tm:c:{org.leader.id}:{nowhere}:0",
             f"tm:e:{org.other_opd_staff.id}",
             f"tm:e:{org.head.id}",
             f"tm:l:{org.head.id}:a:0",
@@ -330,6 +340,7 @@ async def test_crafted_and_malformed_callbacks_show_nothing(
             "tm:zzz",
         ]:
             await bot.press_raw(LEADER_TG, message.message_id, data)
+            assert "Rahasia" not in bot.last_text(LEADER_TG), data
             assert "not part of your team" in last_alert(bot), data
         assert len(bot.fake.sent(LEADER_TG)) == 1
         assert bot.last_text(LEADER_TG) == before
@@ -337,34 +348,6 @@ async def test_crafted_and_malformed_callbacks_show_nothing(
         async with sessions() as session:
             stored = await session.get(Employee, org.leader.id)
             assert stored is not None and stored.notice_mode == "instant"
-
-
-async def test_a_unit_outside_the_team_is_never_named(db: DB, sessions: SessionFactory) -> None:
-    setup = await build(sessions)
-    org = setup.org
-    async with sessions() as session:
-        elsewhere = Unit(opd_id=org.bkpsdm.id, name="Bidang Rahasia BKPSDM")  # type: ignore[arg-type]
-        session.add(elsewhere)
-        await session.commit()
-        nowhere = (elsewhere.id or 0) + 1000  # the newest unit has the highest id
-    async with linked_bot(db) as bot:
-        await bot.send(LEADER_TG, "/team")
-        message = bot.fake.last(LEADER_TG)
-        before = bot.last_text(LEADER_TG)
-        for data in [
-            f"tm:l:{org.leader.id}:{elsewhere.id}:0",
-            f"tm:c:{org.leader.id}:{elsewhere.id}:0",
-            f"tm:l:{org.leader.id}:{nowhere}:0",
-            f"tm:c:{org.leader.id}:{nowhere}:0",
-        ]:
-            await bot.press_raw(LEADER_TG, message.message_id, data)
-            assert "Rahasia" not in bot.last_text(LEADER_TG), data
-            assert "not part of your team" in last_alert(bot), data
-        assert bot.last_text(LEADER_TG) == before
-        assert bot.fake.calls_of("sendPhoto") == []
-        # The leader's own unit still opens.
-        await bot.press_raw(LEADER_TG, message.message_id, f"tm:l:{org.leader.id}:{org.unit.id}:0")
-        assert "Unit: Bidang Pelayanan Kesehatan" in bot.last_text(LEADER_TG)
 
 
 async def test_non_leader_is_refused_politely(db: DB, sessions: SessionFactory) -> None:
