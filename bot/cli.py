@@ -352,10 +352,17 @@ async def invite(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     buffer = io.StringIO()
     if args.format == "csv":
+        from bot.services.exports import csv_safe
+
         writer = csv.writer(buffer)
         writer.writerow(["nip", "name", "link", "code"])
         for item in issued:
-            writer.writerow([item.nip, item.name, item.link(username), item.code])
+            writer.writerow(
+                [
+                    csv_safe(value)
+                    for value in (item.nip, item.name, item.link(username), item.code)
+                ]
+            )
     else:
         for item in issued:
             buffer.write(f"{item.nip}\t{item.name}\t{item.link(username)}\n")

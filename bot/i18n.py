@@ -16,7 +16,11 @@ from babel.support import Translations
 from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n_marker import N_ as N_  # re-exported: services mark msgids with it
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# An installed wheel carries the catalogs compiled into bot/locales (setup.py); a checkout has
+# them in locales/, compiled by `make catalogs`.
+PACKAGED_LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+SOURCE_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = PACKAGED_LOCALES_DIR if PACKAGED_LOCALES_DIR.is_dir() else SOURCE_LOCALES_DIR
 DOMAIN = "messages"
 BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
 

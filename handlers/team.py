@@ -1,6 +1,6 @@
 """/tim (/team): a leader's team overview, drill-downs, team chart and report-notice choice.
 
-Callback data (all untrusted; the service checks every leader and employee id):
+Callback data (all untrusted; the service checks every leader, unit and employee id):
   tm:l:<leader>:<unit>:<page>   a team page; unit is "a" (everyone) or a unit id (0 = none)
   tm:c:<leader>:<unit>:<page>   the chart of that page
   tm:units:<leader>             the team grouped by unit

@@ -93,6 +93,24 @@ def test_import_invite_and_dry_run(workdir: Path, capsys: pytest.CaptureFixture[
     assert main(["invite", "--nip", "199001012015031999"]) == 1
 
 
+def test_invite_csv_keeps_formula_like_names_as_text(workdir: Path) -> None:
+    names = ['=HYPERLINK("http://x","klik")', "+62 Siti", "-Budi", "@Rina", "\t=1+1", "\r=1+1"]
+    rows = [[nip(), name, "Staf", "DINKES", "Dinas Kesehatan", "", "", "", ""] for name in names]
+    assert main(["import-roster", str(write(workdir / "r.csv", rows))]) == 0
+    # Names pasted from other systems can carry a leading tab or carriage return; the roster
+    # import trims them, so put them in place the way another tool writing the database would.
+    with sqlite3.connect(workdir / "k.db") as connection:
+        for (nip_, *_rest), name in zip(rows, names, strict=True):
+            connection.execute("UPDATE employee SET name = ? WHERE nip = ?", (name, nip_))
+    out = workdir / "links.csv"
+    assert main(["invite", "--all", "--format", "csv", "--out", str(out)]) == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        written = {row["nip"]: row for row in csv.DictReader(handle)}
+    for (nip_, *_rest), name in zip(rows, names, strict=True):
+        assert written[nip_]["name"] == "'" + name
+        assert written[nip_]["link"].startswith("https://t.me/")
+
+
 def test_seed_demo_and_backup(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["seed-demo", "--employees", "120"]) == 0
     out = capsys.readouterr().out

@@ -93,6 +93,14 @@ async def test_formula_like_names_stay_text(sessions: SessionFactory, tmp_path: 
     assert '\'=HYPERLINK(""x"")' in out_csv.read_text("utf-8-sig")
 
 
+def test_csv_cells_a_spreadsheet_would_run_stay_text() -> None:
+    cells = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "Siti", "", -5, 2.5]
+    parsed = read_csv(exports.build_bytes("csv", [f"c{i}" for i in range(len(cells))], [cells]))
+    assert parsed[1] == [
+        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1+1", "'\r=1+1", "Siti", "", "-5", "2.5"
+    ]  # fmt: skip
+
+
 async def test_cli_export_errors_and_counts(sessions: SessionFactory, tmp_path: Path) -> None:
     await seed(sessions)
     out = tmp_path / "all.csv"

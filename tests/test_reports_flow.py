@@ -294,6 +294,43 @@ async def test_indonesian_flow_and_check_in_button(db: DB, sessions: SessionFact
         assert "2 dari 40 dokumen" in bot.last_text(STAFF_TG)
 
 
+async def test_disguised_files_are_refused_in_the_users_language(
+    db: DB, sessions: SessionFactory
+) -> None:
+    await setup(sessions, staff_lang="id")
+    async with linked_bot(db) as bot:
+        await begin(bot)
+        await bot.send(STAFF_TG, "2")
+        await bot.press_label(STAFF_TG, "Lewati")  # no quality note: now the evidence step
+        for name, declared in [
+            ("x.exe", "application/pdf"),  # the extension decides what a viewer's phone runs
+            ("laporan.pdf.exe", "application/pdf"),
+            ("", "application/pdf"),
+            ("laporan.pdf", "application/x-msdownload"),  # named as a PDF, but it is not one
+            ("laporan.pdf", "application/vnd.android.package-archive"),
+        ]:
+            await bot.feed(bot.fake.send_document(STAFF_TG, name, declared, 1000))
+            refusal = bot.last_text(STAFF_TG)
+            assert "tidak dapat dipakai sebagai bukti" in refusal, (name, declared)
+            assert "PDF, Word, Excel, PowerPoint, JPG, PNG, ZIP" in refusal, (name, declared)
+        # Phones often send office files as a generic type; the name then decides.
+        await bot.feed(
+            bot.fake.send_document(STAFF_TG, "Rekap.DOCX", "application/octet-stream", 1000)
+        )
+        assert "1 dari paling banyak 10" in bot.last_text(STAFF_TG)
+        await bot.feed(bot.fake.send_photo(STAFF_TG))
+        assert "2 dari paling banyak 10" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Selesai")
+        await bot.press_label(STAFF_TG, "Kirim")
+        assert "Terima kasih" in bot.last_text(STAFF_TG)
+        async with sessions() as session:
+            files = (await session.exec(select(ReportEvidence))).all()
+        assert sorted((f.kind, f.file_name) for f in files) == [
+            ("document", "Rekap.DOCX"),
+            ("photo", ""),
+        ]
+
+
 async def test_qualitative_target_takes_a_description(db: DB, sessions: SessionFactory) -> None:
     org, target = await setup(sessions)
     async with sessions() as session:

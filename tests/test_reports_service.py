@@ -130,15 +130,32 @@ def test_evidence_rules() -> None:
     exe = Evidence("document", "f", "u-exe", "virus.exe", "application/x-msdownload", 10)
     with pytest.raises(DraftError):
         report_drafts.add_evidence(draft, exe, max_bytes=limit)
-    # Accepted by extension even when the phone sends a generic MIME type, and vice versa.
+    # Accepted by extension even when the phone sends a generic MIME type (or none).
     assert report_drafts.add_evidence(
         draft,
         Evidence("document", "f2", "u-x", "rekap.XLSX", "application/octet-stream", 10),
         max_bytes=limit,
     )
     assert report_drafts.add_evidence(
-        draft, Evidence("document", "f3", "u-z", "", "application/zip", 10), max_bytes=limit
+        draft, Evidence("document", "f3", "u-z", "bukti.zip", "", 10), max_bytes=limit
     )
+    assert report_drafts.add_evidence(
+        draft,
+        Evidence("document", "f4", "u-p", "surat.pdf", "application/pdf; charset=binary", 10),
+        max_bytes=limit,
+    )
+    # An allowed extension is required, and a declared type must agree with it.
+    for name, declared in [
+        ("x.exe", "application/pdf"),
+        ("", "application/zip"),
+        ("laporan.pdf", "application/x-msdownload"),
+        ("foto.png", "application/pdf"),
+    ]:
+        with pytest.raises(DraftError) as refused:
+            report_drafts.add_evidence(
+                draft, Evidence("document", "f5", "u-bad", name, declared, 10), max_bytes=limit
+            )
+        assert refused.value.params["types"] == report_drafts.ALLOWED_TYPES_LABEL
     with pytest.raises(DraftError):
         report_drafts.add_evidence(draft, Evidence("sticker", "s", "u-s"), max_bytes=limit)
     for n in range(10, 20):

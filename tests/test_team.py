@@ -176,6 +176,33 @@ async def test_access_to_other_teams(sessions: SessionFactory) -> None:
         assert stored is not None and stored.notice_mode == "off"
 
 
+async def test_a_unit_is_named_only_in_the_leaders_opd_or_the_teams_units(
+    sessions: SessionFactory,
+) -> None:
+    setup = await build(sessions)
+    org = setup.org
+    async with sessions() as session:
+        elsewhere = Unit(opd_id=org.bkpsdm.id, name="Bidang Mutasi")  # type: ignore[arg-type]
+        session.add(elsewhere)
+        await session.commit()
+    leader = await speaker(sessions, org.leader)
+    assert org.leader.id and elsewhere.id
+    async with sessions() as session:
+        refused = await team.team_view(
+            session, leader, org.leader.id, now=NOW, tz=WIB, unit_id=elsewhere.id
+        )
+        assert refused is None
+        # A team member seconded to a unit of another OPD keeps that unit's page viewable.
+        staff = await session.get(Employee, org.staff.id)
+        assert staff is not None
+        staff.unit_id = elsewhere.id
+        await session.commit()
+        shown = await team.team_view(
+            session, leader, org.leader.id, now=NOW, tz=WIB, unit_id=elsewhere.id
+        )
+        assert shown is not None and shown.unit_name == "Bidang Mutasi" and shown.total == 1
+
+
 # --- flows ---
 
 
@@ -285,11 +312,21 @@ async def test_crafted_and_malformed_callbacks_show_nothing(
 ) -> None:
     setup = await build(sessions)
     org = setup.org
+    async with sessions() as session:
+        elsewhere = Unit(opd_id=org.bkpsdm.id, name="Bidang Rahasia BKPSDM")  # type: ignore[arg-type]
+        session.add(elsewhere)
+        await session.commit()
+        nowhere = (elsewhere.id or 0) + 1000  # the newest unit has the highest id
     async with linked_bot(db) as bot:
         await bot.send(LEADER_TG, "/team")
         message = bot.fake.last(LEADER_TG)
         before = bot.last_text(LEADER_TG)
         for data in [
+            # A unit of another OPD is refused like one that does not exist, never named.
+            f"tm:l:{org.leader.id}:{elsewhere.id}:0",
+            f"tm:c:{org.leader.id}:{elsewhere.id}:0",
+            f"tm:l:{org.leader.id}:{nowhere}:0",
+            f"tm:c:{org.leader.id}:{nowhere}:0",
             f"tm:e:{org.other_opd_staff.id}",
             f"tm:e:{org.head.id}",
             f"tm:l:{org.head.id}:a:0",
@@ -303,6 +340,7 @@ async def test_crafted_and_malformed_callbacks_show_nothing(
             "tm:zzz",
         ]:
             await bot.press_raw(LEADER_TG, message.message_id, data)
+            assert "Rahasia" not in bot.last_text(LEADER_TG), data
             assert "not part of your team" in last_alert(bot), data
         assert len(bot.fake.sent(LEADER_TG)) == 1
         assert bot.last_text(LEADER_TG) == before

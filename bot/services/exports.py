@@ -113,8 +113,9 @@ def translated(t: Translator | None, texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(t._(text) if t is not None else text for text in texts)
 
 
-# A spreadsheet would run a cell starting with these as a formula (CSV/formula injection).
-FORMULA_START = ("=", "+", "-", "@")
+# A spreadsheet would run a cell starting with these as a formula (CSV/formula injection); a
+# leading tab or carriage return is skipped by some spreadsheets, which then see the formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Row = Sequence[str | int | float | None]
 
@@ -140,8 +141,10 @@ def format_of(path: Path | str) -> str:
     return suffix
 
 
-def _csv_safe(value: str | int | float | None) -> str | int | float:
-    """Quote text that a spreadsheet would otherwise evaluate as a formula."""
+def csv_safe(value: str | int | float | None) -> str | int | float:
+    """A CSV cell value: text a spreadsheet would evaluate as a formula gets a leading quote.
+
+    Every CSV this bot writes goes through here (exports, the CLI's invite links)."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -160,7 +163,7 @@ def write_table(target: IO[bytes], fmt: str, header: Sequence[str], rows: Iterab
         writer = csv.writer(text)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_csv_safe(v) for v in row])
+            writer.writerow([csv_safe(v) for v in row])
             count += 1
         text.flush()
         text.detach()  # leave the caller's stream open

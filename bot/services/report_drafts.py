@@ -27,25 +27,29 @@ FAR_ABOVE_FACTOR = Decimal(2)
 QUALITATIVE = "kualitatif"
 
 
-# Evidence documents are accepted by extension or by MIME type (phones are unreliable with both).
-ALLOWED_EXTENSIONS = frozenset(
-    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png", "zip"}
-)
-ALLOWED_MIME_TYPES = frozenset(
-    {
-        "application/pdf",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.ms-powerpoint",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "image/jpeg",
-        "image/png",
-        "application/zip",
-        "application/x-zip-compressed",
-    }
-)
+# Evidence documents need an allowed extension: the viewer's phone opens a file by its name, so
+# "x.exe" declared as application/pdf must never reach a leader or HR. The MIME type the sender's
+# phone declares must agree with the extension, or be missing/generic: cheap Android phones
+# often send office files as application/octet-stream, and refusing those would lose honest
+# reports while adding no safety (the name still decides how the file is opened).
+_IMAGES = frozenset({"image/jpeg", "image/pjpeg", "image/png"})
+_OLD_OFFICE = "application/vnd.ms-office"  # what file-type sniffers call .doc/.xls/.ppt
+_ZIP = "application/zip"  # .docx/.xlsx/.pptx are ZIP packages, and some phones say so
+_OOXML = "application/vnd.openxmlformats-officedocument."
+DOCUMENT_MIME_TYPES: dict[str, frozenset[str]] = {
+    "pdf": frozenset({"application/pdf", "application/x-pdf"}),
+    "doc": frozenset({"application/msword", _OLD_OFFICE}),
+    "docx": frozenset({_OOXML + "wordprocessingml.document", _ZIP}),
+    "xls": frozenset({"application/vnd.ms-excel", _OLD_OFFICE}),
+    "xlsx": frozenset({_OOXML + "spreadsheetml.sheet", _ZIP}),
+    "ppt": frozenset({"application/vnd.ms-powerpoint", _OLD_OFFICE}),
+    "pptx": frozenset({_OOXML + "presentationml.presentation", _ZIP}),
+    "jpg": _IMAGES,
+    "jpeg": _IMAGES,
+    "png": _IMAGES,
+    "zip": frozenset({_ZIP, "application/x-zip-compressed", "application/x-zip"}),
+}
+GENERIC_MIME_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 ALLOWED_TYPES_LABEL = "PDF, Word, Excel, PowerPoint, JPG, PNG, ZIP"
 
 
@@ -190,10 +194,25 @@ def megabytes(size: int) -> float:
     return round(size / (1024 * 1024), 1)
 
 
-def document_allowed(file_name: str, mime_type: str) -> bool:
-    """True for the office, PDF, image and ZIP files reports may carry."""
+def check_document_type(file_name: str, mime_type: str) -> None:
+    """Refuse a document without an allowed extension, or whose declared type contradicts it."""
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    return extension in ALLOWED_EXTENSIONS or mime_type.lower() in ALLOWED_MIME_TYPES
+    if extension not in DOCUMENT_MIME_TYPES:
+        raise DraftError(
+            N_("This type of file cannot be used as evidence. Allowed are: {types}."),
+            types=ALLOWED_TYPES_LABEL,
+        )
+    declared = mime_type.split(";", 1)[0].strip().lower()
+    if declared not in GENERIC_MIME_TYPES and declared not in DOCUMENT_MIME_TYPES[extension]:
+        raise DraftError(
+            N_(
+                "This file is named as a .{extension} file, but your phone reports a different "
+                "type of file, so it cannot be used as evidence. Please send the original file "
+                "again. Allowed are: {types}."
+            ),
+            extension=extension,
+            types=ALLOWED_TYPES_LABEL,
+        )
 
 
 def check_evidence(item: Evidence, *, existing: int, max_bytes: int) -> None:
@@ -214,11 +233,8 @@ def check_evidence(item: Evidence, *, existing: int, max_bytes: int) -> None:
             size=megabytes(item.file_size),
             limit=megabytes(max_bytes),
         )
-    if item.kind == "document" and not document_allowed(item.file_name, item.mime_type):
-        raise DraftError(
-            N_("This type of file cannot be used as evidence. Allowed are: {types}."),
-            types=ALLOWED_TYPES_LABEL,
-        )
+    if item.kind == "document":
+        check_document_type(item.file_name, item.mime_type)
 
 
 def add_evidence(draft: ReportDraft, item: Evidence, *, max_bytes: int) -> bool:

@@ -312,6 +312,21 @@ def _unit_filter(rows: list[MemberRow], unit_id: int | None) -> list[MemberRow]:
     return [r for r in rows if r.unit_id == unit_id]
 
 
+async def unit_in_scope(
+    session: AsyncSession, leader: Employee, unit_id: int, members: Sequence[MemberRow]
+) -> Unit | None:
+    """The unit when it is in the leader's OPD or one of the team works in it, else None.
+
+    A unit id comes from callback data, so a crafted one from another OPD must not be named;
+    it gets the same answer as a unit that does not exist."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        return None
+    if unit.opd_id == leader.opd_id or any(m.unit_id == unit_id for m in members):
+        return unit
+    return None
+
+
 async def team_view(
     session: AsyncSession,
     speaker: Speaker,
@@ -327,13 +342,16 @@ async def team_view(
     if leader is None:
         return None
     period = period_of(now.astimezone(tz).date())
-    rows = _unit_filter(await members_of(session, leader_id, period, now, tz), unit_id)
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    everyone = await members_of(session, leader_id, period, now, tz)
     unit_name = ""
     if unit_id is not None and unit_id != NO_UNIT:
-        unit = await session.get(Unit, unit_id)
-        unit_name = unit.name if unit is not None else ""
+        unit = await unit_in_scope(session, leader, unit_id, everyone)
+        if unit is None:
+            return None
+        unit_name = unit.name
+    rows = _unit_filter(everyone, unit_id)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
     first_overall = page == 0 and unit_id is None
     return TeamView(
         leader=leader,
