@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.i18n import normalize_language
+from bot.i18n import Translator, normalize_language
 from bot.services import access, employees, invites, notices, onboarding
 from bot.services.invites import RedeemResult
 from bot.services.onboarding import DecisionResult, RequestResult
@@ -25,17 +27,18 @@ from bot.text import esc, parse_callback
 from handlers.common import answer, edit_or_reply, keyboard, reply, require_speaker
 from handlers.help import help_text
 from handlers.menus import set_chat_menu
+from models import Employee, LinkRequest
 
 ASK_NIP = 1
 CANCEL_DATA = "onb:nip:cancel"
+ANSWER_NOT_BEFORE = 0.3  # seconds after a well-formed NIP arrives
 
 
 def telegram_name(update: Update) -> str:
     user = update.effective_user
     if user is None:
         return ""
-    name = user.full_name
-    return f"{name} (@{user.username})" if user.username else name
+    return onboarding.account_label(user.full_name, user.username)
 
 
 def preferred_language(update: Update, context: BotContext) -> str | None:
@@ -93,14 +96,22 @@ async def redeem_code(update: Update, context: BotContext, code: str) -> int:
             now=now,
         )
         if outcome.replaced_telegram_id and outcome.employee is not None:
-            await notify_replaced(
-                context, session, outcome.employee.id, outcome.replaced_telegram_id
-            )
+            await notify_replaced(context, session, outcome.employee, outcome.replaced_telegram_id)
         speaker = await access.speaker_for(session, outcome.employee) if outcome.employee else None
         await session.commit()
     context.wake_outbox()
     if outcome.result is RedeemResult.LINKED and speaker is not None:
         await welcome_linked(update, context, speaker)
+        return ConversationHandler.END
+    if outcome.result is RedeemResult.ALREADY_LINKED and outcome.employee is not None:
+        await reply(
+            update,
+            context,
+            _(
+                "You are already linked as <b>{name}</b> (NIP {nip}). Send /bantuan to see "
+                "what you can do."
+            ).format(name=esc(outcome.employee.name), nip=outcome.employee.nip),
+        )
         return ConversationHandler.END
     messages = {
         RedeemResult.INVALID: _(
@@ -171,19 +182,26 @@ async def receive_nip(update: Update, context: BotContext) -> int | None:
         return None
     deps = context.deps
     now = deps.clock.utcnow()
+    started = time.monotonic()
     async with deps.sessions() as session:
         outcome = await onboarding.request_link(
             session,
             text[:64],
             telegram_user_id=user.id,
-            telegram_name=telegram_name(update),
+            telegram_name=user.full_name,
+            telegram_username=user.username,
             language=preferred_language(update, context),
             now=now,
         )
         if outcome.result is RequestResult.SENT:
             await notify_approvers(context, session, outcome)
+            await warn_linked_account(context, session, outcome)
         await session.commit()
     context.wake_outbox()
+    if outcome.result in onboarding.ANSWERED_ALIKE:
+        # A request that went out takes a little longer than an unknown NIP; answering all of
+        # them no sooner than this hides the difference (bench/nip_answer_timing.py).
+        await asyncio.sleep(max(0.0, ANSWER_NOT_BEFORE - (time.monotonic() - started)))
     return await answer_request(update, context, outcome)
 
 
@@ -203,54 +221,25 @@ async def answer_request(
             keyboard([[(_("Cancel"), CANCEL_DATA)]]),
         )
         return None
-    if result is RequestResult.NOT_FOUND:
-        await reply(
-            update,
-            context,
-            _(
-                "We could not find this NIP among the active employees. Please check it and "
-                "type it again, or ask the HR officer of your OPD."
-            ),
-            keyboard([[(_("Cancel"), CANCEL_DATA)]]),
-        )
-        return None
     if result is RequestResult.LOCKED and outcome.locked_until is not None:
         await reply(update, context, locked_text(context, outcome.locked_until))
         return ConversationHandler.END
-    texts = {
-        RequestResult.ALREADY_LINKED: _(
+    if result is RequestResult.ALREADY_LINKED:
+        text = _(
             "This Telegram account is already linked to this NIP. Send /bantuan to see what "
             "you can do."
-        ),
-        RequestResult.ALREADY_PENDING: _(
-            "Your request for this NIP is already waiting for approval. You will get a message "
-            "here as soon as it is decided."
-        ),
-        RequestResult.TOO_MANY: _(
-            "You have sent several requests today. Please try again tomorrow, or ask the HR "
-            "officer of your OPD for an invite link."
-        ),
-        RequestResult.NO_APPROVER: _(
-            "Your supervisor and the HR officers of your OPD are not using the bot yet, so "
-            "nobody can confirm your request here. Please ask the HR officer of your OPD "
-            "(or BKPSDM) for an invite link."
-        ),
-    }
-    if result is RequestResult.SENT:
-        assert outcome.request is not None
-        if outcome.request.routed_to == "supervisor":
-            text = _(
-                "Thank you. Your request has been sent to your direct supervisor for "
-                "confirmation. You will get a message here once it is decided."
-            )
-        else:
-            text = _(
-                "Thank you. Your supervisor is not using the bot yet, so your request has been "
-                "sent to the HR officer of your OPD for confirmation. You will get a message "
-                "here once it is decided."
-            )
+        )
     else:
-        text = texts[result]
+        # One answer for every well-formed NIP, so that nobody can learn from it whether a NIP
+        # exists, whether it is linked, or whether its supervisor uses the bot.
+        assert result in onboarding.ANSWERED_ALIKE
+        text = _(
+            "Thank you, we have received your request. Requests are confirmed by your direct "
+            "supervisor or by the HR officer of your OPD, and you will get a message here once "
+            "yours is decided.\n\n"
+            "If you have not heard back within two working days, please check that the NIP is "
+            "right, or ask the HR officer of your OPD for an invite link."
+        )
     await reply(update, context, text)
     return ConversationHandler.END
 
@@ -274,18 +263,24 @@ async def notify_approvers(
             "<b>Account link request</b>\n"
             "Someone asks to link a Telegram account to this employee:\n\n"
             "Name: {name}\nNIP: {nip}\nPosition: {position}\nUnit: {unit}, {opd}\n"
-            "Telegram account: {telegram}\n\n"
-            "Please approve only if you know this account belongs to them."
         ).format(
             name=esc(employee.name),
             nip=employee.nip,
             position=esc(employee.position or "-"),
             unit=esc(unit_name or "-"),
             opd=esc(opd_name),
-            telegram=esc(request.telegram_name or "-"),
+        )
+        text += "\n" + requester_text(t, request)
+        approve_label = _("Approve")
+        if outcome.replaces_account is not None:
+            text += "\n\n" + takeover_warning(t, employee)
+            approve_label = _("Approve and disconnect the old account")
+        text += "\n\n" + _(
+            "Anyone can give their Telegram account any name, so check the Telegram ID and "
+            "username. Please approve only if you know this account belongs to them."
         )
         markup = notices.inline_keyboard(
-            [[(_("Approve"), f"onb:ok:{request.id}"), (_("Reject"), f"onb:no:{request.id}")]]
+            [[(approve_label, f"onb:ok:{request.id}"), (_("Reject"), f"onb:no:{request.id}")]]
         )
         await notices.enqueue(
             session,
@@ -299,22 +294,96 @@ async def notify_approvers(
         )
 
 
-async def notify_replaced(
-    context: BotContext, session: AsyncSession, employee_id: int | None, old_chat_id: int
+def requester_text(t: Translator, request: LinkRequest) -> str:
+    """Describe the asking Telegram account by what cannot be copied: its id and @username."""
+    _ = t._
+    username = f"@{request.telegram_username}" if request.telegram_username else _("no username")
+    return _(
+        "<b>Telegram account asking</b>\n"
+        "Name shown in Telegram: {telegram}\nUsername: {username}\nTelegram ID: {telegram_id}"
+    ).format(
+        telegram=esc(request.telegram_name or "-"),
+        username=esc(username),
+        telegram_id=request.telegram_user_id,
+    )
+
+
+def takeover_warning(t: Translator, employee: Employee) -> str:
+    """Warn HR that approving moves a linked employee's account to the one asking."""
+    _ = t._
+    since = t.date(employee.linked_at, "long") if employee.linked_at else "-"
+    return _(
+        "⚠️ <b>This employee is already linked to another Telegram account</b> (Telegram ID "
+        "{current_id}, since {since}). Approving <b>disconnects that account</b>: from then "
+        "on their messages, feedback, answers and evaluation prompts go to the account "
+        "asking here. Approve only after you have confirmed with the employee in person or by "
+        "phone, for example because they changed phones."
+    ).format(current_id=employee.telegram_user_id, since=since)
+
+
+async def warn_linked_account(
+    context: BotContext, session: AsyncSession, outcome: onboarding.RequestOutcome
 ) -> None:
-    """Tell the previously linked account (an old phone) that it is no longer linked."""
-    t = context.deps.i18n.for_language(None)
-    now = context.deps.clock.utcnow()
+    """Tell a linked employee, before anyone decides, that someone asks for their account."""
+    current = outcome.replaces_account
+    if current is None or outcome.request is None or outcome.employee is None:
+        return
+    t = context.deps.i18n.for_language(outcome.employee.language)
     await notices.enqueue(
         session,
-        dedupe_key=f"link:replaced:{employee_id}:{old_chat_id}:{now.timestamp():.0f}",
+        dedupe_key=f"link:heads-up:{outcome.request.id}",
+        kind="link_heads_up",
+        chat_id=current,
+        employee_id=outcome.employee.id,
+        text=t._(
+            "<b>Someone asked to link your employee account to another Telegram account.</b>\n"
+            "The request went to the HR officer of your OPD, who will check it. This chat stays "
+            "linked unless they approve.\n\n"
+            "If it was you, for example on a new phone, there is nothing else to do. If it was "
+            "not you, please tell the HR officer of your OPD so they can reject it."
+        ),
+        now=context.deps.clock.utcnow(),
+    )
+
+
+async def notify_replaced(
+    context: BotContext,
+    session: AsyncSession,
+    employee: Employee,
+    old_chat_id: int,
+    approver: Employee | None = None,
+) -> None:
+    """Tell the previously linked account (an old phone, or its owner) what happened."""
+    t = context.deps.i18n.for_language(employee.language)
+    _ = t._
+    now = context.deps.clock.utcnow()
+    if approver is not None:
+        what = _(
+            "This Telegram account is no longer linked to your employee account (NIP {nip}): "
+            "{approver} approved a request to link it to another Telegram account. Your "
+            "messages, feedback and evaluation prompts now go there."
+        ).format(nip=employee.nip, approver=esc(approver.name))
+    else:
+        what = _(
+            "This Telegram account is no longer linked to your employee account (NIP {nip}): "
+            "an invite link from HR linked it to another Telegram account. Your messages, "
+            "feedback and evaluation prompts now go there."
+        ).format(nip=employee.nip)
+    text = (
+        what
+        + "\n\n"
+        + _(
+            "If you changed phones or accounts, there is nothing else to do. If this was not "
+            "you, please contact the HR officer of your OPD right away, so that your access "
+            "can be restored."
+        )
+    )
+    await notices.enqueue(
+        session,
+        dedupe_key=f"link:replaced:{employee.id}:{old_chat_id}:{now.timestamp():.0f}",
         kind="link_replaced",
         chat_id=old_chat_id,
-        text=t._(
-            "Your employee account has been linked to another Telegram account, so this one is "
-            "no longer linked. If you did not expect this, please contact the HR officer of "
-            "your OPD."
-        ),
+        text=text,
         now=now,
     )
 
@@ -357,7 +426,7 @@ async def decide(update: Update, context: BotContext) -> None:
             session, speaker, request_id, approve=approve, now=now
         )
         if outcome.result in (DecisionResult.APPROVED, DecisionResult.REJECTED):
-            await notify_requester(context, session, outcome)
+            await notify_requester(context, session, outcome, speaker.employee)
         await session.commit()
     context.wake_outbox()
     if outcome.result is DecisionResult.FORBIDDEN:
@@ -375,7 +444,12 @@ async def decide(update: Update, context: BotContext) -> None:
         await answer(update, _("This request was already decided."))
     else:
         await answer(update)
-    if status == "approved":
+    if status == "approved" and outcome.replaced_telegram_id:
+        text = _(
+            "Approved: {who} is now linked to the new Telegram account. The previous account "
+            "was disconnected and has been told. Thank you."
+        ).format(who=who)
+    elif status == "approved":
         text = _("Approved: {who} is now linked to the bot. Thank you.").format(who=who)
     elif status == "rejected":
         text = _("Rejected: the link request for {who} was declined.").format(who=who)
@@ -387,7 +461,10 @@ async def decide(update: Update, context: BotContext) -> None:
 
 
 async def notify_requester(
-    context: BotContext, session: AsyncSession, outcome: onboarding.DecisionOutcome
+    context: BotContext,
+    session: AsyncSession,
+    outcome: onboarding.DecisionOutcome,
+    decider: Employee,
 ) -> None:
     """Queue the decision for the person who asked to be linked."""
     request, employee = outcome.request, outcome.employee
@@ -405,7 +482,9 @@ async def notify_requester(
         speaker = await access.speaker_for(session, employee)
         await set_chat_menu(context.bot, deps, speaker, t.lang)
         if outcome.replaced_telegram_id:
-            await notify_replaced(context, session, employee.id, outcome.replaced_telegram_id)
+            await notify_replaced(
+                context, session, employee, outcome.replaced_telegram_id, decider
+            )
     else:
         text = _(
             "Your request to link this account to NIP {nip} was not approved. If you think "

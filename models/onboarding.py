@@ -29,7 +29,9 @@ class LinkRequest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     employee_id: int = Field(foreign_key="employee.id", index=True)
     telegram_user_id: int = Field(sa_column=Column(BigInteger, index=True, nullable=False))
-    telegram_name: str = Field(default="", max_length=200)
+    telegram_name: str = Field(default="", max_length=200)  # the display name, anyone can pick
+    # Shown to approvers beside the name, which anyone can set to match someone else's.
+    telegram_username: str | None = Field(default=None, max_length=64)
     telegram_language: str | None = Field(default=None, max_length=16)
     # pending | approved | rejected | superseded
     status: str = Field(default="pending", max_length=16, index=True)

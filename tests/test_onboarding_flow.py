@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.services import invites
-from models import Employee, LinkRequest, OutboxMessage
+from models import Employee, InviteCode, LinkRequest, OutboxMessage
 from models.db import SessionFactory
 from tests.factories import Org, make_org
 from tests.harness import Harness, running_bot
@@ -287,3 +288,134 @@ async def test_a_new_command_ends_a_half_finished_flow(
         await bot.send(STRANGER_TG, "/bantuan")  # help keeps the flow
         await bot.send(STRANGER_TG, "123")
         assert "18 digit" in bot.last_text(STRANGER_TG)
+
+
+async def ask_by_nip(bot: Harness, tg: int, nip: str) -> str:
+    """A Telegram user starts onboarding and types a NIP; return the bot's answer."""
+    await bot.send(tg, "/start")
+    await bot.send(tg, nip)
+    return bot.last_text(tg)
+
+
+async def test_display_name_takeover_goes_to_hr_only_with_a_warning(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
+        await link_via_invite(bot, sessions, org.hr, HR_TG)
+        await link_via_invite(bot, sessions, org.staff, STAFF_TG)  # the victim
+        # The attacker copies the victim's name and has no @username.
+        bot.fake.user(STRANGER_TG, first_name=org.staff.name, language_code="id")
+        await ask_by_nip(bot, STRANGER_TG, org.staff.nip)
+        leader_before = len(bot.fake.sent(LEADER_TG))
+        await bot.drain()
+        assert len(bot.fake.sent(LEADER_TG)) == leader_before  # never to the supervisor
+        ask = bot.fake.last(HR_TG)
+        assert org.staff.nip in ask.text
+        assert "sudah terhubung dengan akun Telegram lain" in ask.text
+        assert "akun tersebut akan diputuskan" in ask.text
+        assert f"ID Telegram: {STRANGER_TG}" in ask.text
+        assert f"ID Telegram {STAFF_TG}" in ask.text  # the account that would be cut off
+        assert "Username: tidak ada username" in ask.text
+        assert "Nama yang tampil di Telegram: Siti &lt;Aminah&gt; &amp; Co" in (ask.html or "")
+        labels = [label for label, _ in ask.buttons()]
+        assert "Setujui dan putuskan akun lama" in labels
+        # The victim hears of it before anyone decides.
+        assert "akun Telegram lain" in bot.last_text(STAFF_TG)
+        # The supervisor cannot approve it with a crafted button either.
+        request_id = ask.button("Setujui").split(":")[-1]
+        own = bot.fake.last(LEADER_TG)
+        await bot.press_raw(LEADER_TG, own.message_id, f"onb:ok:{request_id}")
+        assert "tidak dapat" in bot.fake.calls[-1][1]["text"]
+        assert (await employee(sessions, org.staff.id)).telegram_user_id == STAFF_TG
+
+
+async def test_hr_approving_a_takeover_tells_the_old_account_honestly(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    new_phone = 1010
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.hr, HR_TG)
+        await link_via_invite(bot, sessions, org.staff, STAFF_TG)
+        bot.fake.user(new_phone, first_name="Siti", username="siti_baru", language_code="id")
+        await ask_by_nip(bot, new_phone, org.staff.nip)
+        await bot.drain()
+        assert "Username: @siti_baru" in bot.last_text(HR_TG)
+        await bot.press_label(HR_TG, "Setujui dan putuskan")
+        assert "Akun sebelumnya telah diputuskan" in bot.fake.last(HR_TG).text
+        await bot.drain()
+        assert (await employee(sessions, org.staff.id)).telegram_user_id == new_phone
+        told = bot.last_text(STAFF_TG)
+        assert "tidak lagi terhubung" in told
+        assert org.hr.name in told  # who approved it
+        assert "berganti ponsel" in told  # kind: it may well have been them
+        assert "segera hubungi petugas kepegawaian" in told
+        assert "terhubung sebagai" in bot.last_text(new_phone)
+
+
+async def test_every_well_formed_nip_gets_the_same_answer(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await link_via_invite(bot, sessions, org.leader, LEADER_TG)
+        await link_via_invite(bot, sessions, org.hr, HR_TG)
+        await link_via_invite(bot, sessions, org.staff, STAFF_TG)
+        answers = {
+            "unknown NIP": await ask_by_nip(bot, 2001, "199001012015031999"),
+            "nobody uses the bot": await ask_by_nip(bot, 2002, org.other_opd_staff.nip),
+            "supervisor asked": await ask_by_nip(bot, 2003, org.staff2.nip),
+            "already pending": await ask_by_nip(bot, 2003, org.staff2.nip),
+            "employee already linked": await ask_by_nip(bot, 2004, org.staff.nip),
+        }
+        assert len(set(answers.values())) == 1, answers
+        assert "dua hari kerja" in answers["unknown NIP"]
+        for tg in (2001, 2002, 2003, 2004):
+            assert not bot.fake.last(tg).buttons()  # the same keyboard (none) too
+        # A malformed NIP may still be explained: that reveals nothing.
+        assert "18 digit" in await ask_by_nip(bot, 2005, "12345")
+
+
+async def test_replaying_my_own_invite_says_i_am_already_linked(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        code = await invite_code(sessions, org.staff)
+        await bot.send(STAFF_TG, f"/start {code}")
+        # The same update answered again after a failover, or a second tap on the link.
+        await bot.send(STAFF_TG, f"/start {code}")
+        again = bot.fake.last(STAFF_TG)
+        assert "sudah terhubung sebagai" in again.text
+        assert "<b>Siti &lt;Aminah&gt; &amp; Co 😀</b>" in (again.html or "")
+        assert "sudah dipakai" not in again.text
+        await bot.send(STRANGER_TG, f"/start {code}")
+        assert "sudah dipakai" in bot.last_text(STRANGER_TG)  # others still hear the warning
+        assert (await employee(sessions, org.staff.id)).telegram_user_id == STAFF_TG
+
+
+async def test_two_people_redeeming_one_code_at_once_only_one_wins(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await setup(sessions)
+    racers = [2101, 2102]
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        for _round in range(3):  # a few rounds, so a lucky interleaving cannot hide the race
+            code = await invite_code(sessions, org.staff)
+            await asyncio.gather(*(bot.send(tg, f"/start {code}") for tg in racers))
+            answers = [bot.last_text(tg) for tg in racers]
+            winners = [tg for tg, text in zip(racers, answers, strict=True) if "terhubung" in text]
+            assert len(winners) == 1, answers
+            [loser] = set(racers) - set(winners)
+            assert "sudah dipakai" in bot.last_text(loser)
+            assert (await employee(sessions, org.staff.id)).telegram_user_id == winners[0]
+            async with sessions() as session:
+                row = (
+                    await session.exec(
+                        select(InviteCode).where(InviteCode.code_hash == invites.hash_code(code))
+                    )
+                ).one()
+            assert row.used_by_telegram_id == winners[0]
+            racers.reverse()

@@ -111,6 +111,7 @@ async def clear_failures(session: AsyncSession, telegram_user_id: int) -> None:
 
 class RedeemResult(StrEnum):
     LINKED = "linked"
+    ALREADY_LINKED = "already_linked"  # this account redeemed the code before (a replay)
     INVALID = "invalid"
     USED = "used"
     EXPIRED = "expired"
@@ -199,6 +200,8 @@ async def redeem(
     invite = (
         await session.exec(select(InviteCode).where(InviteCode.code_hash == hash_code(code)))
     ).first()
+    if replay := await own_replay(session, invite, telegram_user_id):
+        return replay
     result: RedeemResult | None = None
     if invite is None or invite.revoked_at is not None:
         result = RedeemResult.INVALID
@@ -213,8 +216,9 @@ async def redeem(
     employee = await session.get(Employee, invite.employee_id)
     if employee is None or not employee.active:
         return Redemption(RedeemResult.INACTIVE)
-    invite.used_at = now
-    invite.used_by_telegram_id = telegram_user_id
+    if not await claim(session, invite, telegram_user_id, now):
+        await session.refresh(invite)  # redeemed a moment ago: by whom?
+        return await own_replay(session, invite, telegram_user_id) or Redemption(RedeemResult.USED)
     replaced = await link_account(
         session,
         employee,
@@ -227,3 +231,41 @@ async def redeem(
     )
     await clear_failures(session, telegram_user_id)
     return Redemption(RedeemResult.LINKED, employee=employee, replaced_telegram_id=replaced)
+
+
+async def own_replay(
+    session: AsyncSession, invite: InviteCode | None, telegram_user_id: int
+) -> Redemption | None:
+    """Recognise the same /start again from the account that redeemed the code.
+
+    A double tap, or an update answered again after a failover: nothing to do, and nothing
+    to alarm the user about.
+    """
+    if invite is None or invite.used_by_telegram_id != telegram_user_id:
+        return None
+    employee = await session.get(Employee, invite.employee_id, populate_existing=True)
+    if employee is None or employee.telegram_user_id != telegram_user_id:
+        return None
+    return Redemption(RedeemResult.ALREADY_LINKED, employee=employee)
+
+
+async def claim(
+    session: AsyncSession, invite: InviteCode, telegram_user_id: int, now: datetime
+) -> bool:
+    """Mark the invite used by this account unless another redemption got there first.
+
+    One conditional UPDATE: of two redemptions at the same moment the database lets exactly
+    one change the row (the other waits for the row, or SQLite's write lock, then matches
+    nothing).
+    """
+    claimed = await session.exec(
+        update(InviteCode)
+        .where(
+            col(InviteCode.id) == invite.id,
+            col(InviteCode.used_at).is_(None),
+            col(InviteCode.revoked_at).is_(None),
+        )
+        .values(used_at=now, used_by_telegram_id=telegram_user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount == 1)

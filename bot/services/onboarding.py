@@ -1,4 +1,8 @@
-"""Linking by NIP, approved by the direct supervisor (or HR when the supervisor is not linked)."""
+"""Linking by NIP: a request, approved by the direct supervisor or by HR.
+
+HR alone decides when the supervisor is not on the bot, and when approving would disconnect
+the account the employee has linked already.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,20 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.services import access, audit, invites
 from bot.services.nip import NipError, normalize_nip, parse_nip
-from models import Employee, LinkRequest
+from models import Employee, LinkRequest, Opd
 
-MAX_REQUESTS_PER_DAY = 3
+MAX_REQUESTS_PER_DAY = 3  # requests forwarded for one Telegram account in a day
+MAX_PENDING_PER_EMPLOYEE = 3  # undecided requests for one employee, from different accounts
+MAX_PENDING_PER_APPROVER = 20  # undecided requests in one supervisor's (or OPD's HR) queue
+# An undecided request stops counting against the caps after this, so a flood cannot keep a
+# queue full for good; it can still be decided.
+PENDING_COUNTS_FOR = timedelta(days=7)
 
 
 class RequestResult(StrEnum):
@@ -24,8 +34,27 @@ class RequestResult(StrEnum):
     ALREADY_LINKED = "already_linked"
     ALREADY_PENDING = "already_pending"
     TOO_MANY = "too_many"
+    EMPLOYEE_BUSY = "employee_busy"
+    APPROVER_BUSY = "approver_busy"
     LOCKED = "locked"
     NO_APPROVER = "no_approver"
+
+
+# The requester hears the same answer for all of these: telling them apart would reveal
+# whether a NIP exists, whether it is linked, or whether the supervisor uses the bot.
+ANSWERED_ALIKE = frozenset(
+    {
+        RequestResult.SENT,
+        RequestResult.NOT_FOUND,
+        RequestResult.ALREADY_PENDING,
+        RequestResult.TOO_MANY,
+        RequestResult.EMPLOYEE_BUSY,
+        RequestResult.APPROVER_BUSY,
+        RequestResult.NO_APPROVER,
+    }
+)
+ROUTE_SUPERVISOR = "supervisor"
+ROUTE_HR = "hr"
 
 
 @dataclass
@@ -37,6 +66,14 @@ class RequestOutcome:
     approvers: list[Employee] = field(default_factory=list)
     locked_until: datetime | None = None
 
+    @property
+    def replaces_account(self) -> int | None:
+        """The Telegram account that approving this request would disconnect, if any."""
+        if self.request is None or self.employee is None:
+            return None
+        current = self.employee.telegram_user_id
+        return current if current not in (None, self.request.telegram_user_id) else None
+
 
 async def request_link(
     session: AsyncSession,
@@ -44,10 +81,16 @@ async def request_link(
     *,
     telegram_user_id: int,
     telegram_name: str,
+    telegram_username: str | None = None,
     language: str | None,
     now: datetime,
 ) -> RequestOutcome:
-    """Record a Telegram user's request to be linked to the employee with this NIP."""
+    """Record a Telegram user's request to be linked to the employee with this NIP.
+
+    Every well-formed NIP costs the same: one attempt on the guessing brake, one row lock,
+    one lookup. Only then do the paths part, and the requester's answer does not tell them
+    apart (ANSWERED_ALIKE).
+    """
     state, until = await invites.check_throttle(session, telegram_user_id, now)
     if state is invites.Throttle.LOCKED:
         return RequestOutcome(RequestResult.LOCKED, locked_until=until)
@@ -55,10 +98,10 @@ async def request_link(
         parse_nip(nip_text, today=now.date())
     except NipError as exc:
         return RequestOutcome(RequestResult.BAD_NIP, reason=exc.reason)
-    nip = normalize_nip(nip_text)
-    employee = (await session.exec(select(Employee).where(Employee.nip == nip))).first()
+    # Found or not, each NIP counts on the brake, so the brake says nothing about the NIP.
+    await invites.record_failure(session, telegram_user_id, now)
+    employee = await locked_employee(session, normalize_nip(nip_text))
     if employee is None or not employee.active:
-        await invites.record_failure(session, telegram_user_id, now)
         return RequestOutcome(RequestResult.NOT_FOUND)
     if employee.telegram_user_id == telegram_user_id:
         return RequestOutcome(RequestResult.ALREADY_LINKED, employee=employee)
@@ -66,19 +109,16 @@ async def request_link(
     pending = (await session.exec(mine.where(LinkRequest.status == "pending"))).all()
     if any(r.employee_id == employee.id for r in pending):
         return RequestOutcome(RequestResult.ALREADY_PENDING, employee=employee)
-    recent = await session.exec(
-        select(func.count())
-        .select_from(LinkRequest)
-        .where(
-            LinkRequest.telegram_user_id == telegram_user_id,
-            col(LinkRequest.created_at) > now - timedelta(days=1),
-        )
-    )
-    if recent.one() >= MAX_REQUESTS_PER_DAY:
-        return RequestOutcome(RequestResult.TOO_MANY)
+    since_yesterday = col(LinkRequest.created_at) > now - timedelta(days=1)
+    if await count_requests(session, mine.where(since_yesterday)) >= MAX_REQUESTS_PER_DAY:
+        return RequestOutcome(RequestResult.TOO_MANY, employee=employee)
     routed_to, approvers = await approvers_for(session, employee)
     if not approvers:
         return RequestOutcome(RequestResult.NO_APPROVER, employee=employee)
+    if await pending_for_employee(session, employee, now) >= MAX_PENDING_PER_EMPLOYEE:
+        return RequestOutcome(RequestResult.EMPLOYEE_BUSY, employee=employee)
+    if await pending_in_queue(session, employee, routed_to, now) >= MAX_PENDING_PER_APPROVER:
+        return RequestOutcome(RequestResult.APPROVER_BUSY, employee=employee)
     for old in pending:
         old.status, old.decided_at = "superseded", now
     assert employee.id is not None
@@ -86,6 +126,7 @@ async def request_link(
         employee_id=employee.id,
         telegram_user_id=telegram_user_id,
         telegram_name=telegram_name[:200],
+        telegram_username=telegram_username[:64] if telegram_username else None,
         telegram_language=language,
         routed_to=routed_to,
         created_at=now,
@@ -97,9 +138,72 @@ async def request_link(
     )
 
 
+async def locked_employee(session: AsyncSession, nip: str) -> Employee | None:
+    """Load the employee with this NIP, holding their row until commit.
+
+    Requests for one employee are counted one after another: on PostgreSQL by this row lock;
+    on SQLite the attempt just written already holds the database's one write lock.
+    """
+    query = select(Employee).where(Employee.nip == nip).with_for_update(key_share=True)
+    return (await session.exec(query.execution_options(populate_existing=True))).first()
+
+
+async def count_requests(session: AsyncSession, query: SelectOfScalar[LinkRequest]) -> int:
+    counted = await session.exec(select(func.count()).select_from(query.subquery()))
+    return int(counted.one())
+
+
+def counting_pending(now: datetime) -> SelectOfScalar[LinkRequest]:
+    """Undecided requests recent enough to count against the caps."""
+    return select(LinkRequest).where(
+        LinkRequest.status == "pending",
+        col(LinkRequest.created_at) > now - PENDING_COUNTS_FOR,
+    )
+
+
+async def pending_for_employee(session: AsyncSession, employee: Employee, now: datetime) -> int:
+    """Undecided requests for this employee, from any account."""
+    return await count_requests(
+        session, counting_pending(now).where(LinkRequest.employee_id == employee.id)
+    )
+
+
+async def pending_in_queue(
+    session: AsyncSession, employee: Employee, routed_to: str, now: datetime
+) -> int:
+    """Undecided requests waiting for the same approvers as a request for this employee would.
+
+    The supervisor's queue is their subordinates' requests; the HR queue is the OPD's. The
+    queue's owner row (the supervisor, or the OPD) is locked first, so two requests from
+    different employees of one queue cannot both take its last place.
+    """
+    queue = counting_pending(now).join(Employee, col(Employee.id) == LinkRequest.employee_id)
+    if routed_to == ROUTE_SUPERVISOR:
+        assert employee.supervisor_id is not None
+        await session.exec(
+            select(Employee.id)
+            .where(Employee.id == employee.supervisor_id)
+            .with_for_update(key_share=True)
+        )
+        queue = queue.where(
+            LinkRequest.routed_to == ROUTE_SUPERVISOR,
+            Employee.supervisor_id == employee.supervisor_id,
+        )
+    else:
+        await session.exec(
+            select(Opd.id).where(Opd.id == employee.opd_id).with_for_update(key_share=True)
+        )
+        queue = queue.where(LinkRequest.routed_to == ROUTE_HR, Employee.opd_id == employee.opd_id)
+    return await count_requests(session, queue)
+
+
 async def approvers_for(session: AsyncSession, employee: Employee) -> tuple[str, list[Employee]]:
-    """Route to the linked supervisor when reachable, else to the HR officers of the OPD."""
-    if employee.supervisor_id is not None:
+    """Route to the linked supervisor when reachable, else to the HR officers of the OPD.
+
+    A request for an employee who is already linked would disconnect their account if
+    approved, so it goes to HR only, never to the supervisor.
+    """
+    if employee.supervisor_id is not None and employee.telegram_user_id is None:
         supervisor = await session.get(Employee, employee.supervisor_id)
         if (
             supervisor is not None
@@ -107,13 +211,26 @@ async def approvers_for(session: AsyncSession, employee: Employee) -> tuple[str,
             and supervisor.telegram_user_id is not None
             and supervisor.blocked_at is None
         ):
-            return "supervisor", [supervisor]
+            return ROUTE_SUPERVISOR, [supervisor]
     officers = [
         o
         for o in await access.hr_officers_for(session, employee.opd_id)
         if o.blocked_at is None and o.id != employee.id
     ]
-    return "hr", officers
+    return ROUTE_HR, officers
+
+
+def account_label(name: str, username: str | None) -> str:
+    """How a Telegram account is remembered on the employee: display name and @username."""
+    return f"{name} (@{username})" if username else name
+
+
+def may_decide(speaker: access.Speaker, request: LinkRequest, employee: Employee) -> bool:
+    """HR decides any request; the supervisor only one routed to them that disconnects nobody."""
+    current = employee.telegram_user_id
+    if request.routed_to == ROUTE_HR or current not in (None, request.telegram_user_id):
+        return speaker.hr_covers(employee.opd_id)
+    return access.can_decide_link(speaker, employee)
 
 
 class DecisionResult(StrEnum):
@@ -145,13 +262,13 @@ async def decide_link(
     if request is None:
         return DecisionOutcome(DecisionResult.NOT_FOUND)
     employee = await session.get(Employee, request.employee_id)
-    if employee is None or not access.can_decide_link(speaker, employee):
+    if employee is None or not may_decide(speaker, request, employee):
         return DecisionOutcome(DecisionResult.FORBIDDEN)
-    if request.status != "pending":
+    if not await close_request(
+        session, request, "approved" if approve else "rejected", speaker, now
+    ):
         return DecisionOutcome(DecisionResult.ALREADY_DECIDED, request=request, employee=employee)
-    request.decided_at, request.decided_by_id = now, speaker.id
     if not approve:
-        request.status = "rejected"
         audit.record(
             session,
             action="link_rejected",
@@ -161,12 +278,11 @@ async def decide_link(
             telegram_user_id=request.telegram_user_id,
         )
         return DecisionOutcome(DecisionResult.REJECTED, request=request, employee=employee)
-    request.status = "approved"
     replaced = await invites.link_account(
         session,
         employee,
         telegram_user_id=request.telegram_user_id,
-        telegram_name=request.telegram_name,
+        telegram_name=account_label(request.telegram_name, request.telegram_username),
         language=request.telegram_language,
         now=now,
         actor_id=speaker.id,
@@ -175,3 +291,21 @@ async def decide_link(
     return DecisionOutcome(
         DecisionResult.APPROVED, request=request, employee=employee, replaced_telegram_id=replaced
     )
+
+
+async def close_request(
+    session: AsyncSession,
+    request: LinkRequest,
+    status: str,
+    speaker: access.Speaker,
+    now: datetime,
+) -> bool:
+    """Decide a pending request unless someone else just did (two approvers, one press each)."""
+    closed = await session.exec(
+        update(LinkRequest)
+        .where(col(LinkRequest.id) == request.id, col(LinkRequest.status) == "pending")
+        .values(status=status, decided_at=now, decided_by_id=speaker.id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(request)
+    return bool(closed.rowcount == 1)
