@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.i18n import I18n
+from bot.services import notices, target_drafts, targets
 from bot.services import questions as qs
-from bot.services import target_drafts, targets
 from bot.services.access import load_speaker
 from bot.services.periods import Period
+from bot.text import esc
 from models import Employee, Question, Target
 from models.db import SessionFactory
 from tests import test_reports_flow as reports_flow
@@ -177,3 +178,21 @@ async def test_approval_request_for_the_longest_target_reaches_the_leader(
     async with sessions() as session:
         saved = await session.get(Target, proposed.target.id)
     assert saved is not None and saved.status == "approved"
+
+
+async def test_the_outbox_cuts_an_over_long_notice_instead_of_losing_it(
+    db: DB, sessions: SessionFactory
+) -> None:
+    await link(sessions)
+    text = "<b>Pemberitahuan</b>\n" + "<i>" + esc("&😀" * 3000) + "</i>"  # 9,000 units
+    async with sessions() as session:
+        await notices.enqueue(
+            session, dedupe_key="long", kind="test", chat_id=STAFF_TG, text=text, now=NOW
+        )
+        await session.commit()
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        open_chats(bot)
+        assert await bot.drain() == 1
+        delivered = bot.last_text(STAFF_TG)
+        assert delivered.startswith("Pemberitahuan\n&😀&😀") and delivered.endswith("…")
+        assert bot.fake.errors == []
