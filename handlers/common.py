@@ -11,7 +11,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.services.access import Speaker
-from bot.text import split_message
+from bot.text import MAX_ALERT_CHARS, MAX_MESSAGE_CHARS, shorten, split_message, visible_length
 
 log = logging.getLogger(__name__)
 # Plain acknowledgements in flight (a reference keeps a running task from being collected).
@@ -55,7 +55,11 @@ async def edit_or_reply(
 ) -> None:
     """Replace the pressed button's message; fall back to a new message if it cannot be edited."""
     query = update.callback_query
-    if query is not None and query.message is not None and len(text) <= 4096:
+    if (
+        query is not None
+        and query.message is not None
+        and visible_length(text) <= MAX_MESSAGE_CHARS
+    ):
         try:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
             return
@@ -80,7 +84,7 @@ async def answer(update: Update, text: str | None = None, alert: bool = False) -
         _ACKS.add(task)
         task.add_done_callback(_ACKS.discard)
         return
-    await query.answer(text=text[:200] if text else None, show_alert=alert)
+    await query.answer(text=shorten(text, MAX_ALERT_CHARS) if text else None, show_alert=alert)
 
 
 async def acknowledge(query: CallbackQuery) -> None:

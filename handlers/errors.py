@@ -22,14 +22,13 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import BotContext
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, normalize_language
 from bot.services import employees, notices
+from bot.text import MAX_ALERT_CHARS, utf16_len
 from bot.update_order import mark_update_failed
 from handlers.common import answer
 from handlers.gate import SEEN_LANGUAGE_KEY
 from models.db import StorageProblem, describe_problem, storage_problem
 
 log = logging.getLogger("kinerja.errors")
-
-ALERT_LIMIT = 200  # characters Telegram shows in a callback query's pop-up
 
 
 def telegram_unreachable(error: object) -> bool:
@@ -135,7 +134,7 @@ async def tell(update: Update, context: BotContext, text: str, *, can_queue: boo
     chat = update.effective_chat
     assert chat is not None
     try:
-        if update.callback_query is not None and len(text) <= ALERT_LIMIT:
+        if update.callback_query is not None and utf16_len(text) <= MAX_ALERT_CHARS:
             await answer(update, text, alert=True)
         else:
             await answer(update)

@@ -25,7 +25,7 @@ from bot.services.access import Speaker
 from bot.services.analytics import OutOfScope, Scope
 from bot.services.evaluation import period_name
 from bot.services.periods import Period, period_of
-from bot.text import callback_data, esc, parse_callback
+from bot.text import MAX_CAPTION_CHARS, callback_data, esc, parse_callback, shorten
 from handlers.common import answer, edit_or_reply, keyboard, reply, require_speaker
 from handlers.evaluation.common import deviation_lines
 
@@ -147,7 +147,9 @@ async def _send(
     if chat is None:
         return
     if png is not None:
-        await context.bot.send_photo(chat.id, photo=png, caption=caption[:1000])
+        await context.bot.send_photo(
+            chat.id, photo=png, caption=shorten(caption, MAX_CAPTION_CHARS)
+        )
     back = keyboard([[(context.t._(LABEL_BACK), callback_data("st", "m", opd_id))]])
     await reply(update, context, text, back)
 

@@ -12,6 +12,14 @@ from models import Employee, Opd, Unit
 _serial = itertools.count(1)
 
 
+def widest(length: int) -> str:
+    """`length` characters as long as possible in Telegram's count, needing HTML escaping.
+
+    Telegram counts UTF-16 units, so each emoji here counts two; '<' and '&' check escaping.
+    """
+    return "<&" + "😀" * (length - 2)
+
+
 def nip(birth: str = "19850312", tmt: str = "201001", gender: str = "1") -> str:
     """Return a fresh valid NIP."""
     return f"{birth}{tmt}{gender}{next(_serial) % 999 + 1:03d}"

@@ -221,6 +221,19 @@ async def test_caption_too_long(bot: Bot) -> None:
     assert (await bot.send_photo(USER, b"\x89PNG-data", caption="x" * 1024)).caption
 
 
+async def test_limits_count_shown_utf16_units_in_every_method(bot: Bot) -> None:
+    # "&amp;" shows one character: 4,096 of them are one full message.
+    await bot.send_message(USER, "&amp;" * 4096, parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_document(USER, b"%PDF", caption="😀" * 513)  # 1,026 units
+    photo = await bot.send_photo(USER, b"\x89PNG-data", caption="😀" * 512)
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.edit_message_caption(USER, photo.message_id, caption="<b>" + "x" * 1025 + "</b>")
+    message = await bot.send_message(USER, "Menunggu")
+    with pytest.raises(BadRequest, match=r"(?i)^message is too long$"):
+        await bot.edit_message_text("😀" * 2049, chat_id=USER, message_id=message.message_id)
+
+
 # --- keyboards -----------------------------------------------------------------------------------
 async def test_callback_data_longer_than_64_bytes_rejected(any_bot: Bot) -> None:
     ok = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="x" * 64)]])

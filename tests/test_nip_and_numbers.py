@@ -55,6 +55,8 @@ def test_bad_nips_are_refused_with_a_reason(raw: str, reason_part: str) -> None:
         ("1.250,75", Decimal("1250.75")),
         ("1,250,000", Decimal(1250000)),
         (" 95 %", Decimal(95)),
+        ("95%", Decimal(95)),
+        ("\u00a012,5\u00a0", Decimal("12.5")),
         ("+7", Decimal(7)),
     ],
 )
@@ -75,6 +77,11 @@ def test_amounts_are_read_the_indonesian_way(raw: str, expected: Decimal) -> Non
         ("1,2,3", "number only"),
         ("12.", "number only"),
         ("1.2.3", "number only"),
+        ("5 5", "space inside the number"),
+        ("1 250", "space inside the number"),
+        ("1\u00a0250", "space inside the number"),
+        ("12 ,5", "space inside the number"),
+        ("+ 7", "space inside the number"),
     ],
 )
 def test_bad_amounts_get_a_reason(raw: str | None, reason_part: str) -> None:

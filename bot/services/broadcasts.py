@@ -8,9 +8,7 @@ Every function here checks the speaker's scope itself; callback data is never tr
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,26 +21,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import audit, notices
 from bot.services.access import KNOWN_ROLES, ROLE_HR, Speaker
+from bot.text import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, visible_length
+from bot.text import plain_text as shown_text
 from models import Broadcast, BroadcastAck, Employee, Opd, OutboxMessage, Unit
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
+TEXT_LIMIT = MAX_MESSAGE_CHARS
+CAPTION_LIMIT = MAX_CAPTION_CHARS
 KIND_MAIN = "broadcast"  # the row that counts for progress (one per recipient)
 KIND_PART2 = "broadcast_part2"  # the text after a photo whose caption was too long
 AUDIENCE_KINDS = ("city", "opd", "unit", "role", "leaders", "nonack")
 MEDIA_KINDS = ("", "photo", "document")
-_TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(text_html: str) -> str:
     """Return the text without HTML tags, on one line (for labels)."""
-    return " ".join(html.unescape(_TAG.sub("", text_html)).split())
-
-
-def visible_length(text_html: str) -> int:
-    """Return the length Telegram counts (UTF-16 units of the text without HTML tags)."""
-    plain = html.unescape(_TAG.sub("", text_html))
-    return len(plain.encode("utf-16-le")) // 2
+    return " ".join(shown_text(text_html).split())
 
 
 def can_broadcast(speaker: Speaker) -> bool:

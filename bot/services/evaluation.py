@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -21,7 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.i18n import I18n
+from bot.i18n import I18n, Translator
 from bot.services import access, achievement, audit, notices, scoring
 from bot.services.access import Speaker
 from bot.services.evaluation_window import (
@@ -35,7 +36,7 @@ from bot.services.evaluation_window import (
 )
 from bot.services.periods import Period, parse_period
 from bot.services.scoring import Suggestion, TargetAchievement
-from bot.text import callback_data, esc
+from bot.text import callback_data, esc, fit_fields
 from models import Employee, Evaluation, ProgressReport, Target
 
 MAX_COMMENT = 2000
@@ -311,6 +312,40 @@ async def finalize(
     return Saved(None, evaluation, late)
 
 
+def result_text(t: Translator, evaluation: Evaluation, evaluator: Employee) -> str:
+    """The evaluation result an employee receives, with the evaluator's comment."""
+    _ = t._
+    period = parse_period(evaluation.period)
+
+    def render(fields: Mapping[str, str]) -> str:
+        lines = [
+            _("<b>Your evaluation for {period}</b>").format(period=period_name(period)),
+            _("Evaluated by: {name}").format(name=esc(fields["name"])),
+            _("Work results: {rating}").format(
+                rating=_(scoring.RATING_LABELS[evaluation.hasil_kerja])
+            ),
+            _("Work behaviour: {rating}").format(
+                rating=_(scoring.RATING_LABELS[evaluation.perilaku_kerja])
+            ),
+            _("<b>Predikat: {predikat}</b>").format(
+                predikat=_(scoring.PREDIKAT_LABELS[evaluation.predikat])
+            ),
+        ]
+        if fields["comment"]:
+            lines += ["", _("Comment: {comment}").format(comment=esc(fields["comment"]))]
+        lines += [
+            "",
+            _(
+                "Thank you for your work this semester. Please tap Accept, or Object if you "
+                "disagree; HR will look at your objection."
+            ),
+        ]
+        return "\n".join(lines)
+
+    fields = {"name": evaluator.name, "comment": evaluation.comment or ""}
+    return fit_fields(render, fields, note=_(notices.SHORTENED)).text
+
+
 async def notify_employee(
     session: AsyncSession,
     i18n: I18n,
@@ -324,29 +359,6 @@ async def notify_employee(
         return False
     t = i18n.for_language(employee.language)
     _ = t._
-    period = parse_period(evaluation.period)
-    lines = [
-        _("<b>Your evaluation for {period}</b>").format(period=period_name(period)),
-        _("Evaluated by: {name}").format(name=esc(evaluator.name)),
-        _("Work results: {rating}").format(
-            rating=_(scoring.RATING_LABELS[evaluation.hasil_kerja])
-        ),
-        _("Work behaviour: {rating}").format(
-            rating=_(scoring.RATING_LABELS[evaluation.perilaku_kerja])
-        ),
-        _("<b>Predikat: {predikat}</b>").format(
-            predikat=_(scoring.PREDIKAT_LABELS[evaluation.predikat])
-        ),
-    ]
-    if evaluation.comment:
-        lines += ["", _("Comment: {comment}").format(comment=esc(evaluation.comment))]
-    lines += [
-        "",
-        _(
-            "Thank you for your work this semester. Please tap Accept, or Object if you "
-            "disagree; HR will look at your objection."
-        ),
-    ]
     assert evaluation.id is not None
     return await notices.enqueue(
         session,
@@ -354,7 +366,7 @@ async def notify_employee(
         kind="evaluation-result",
         chat_id=employee.telegram_user_id,
         employee_id=employee.id,
-        text="\n".join(lines),
+        text=result_text(t, evaluation, evaluator),
         now=now,
         reply_markup=notices.inline_keyboard(
             [
@@ -411,6 +423,33 @@ async def may_object(
     return None
 
 
+def objection_text(t: Translator, evaluation: Evaluation, employee: Employee) -> str:
+    """The objection HR receives, with the employee's typed reasons."""
+    _ = t._
+
+    def render(fields: Mapping[str, str]) -> str:
+        return "\n".join(
+            [
+                _("<b>Objection to an evaluation</b>"),
+                _("{name} (NIP {nip}) objects to the evaluation for {period}.").format(
+                    name=esc(fields["name"]),
+                    nip=esc(employee.nip),
+                    period=period_name(parse_period(evaluation.period)),
+                ),
+                _("Predikat: {predikat}").format(
+                    predikat=_(scoring.PREDIKAT_LABELS[evaluation.predikat])
+                ),
+                "",
+                esc(fields["objection"]),
+                "",
+                _("To correct the evaluation, use /nilai and choose Correct an evaluation."),
+            ]
+        )
+
+    fields = {"name": employee.name, "objection": evaluation.objection or ""}
+    return fit_fields(render, fields, note=_(notices.SHORTENED)).text
+
+
 async def object_to(
     session: AsyncSession,
     i18n: I18n,
@@ -442,32 +481,13 @@ async def object_to(
     for officer in await access.hr_officers_for(session, employee.opd_id):
         if officer.telegram_user_id is None:
             continue
-        t = i18n.for_language(officer.language)
-        _ = t._
-        body = "\n".join(
-            [
-                _("<b>Objection to an evaluation</b>"),
-                _("{name} (NIP {nip}) objects to the evaluation for {period}.").format(
-                    name=esc(employee.name),
-                    nip=esc(employee.nip),
-                    period=period_name(parse_period(evaluation.period)),
-                ),
-                _("Predikat: {predikat}").format(
-                    predikat=_(scoring.PREDIKAT_LABELS[evaluation.predikat])
-                ),
-                "",
-                esc(text),
-                "",
-                _("To correct the evaluation, use /nilai and choose Correct an evaluation."),
-            ]
-        )
         told += await notices.enqueue(
             session,
             dedupe_key=f"evaluation-objection:{evaluation_id}:hr:{officer.id}",
             kind="evaluation-objection",
             chat_id=officer.telegram_user_id,
             employee_id=officer.id,
-            text=body,
+            text=objection_text(i18n.for_language(officer.language), evaluation, employee),
             now=now,
         )
     return None, told

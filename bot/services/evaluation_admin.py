@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.i18n import I18n
+from bot.i18n import I18n, Translator
 from bot.services import audit, distribution, notices, scoring
 from bot.services.access import Speaker
 from bot.services.distribution import Deviation
 from bot.services.evaluation import MAX_REASON, Problem, period_name
 from bot.services.nip import normalize_nip
 from bot.services.periods import parse_period
-from bot.text import esc
+from bot.text import esc, fit_fields
 from models import ActingEvaluator, Employee, Evaluation, EvaluationCorrection, Opd, OrgRating
 
 
@@ -162,6 +163,31 @@ def _snapshot(evaluation: Evaluation) -> dict[str, str]:
     }
 
 
+def correction_text(
+    t: Translator, evaluation: Evaluation, employee: Employee, before: str, reason: str
+) -> str:
+    """Tell the employee and the evaluator that HR corrected an evaluation, and why."""
+    _ = t._
+
+    def render(fields: Mapping[str, str]) -> str:
+        return "\n".join(
+            [
+                _("<b>An evaluation was corrected by HR</b>"),
+                _("Employee: {name}, {period}").format(
+                    name=esc(fields["name"]), period=period_name(parse_period(evaluation.period))
+                ),
+                _("Predikat before: {before}").format(before=_(scoring.PREDIKAT_LABELS[before])),
+                _("Predikat now: {after}").format(
+                    after=_(scoring.PREDIKAT_LABELS[evaluation.predikat])
+                ),
+                _("Reason: {reason}").format(reason=esc(fields["reason"])),
+            ]
+        )
+
+    fields = {"name": employee.name, "reason": reason}
+    return fit_fields(render, fields, note=_(notices.SHORTENED)).text
+
+
 async def correct(
     session: AsyncSession,
     i18n: I18n,
@@ -214,29 +240,13 @@ async def correct(
         if person is None or person.telegram_user_id is None:
             continue
         t = i18n.for_language(person.language)
-        _ = t._
-        text = "\n".join(
-            [
-                _("<b>An evaluation was corrected by HR</b>"),
-                _("Employee: {name}, {period}").format(
-                    name=esc(employee.name), period=period_name(parse_period(evaluation.period))
-                ),
-                _("Predikat before: {before}").format(
-                    before=_(scoring.PREDIKAT_LABELS[before["predikat"]])
-                ),
-                _("Predikat now: {after}").format(
-                    after=_(scoring.PREDIKAT_LABELS[after["predikat"]])
-                ),
-                _("Reason: {reason}").format(reason=esc(reason)),
-            ]
-        )
         await notices.enqueue(
             session,
             dedupe_key=f"evaluation-correct:{evaluation.id}:v{evaluation.version}:{person.id}",
             kind="evaluation-correction",
             chat_id=person.telegram_user_id,
             employee_id=person.id,
-            text=text,
+            text=correction_text(t, evaluation, employee, before["predikat"], reason),
             now=now,
         )
     return None, evaluation

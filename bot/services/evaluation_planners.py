@@ -20,7 +20,7 @@ a second replica or a restart add nothing:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,7 +35,7 @@ from bot.services import notices, workdays
 from bot.services.access import CITY_SCOPE, CITY_WIDE_HR_OPD, ROLE_HR
 from bot.services.evaluation_window import evaluation_window
 from bot.services.periods import Period, period_of
-from bot.text import esc
+from bot.text import esc, fit_fields
 from models import ActingEvaluator, Employee, Evaluation, Opd, OutboxMessage
 from models.db import SessionFactory
 
@@ -44,7 +44,7 @@ KIND_FOLLOW = "eval-follow"
 KIND_ESC_SUPERVISOR = "eval-esc-sup"
 KIND_ESC_HR = "eval-esc-hr"
 START = "ev:start"  # the evaluation flow's entry button (owned by the evaluation feature)
-MAX_LISTED = 30  # names per message before "and N more": keeps every text far below 4096
+MAX_LISTED = 30  # names per message before "and N more" (long names are shortened to fit)
 # Late evaluations are accepted this many days after the due date (evaluation_window.py's
 # LATE_GRACE_DAYS); escalating after that would ask for something the bot no longer takes.
 ESCALATE_DAYS = 60
@@ -221,13 +221,23 @@ class _Translators:
         return self.cache[lang]
 
 
-def _bullets(t: Translator, lines: list[str]) -> str:
-    """Bullet up to MAX_LISTED (already escaped) lines, then 'and N more'."""
-    shown = "\n".join(f"• {line}" for line in lines[:MAX_LISTED])
-    rest = len(lines) - MAX_LISTED
+def _bullets(t: Translator, lines: list[str], total: int) -> str:
+    """Bullet the (already escaped) lines, then 'and N more' for the rest of `total`."""
+    shown = "\n".join(f"• {line}" for line in lines)
+    rest = total - len(lines)
     if rest > 0:
         shown += "\n" + t._("… and {count} more").format(count=t.number(rest))
     return shown
+
+
+def _listed(names: Iterable[str]) -> dict[str, str]:
+    """The names a message lists (at most MAX_LISTED) as fit_fields fields: '0', '1', ..."""
+    return {str(i): name for i, name in enumerate(list(names)[:MAX_LISTED])}
+
+
+def _escaped(fields: Mapping[str, str], count: int) -> list[str]:
+    """The first `count` listed names of fit_fields' (possibly shortened) fields, escaped."""
+    return [esc(fields[str(i)]) for i in range(min(count, MAX_LISTED))]
 
 
 def start_keyboard(t: Translator) -> dict[str, Any]:
@@ -241,10 +251,6 @@ def start_keyboard(t: Translator) -> dict[str, Any]:
 def prompt_text(t: Translator, name: str, period: Period, due: date, names: list[str]) -> str:
     """Return the HTML of the prompt sent when the window opens."""
     _ = t._
-    head = _(
-        "Hello, {name}. The performance evaluation for <b>{period}</b> is now open and runs "
-        "until {due}."
-    ).format(name=esc(name), period=period_label(period), due=t.date(due))
     ask = _("These colleagues are waiting for your evaluation ({count}):").format(
         count=t.number(len(names))
     )
@@ -252,21 +258,34 @@ def prompt_text(t: Translator, name: str, period: Period, due: date, names: list
         "Tap <b>Start evaluating</b> whenever you are ready. The bot suggests a rating from each "
         "person's reported achievement; you always make the final decision."
     )
-    return f"{head}\n\n{ask}\n{_bullets(t, [esc(n) for n in names])}\n\n{tail}"
+
+    def render(fields: Mapping[str, str]) -> str:
+        head = _(
+            "Hello, {name}. The performance evaluation for <b>{period}</b> is now open and "
+            "runs until {due}."
+        ).format(name=esc(fields["name"]), period=period_label(period), due=t.date(due))
+        listed = _bullets(t, _escaped(fields, len(names)), len(names))
+        return f"{head}\n\n{ask}\n{listed}\n\n{tail}"
+
+    return fit_fields(render, {"name": name, **_listed(names)}).text
 
 
 def followup_text(t: Translator, name: str, period: Period, due: date, names: list[str]) -> str:
     """Return the HTML of a friendly follow-up listing who is still waiting."""
     _ = t._
-    head = _(
-        "Hello, {name}. There are still {count} colleague(s) waiting for your <b>{period}</b> "
-        "evaluation:"
-    ).format(name=esc(name), count=t.number(len(names)), period=period_label(period))
     tail = _(
         "The evaluations are due by {due}. Thank you for taking the time; every evaluation "
         "helps your team grow. Tap <b>Start evaluating</b> to continue."
     ).format(due=t.date(due))
-    return f"{head}\n{_bullets(t, [esc(n) for n in names])}\n\n{tail}"
+
+    def render(fields: Mapping[str, str]) -> str:
+        head = _(
+            "Hello, {name}. There are still {count} colleague(s) waiting for your "
+            "<b>{period}</b> evaluation:"
+        ).format(name=esc(fields["name"]), count=t.number(len(names)), period=period_label(period))
+        return f"{head}\n{_bullets(t, _escaped(fields, len(names)), len(names))}\n\n{tail}"
+
+    return fit_fields(render, {"name": name, **_listed(names)}).text
 
 
 def _open_rows(period: Period) -> ColumnElement[bool]:
@@ -380,21 +399,31 @@ def supervisor_text(
 ) -> str:
     """Return the HTML of the supervisor's summary: evaluator -> employees still waiting."""
     _ = t._
-    head = _(
-        "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due by "
-        "{due}. Some members of your team still have evaluations to finish:"
-    ).format(name=esc(name), period=period_label(period), due=t.date(due))
-    items = [
-        _("{evaluator}: {count} employee(s) waiting").format(
-            evaluator=esc(evaluator), count=t.number(count)
-        )
-        for evaluator, count in lines
-    ]
     tail = _(
         "A friendly word or a little help from you may make it easier for them to finish. "
         "Thank you for your support."
     )
-    return f"{head}\n{_bullets(t, items)}\n\n{tail}"
+
+    def render(fields: Mapping[str, str]) -> str:
+        head = _(
+            "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due "
+            "by {due}. Some members of your team still have evaluations to finish:"
+        ).format(name=esc(fields["name"]), period=period_label(period), due=t.date(due))
+        items = _waiting(t, _escaped(fields, len(lines)), lines)
+        return f"{head}\n{_bullets(t, items, len(lines))}\n\n{tail}"
+
+    fields = {"name": name, **_listed(evaluator for evaluator, _count in lines)}
+    return fit_fields(render, fields).text
+
+
+def _waiting(t: Translator, evaluators: list[str], lines: list[tuple[str, int]]) -> list[str]:
+    """'Evaluator: N employee(s) waiting' for each (escaped) evaluator name shown."""
+    return [
+        t._("{evaluator}: {count} employee(s) waiting").format(
+            evaluator=evaluator, count=t.number(count)
+        )
+        for evaluator, (_name, count) in zip(evaluators, lines, strict=False)
+    ]
 
 
 def hr_text(
@@ -406,38 +435,40 @@ def hr_text(
 ) -> str:
     """Return the HTML of an HR summary: per OPD, employees waiting and their evaluators."""
     _ = t._
-    head = _(
-        "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due by "
-        "{due}. These are not finished yet:"
-    ).format(name=esc(name), period=period_label(period), due=t.date(due))
-    parts: list[str] = []
-    if len(by_opd) == 1:
-        opd_name, employees, evaluators, lines = by_opd[0]
-        parts.append(
-            _("<b>{opd}</b>: {count} employee(s) waiting, with {evaluators} evaluator(s):").format(
-                opd=esc(opd_name), count=t.number(employees), evaluators=t.number(evaluators)
-            )
-        )
-        items = [
-            _("{evaluator}: {count} employee(s) waiting").format(
-                evaluator=esc(evaluator), count=t.number(count)
-            )
-            for evaluator, count in lines
-        ]
-        parts.append(_bullets(t, items))
-    else:
-        items = [
-            _("<b>{opd}</b>: {count} employee(s) waiting, with {evaluators} evaluator(s)").format(
-                opd=esc(opd_name), count=t.number(employees), evaluators=t.number(evaluators)
-            )
-            for opd_name, employees, evaluators, _lines in by_opd
-        ]
-        parts.append(_bullets(t, items))
     tail = _(
         "Some evaluators may need a hand: a reminder, help with the bot, or an acting "
         "evaluator (Plt) when they are away. Thank you for supporting them."
     )
-    return f"{head}\n\n" + "\n".join(parts) + f"\n\n{tail}"
+    single = len(by_opd) == 1
+    # One OPD lists its evaluators; several OPDs list themselves.
+    listed = [e for e, _count in by_opd[0][3]] if single else [o for o, *_rest in by_opd]
+
+    def render(fields: Mapping[str, str]) -> str:
+        head = _(
+            "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due "
+            "by {due}. These are not finished yet:"
+        ).format(name=esc(fields["name"]), period=period_label(period), due=t.date(due))
+        names = _escaped(fields, len(listed))
+        if single:
+            _opd, employees, evaluators, lines = by_opd[0]
+            summary = _(
+                "<b>{opd}</b>: {count} employee(s) waiting, with {evaluators} evaluator(s):"
+            ).format(
+                opd=esc(fields["opd"]), count=t.number(employees), evaluators=t.number(evaluators)
+            )
+            parts = [summary, _bullets(t, _waiting(t, names, lines), len(lines))]
+        else:
+            items = [
+                _(
+                    "<b>{opd}</b>: {count} employee(s) waiting, with {evaluators} evaluator(s)"
+                ).format(opd=opd, count=t.number(employees), evaluators=t.number(evaluators))
+                for opd, (_name, employees, evaluators, _lines) in zip(names, by_opd, strict=False)
+            ]
+            parts = [_bullets(t, items, len(by_opd))]
+        return f"{head}\n\n" + "\n".join(parts) + f"\n\n{tail}"
+
+    fields = {"name": name, "opd": by_opd[0][0] if single else "", **_listed(listed)}
+    return fit_fields(render, fields).text
 
 
 async def plan_escalations(

@@ -8,6 +8,7 @@ thank the leader and reply once; the leader hears about both through the outbox 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import Enum
@@ -20,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.i18n import N_, I18n, Translator
 from bot.services import notices, reports
 from bot.services.periods import Period, parse_period
-from bot.text import esc
+from bot.text import esc, fit_fields, shorten
 from models import ActingEvaluator, Employee, Feedback, ProgressReport, Target
 
 KIND_APPRECIATION = "apresiasi"
@@ -35,6 +36,7 @@ REPLY_KIND = "feedback_reply"
 RECENT_REPORTS = 5
 SUBJECT_TARGETS = 8
 PREVIEW_CHARS = 300
+SUBJECT_CHARS = 200  # the target's title in a feedback notice
 WIB = ZoneInfo("Asia/Jakarta")
 
 
@@ -304,15 +306,14 @@ class SendOutcome:
     delivered: bool = False  # False when the employee has not linked Telegram yet
 
 
-def subject_line(t: Translator, report_target: Target | None, on_report: bool) -> str:
-    """'On your report on: X' / 'On your target: X' / 'General feedback'."""
+def subject_line(t: Translator, title: str | None, on_report: bool) -> str:
+    """'On your report on: X' / 'On your target: X' / 'General feedback' (title: plain)."""
     _ = t._
-    if report_target is None:
+    if title is None:
         return _("General feedback")
-    title = esc(report_target.title)
     if on_report:
-        return _("On your report for: {title}").format(title=title)
-    return _("On your target: {title}").format(title=title)
+        return _("On your report for: {title}").format(title=esc(title))
+    return _("On your target: {title}").format(title=esc(title))
 
 
 def feedback_text(
@@ -320,22 +321,32 @@ def feedback_text(
 ) -> str:
     """The message an employee receives with a new piece of feedback."""
     _ = t._
-    lines = [
-        _("<b>Feedback from {name}</b>").format(name=esc(leader.name)),
-        _("Kind: {kind}").format(kind=kind_label(t, feedback.kind)),
-        subject_line(t, subject, feedback.report_id is not None),
-    ]
     value = value_of(feedback.value)
-    if value is not None:
-        lines.append(_("BerAKHLAK value: {value}").format(value=value.name))
-    lines += ["", esc(feedback.text), ""]
-    lines.append(
-        _(
-            "Feedback is meant to help you grow. You can thank your leader or reply with "
-            "the buttons below."
+
+    def render(fields: Mapping[str, str]) -> str:
+        lines = [
+            _("<b>Feedback from {name}</b>").format(name=esc(fields["name"])),
+            _("Kind: {kind}").format(kind=kind_label(t, feedback.kind)),
+            subject_line(t, fields["title"] if subject else None, feedback.report_id is not None),
+        ]
+        if value is not None:
+            lines.append(_("BerAKHLAK value: {value}").format(value=value.name))
+        lines += ["", esc(fields["text"]), ""]
+        lines.append(
+            _(
+                "Feedback is meant to help you grow. You can thank your leader or reply with "
+                "the buttons below."
+            )
         )
-    )
-    return "\n".join(lines)
+        return "\n".join(lines)
+
+    # The target is only context: its title gives way before the feedback itself does.
+    fields = {
+        "name": leader.name,
+        "title": shorten(subject.title, SUBJECT_CHARS) if subject else "",
+        "text": feedback.text,
+    }
+    return fit_fields(render, fields, note=_(notices.SHORTENED)).text
 
 
 async def send_feedback(
@@ -456,43 +467,39 @@ async def _tell_leader(
     employee = await session.get(Employee, feedback.employee_id)
     if leader is None or employee is None or leader.telegram_user_id is None:
         return False
-    t = i18n.for_language(leader.language)
-    _ = t._
-    quoted = esc(_preview(feedback.text))
-    if what == "ack":
-        text = "\n".join(
-            [
-                _("<b>{name} thanked you for your feedback</b>").format(name=esc(employee.name)),
-                _("Your feedback: {text}").format(text=quoted),
-            ]
-        )
-        kind = ACK_KIND
-    else:
-        text = "\n".join(
-            [
-                _("<b>{name} replied to your feedback</b>").format(name=esc(employee.name)),
-                _("Your feedback: {text}").format(text=quoted),
-                "",
-                esc(feedback.reply),
-            ]
-        )
-        kind = REPLY_KIND
     return await notices.enqueue(
         session,
         dedupe_key=f"feedback:{feedback.id}:{what}",
-        kind=kind,
+        kind=ACK_KIND if what == "ack" else REPLY_KIND,
         chat_id=leader.telegram_user_id,
         employee_id=leader.id,
-        text=text,
+        text=leader_notice_text(i18n.for_language(leader.language), feedback, employee, what),
         priority=notices.PRIORITY_DIRECT,
         now=now,
     )
 
 
-def _preview(text: str) -> str:
-    """Shorten the quoted feedback in a notice (the full text stays in the database)."""
-    text = " ".join(text.split())
-    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1].rstrip() + "…"
+def leader_notice_text(t: Translator, feedback: Feedback, employee: Employee, what: str) -> str:
+    """The acknowledgement ("ack") or reply ("reply") a leader receives, quoting the feedback."""
+    _ = t._
+    if what == "ack":
+        head = _("<b>{name} thanked you for your feedback</b>")
+    else:
+        head = _("<b>{name} replied to your feedback</b>")
+
+    def render(fields: Mapping[str, str]) -> str:
+        lines = [
+            head.format(name=esc(fields["name"])),
+            _("Your feedback: {text}").format(text=esc(fields["quote"])),
+        ]
+        if what != "ack":
+            lines += ["", esc(fields["reply"])]
+        return "\n".join(lines)
+
+    # The quote is one short line; the full feedback stays in the database.
+    quote = shorten(" ".join(feedback.text.split()), PREVIEW_CHARS)
+    fields = {"name": employee.name, "quote": quote, "reply": feedback.reply or ""}
+    return fit_fields(render, fields).text
 
 
 async def acknowledge(

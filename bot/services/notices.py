@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from itertools import islice
@@ -15,8 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import N_
+from bot.text import MAX_MESSAGE_CHARS, fit_message, visible_length
 from models import OutboxMessage
 
+log = logging.getLogger(__name__)
+
+# The last line of a notice whose typed text had to be shortened and cannot be read elsewhere.
+SHORTENED = N_("Part of this message was shortened to fit one Telegram message.")
 PRIORITY_DIRECT = 10  # approvals, evaluation prompts, replies to a person
 PRIORITY_REMINDER = 50
 PRIORITY_BROADCAST = 90
@@ -33,7 +40,15 @@ def inline_keyboard(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
 def message_payload(
     text: str, *, reply_markup: dict[str, Any] | None = None, parse_mode: str | None = "HTML"
 ) -> str:
-    """Return the JSON payload the drainer turns into one sendMessage call."""
+    """Return the JSON payload the drainer turns into one sendMessage call.
+
+    A queued row is exactly one message, so an HTML text over Telegram's limit would be
+    refused and lost: builders shorten long user fields (bot.text.fit_fields) so it fits,
+    and a text that still does not is cut here rather than dropped.
+    """
+    if parse_mode == "HTML" and visible_length(text) > MAX_MESSAGE_CHARS:
+        log.warning("notice of %d characters cut to fit one message", visible_length(text))
+        text = fit_message(text)
     params: dict[str, Any] = {"text": text, "link_preview_options": {"is_disabled": True}}
     if parse_mode:
         params["parse_mode"] = parse_mode

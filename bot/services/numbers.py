@@ -26,17 +26,28 @@ def parse_amount(raw: str | None, *, allow_zero: bool = False) -> Decimal:
     A dot followed by exactly three digits (once or more) is a thousands separator, so
     '1.250' is 1250 while '2.5' stays 2.5. A comma is the decimal mark, except in the
     English '1,250,000' pattern. Scientific notation, signs and words are refused.
+    Space around the number and before a trailing '%' is ignored, but a space inside it
+    ('5 5', '1 250', also a non-breaking one) is refused: it is more likely a typo than a
+    thousands separator, and guessing 55 would record the wrong amount.
     """
-    text = (raw or "").strip().replace("\u00a0", "").replace(" ", "")
+    text = (raw or "").strip()
     if text.endswith("%"):
-        text = text[:-1]
+        text = text[:-1].rstrip()
     if not text:
         raise AmountError(N_("Please type a number, for example 12 or 12,5."))
-    if text.startswith("-"):
+    compact = "".join(text.split())
+    if compact.startswith("-"):
         raise AmountError(N_("The amount cannot be negative."))
-    text = text.lstrip("+")
-    if not re.fullmatch(r"[\d.,]+", text):
+    if not re.fullmatch(r"\+?[\d.,]+", compact):
         raise AmountError(N_("Please type a number only, for example 12 or 12,5."))
+    if compact != text:
+        raise AmountError(
+            N_(
+                "There is a space inside the number. Please type it without spaces, for "
+                "example 1250 or 1.250 (and 12,5 for twelve and a half)."
+            )
+        )
+    text = text.lstrip("+")
     if _THOUSANDS_DOT.match(text):
         normal = text.replace(".", "")
     elif _THOUSANDS_COMMA.match(text) and text.count(",") > 1:

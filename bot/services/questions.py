@@ -26,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.i18n import N_, I18n, Translator
 from bot.services import audit, notices
 from bot.services.access import ROLE_HR, Speaker, hr_officers_for, hr_scope_of
-from bot.text import esc
+from bot.text import esc, fit_fields
 from models import Employee, FaqEntry, Opd, Question, QuestionQuota
 
 DAILY_LIMIT = 5
@@ -195,8 +195,12 @@ def hr_notice_text(
             _("<b>New question from {name}</b>").format(name=esc(asker.name if asker else "")),
             _("OPD: {opd}").format(opd=esc(asker_opd)),
         ]
-    lines += ["", esc(question.text), "", _("Press <b>Answer</b> to reply, or open /tanya.")]
-    return "\n".join(lines)
+    tail = ["", _("Press <b>Answer</b> to reply, or open /tanya.")]
+    return fit_fields(
+        lambda shown: "\n".join([*lines, "", esc(shown["question"]), *tail]),
+        {"question": question.text},
+        note=_("The whole question is shown when you press Answer."),
+    ).text
 
 
 async def ask(
@@ -339,21 +343,25 @@ class HrOutcome:
 def answer_text(t: Translator, question: Question) -> str:
     """The message a named asker receives with HR's answer."""
     _ = t._
-    return "\n".join(
-        [
-            _("<b>HR has answered your question</b>"),
-            "",
-            _("<b>Your question:</b>"),
-            # Shortened: a 2,000-character question and a 3,000-character answer would not
-            # fit in one Telegram message (4,096), and the outbox sends exactly one.
-            esc(shorten(question.text, QUOTE_CHARS)),
-            "",
-            _("<b>Answer:</b>"),
-            esc(question.answer),
-            "",
-            _("Thank you for asking. You can ask again at any time with /tanya."),
-        ]
-    )
+    return fit_fields(
+        lambda shown: "\n".join(
+            [
+                _("<b>HR has answered your question</b>"),
+                "",
+                _("<b>Your question:</b>"),
+                esc(shown["question"]),
+                "",
+                _("<b>Answer:</b>"),
+                esc(shown["answer"]),
+                "",
+                _("Thank you for asking. You can ask again at any time with /tanya."),
+            ]
+        ),
+        # The question is quoted short; the answer only loses its end when even that would
+        # not fit one Telegram message (the outbox sends exactly one).
+        {"question": shorten(question.text, QUOTE_CHARS), "answer": question.answer},
+        note=_("The whole answer is in /tanya, under “My questions”."),
+    ).text
 
 
 def settle(
@@ -423,19 +431,22 @@ async def answer(
 def closed_text(t: Translator, question: Question, reason: str) -> str:
     """The message a named asker receives when HR closes their question without an answer."""
     _ = t._
-    return "\n".join(
-        [
-            _("<b>About your question to HR</b>"),
-            "",
-            esc(shorten(question.text, QUOTE_CHARS)),
-            "",
-            _("HR has closed this question without a written answer. Reason: {reason}").format(
-                reason=esc(reason)
-            ),
-            "",
-            _("If you still need help, you are welcome to ask again with /tanya."),
-        ]
-    )
+    return fit_fields(
+        lambda shown: "\n".join(
+            [
+                _("<b>About your question to HR</b>"),
+                "",
+                esc(shown["question"]),
+                "",
+                _("HR has closed this question without a written answer. Reason: {reason}").format(
+                    reason=esc(shown["reason"])
+                ),
+                "",
+                _("If you still need help, you are welcome to ask again with /tanya."),
+            ]
+        ),
+        {"question": shorten(question.text, QUOTE_CHARS), "reason": reason},
+    ).text
 
 
 async def close(

@@ -8,6 +8,7 @@ in the recipient's language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,7 +23,7 @@ from bot.i18n import I18n, Translator
 from bot.services import achievement, notices, reports, workdays
 from bot.services.report_drafts import ReportDraft
 from bot.services.reports import SaveOutcome, SaveResult, TargetProgress
-from bot.text import esc
+from bot.text import esc, fit_fields, shorten, visible_length
 from models import Employee, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
 
@@ -32,7 +33,8 @@ NOTE_PREVIEW_CHARS = 300
 DIGEST_NOTE_PREVIEW_CHARS = 120
 # A first digest (no earlier one) looks back this far; later ones start at the previous one.
 FIRST_DIGEST_LOOKBACK = timedelta(days=7)
-# Keep the digest one message: stop listing reports before Telegram's 4096-character limit.
+# Keep the digest one message: stop listing reports before Telegram's 4096-character limit
+# (counted as Telegram counts: shown UTF-16 units, so an emoji is two).
 DIGEST_BUDGET_CHARS = 3500
 
 
@@ -45,9 +47,8 @@ def digest_key(leader_id: int, day: str) -> str:
 
 
 def preview(text: str, limit: int) -> str:
-    """Shorten text for a notice (the full text stays in the database)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Shorten text for a notice, on one line (the full text stays in the database)."""
+    return shorten(" ".join(text.split()), limit)
 
 
 def amount_line(t: Translator, progress: TargetProgress, amount: Decimal | None) -> str:
@@ -75,22 +76,24 @@ def instant_text(
 ) -> str:
     """The notice a leader in instant mode receives about one new report."""
     _ = t._
-    lines = [
-        _("<b>New progress report from {name}</b>").format(name=esc(employee.name)),
-        _("Target: {title}").format(title=esc(progress.target.title)),
-        amount_line(t, progress, report.amount),
-    ]
-    if report.note:
-        label = _("Description") if report.amount is None else _("Note")
-        lines.append(
-            _("{label}: {note}").format(
-                label=label, note=esc(preview(report.note, NOTE_PREVIEW_CHARS))
-            )
-        )
-    lines.append(_("Evidence files: {count}").format(count=evidence))
-    lines.append("")
-    lines.append(_("A few words of feedback help your team member keep going."))
-    return "\n".join(lines)
+
+    def render(fields: Mapping[str, str]) -> str:
+        lines = [
+            _("<b>New progress report from {name}</b>").format(name=esc(fields["name"])),
+            _("Target: {title}").format(title=esc(fields["title"])),
+            amount_line(t, progress, report.amount),
+        ]
+        if report.note:
+            label = _("Description") if report.amount is None else _("Note")
+            lines.append(_("{label}: {note}").format(label=label, note=esc(fields["note"])))
+        lines.append(_("Evidence files: {count}").format(count=evidence))
+        lines.append("")
+        lines.append(_("A few words of feedback help your team member keep going."))
+        return "\n".join(lines)
+
+    note = preview(report.note, NOTE_PREVIEW_CHARS) if report.note else ""
+    fields = {"name": employee.name, "title": progress.target.title, "note": note}
+    return fit_fields(render, fields).text
 
 
 async def notify_supervisor(
@@ -235,7 +238,7 @@ def digest_text(
         "",
     ]
     body: list[str] = []
-    used = sum(len(line) for line in head)
+    used = sum(visible_length(line) + 1 for line in head)
     shown = 0
     for item in items:
         report = item.report
@@ -259,7 +262,7 @@ def digest_text(
             lines.append("  " + esc(preview(report.note, DIGEST_NOTE_PREVIEW_CHARS)))
         if evidence.get(report.id):
             lines.append("  " + _("Evidence files: {count}").format(count=evidence[report.id]))
-        size = sum(len(line) + 1 for line in lines)
+        size = sum(visible_length(line) + 1 for line in lines)
         if used + size > DIGEST_BUDGET_CHARS:
             break
         body.extend(lines)

@@ -288,7 +288,7 @@ def kind_label(t: Translator, kind: str) -> str:
 
 
 def describe(
-    t: Translator, target: Target | TargetDraft, parent: Target | None = None
+    t: Translator, target: Target | TargetDraft, parent: Target | TargetDraft | None = None
 ) -> list[str]:
     """Render a target's fields as HTML lines (every typed value escaped)."""
     _ = t._

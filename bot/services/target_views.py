@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import achievement
-from bot.services.access import Speaker
+from bot.services.access import Speaker, is_direct_supervisor
 from bot.services.periods import Period
 from bot.services.target_drafts import KIND_QUANT, STATUS_APPROVED, STATUS_ARCHIVED, STATUS_PENDING
 from bot.services.targets import subordinate
@@ -245,3 +245,34 @@ async def team(session: AsyncSession, speaker: Speaker, period: Period) -> list[
         if status == STATUS_PENDING:
             pending[emp_id] = int(n)
     return [TeamMember(p, total.get(p.id or 0, 0), pending.get(p.id or 0, 0)) for p in people]
+
+
+@dataclass
+class FullTarget:
+    """One target with every field, for its owner or their direct supervisor."""
+
+    target: Target
+    owner: Employee
+    parent: Target | None
+    may_decide: bool  # the speaker is the direct supervisor and it awaits approval
+
+
+async def full_target(
+    session: AsyncSession, speaker: Speaker, target_id: int
+) -> FullTarget | None:
+    """Return a target (and its leader's target) its owner or direct supervisor may read."""
+    target = await session.get(Target, target_id)
+    if target is None or target.status == STATUS_ARCHIVED:
+        return None
+    owner = await session.get(Employee, target.employee_id)
+    if owner is None:
+        return None
+    own = owner.id == speaker.id
+    if not own and not is_direct_supervisor(speaker, owner):
+        return None
+    parent = (
+        await session.get(Target, target.parent_target_id) if target.parent_target_id else None
+    )
+    return FullTarget(
+        target, owner, parent, may_decide=not own and target.status == STATUS_PENDING
+    )

@@ -15,6 +15,7 @@ hour before the start; never after the start, never for a cancelled session.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
@@ -39,7 +40,7 @@ from bot.services.training import (
     rsvp_keyboard,
     topic_label,
 )
-from bot.text import esc
+from bot.text import esc, fit_fields
 from models import (
     Employee,
     Evaluation,
@@ -164,28 +165,37 @@ def reco_text(
 ) -> str:
     """The summary HR receives: unit, OPD, shares and suggested topic per line."""
     _ = t._
-    head = _(
-        "Hello {name}. Looking at the results of semester {semester} {year}, these units may "
-        "benefit from a training session:"
-    ).format(name=esc(name), semester="I" if period.half == 1 else "II", year=period.year)
-    parts = []
-    for unit, opd, below, low, topic in lines[:MAX_LISTED]:
-        parts.append(
+    listed = lines[:MAX_LISTED]
+
+    def render(fields: Mapping[str, str]) -> str:
+        head = _(
+            "Hello {name}. Looking at the results of semester {semester} {year}, these units "
+            "may benefit from a training session:"
+        ).format(
+            name=esc(fields["name"]), semester="I" if period.half == 1 else "II", year=period.year
+        )
+        parts = [
             _(
                 "• <b>{unit}</b> ({opd}): below expectations {below}, low achievement {low}. "
                 "Suggested: {topic}"
             ).format(
-                unit=esc(unit),
-                opd=esc(opd),
+                unit=esc(fields[f"unit{i}"]),
+                opd=esc(fields[f"opd{i}"]),
                 below=t.percent(below),
                 low=t.percent(low),
-                topic=esc(topic),
+                topic=esc(fields[f"topic{i}"]),
             )
-        )
-    if len(lines) > MAX_LISTED:
-        parts.append(_("… and {count} more.").format(count=len(lines) - MAX_LISTED))
-    tail = _("You can create a session and invite the staff from /pelatihan.")
-    return head + "\n\n" + "\n".join(parts) + "\n\n" + tail
+            for i, (_unit, _opd, below, low, _topic) in enumerate(listed)
+        ]
+        if len(lines) > MAX_LISTED:
+            parts.append(_("… and {count} more.").format(count=len(lines) - MAX_LISTED))
+        tail = _("You can create a session and invite the staff from /pelatihan.")
+        return head + "\n\n" + "\n".join(parts) + "\n\n" + tail
+
+    fields = {"name": name}
+    for i, (unit, opd, _below, _low, topic) in enumerate(listed):
+        fields.update({f"unit{i}": unit, f"opd{i}": opd, f"topic{i}": topic})
+    return fit_fields(render, fields).text
 
 
 async def plan_trainings(

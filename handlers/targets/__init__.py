@@ -33,6 +33,7 @@ from handlers.targets.decisions import (
     cancel_return,
     note_not_text,
     receive_note,
+    show_full,
     start_return,
 )
 from handlers.targets.draft import cancel, resume, save, start_add, start_assign, start_edit
@@ -119,6 +120,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
     return [
         flow,
         CallbackQueryHandler(approve, pattern=r"^tg:ok:"),
+        CallbackQueryHandler(show_full, pattern=r"^tg:full:"),
         CallbackQueryHandler(navigate, pattern=r"^tg:(my|team|emp:.*)$"),
         CallbackQueryHandler(ask_withdraw, pattern=r"^tg:wd:"),
         CallbackQueryHandler(withdraw, pattern=r"^tg:wdy:"),

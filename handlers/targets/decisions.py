@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.services import target_drafts, targets
+from bot.services import target_drafts, target_notices, target_views, targets
 from bot.services.targets import Outcome
 from bot.text import esc, parse_callback
 from handlers.common import answer, keyboard, reply, require_speaker
@@ -158,3 +158,28 @@ async def cancel_return(update: Update, context: BotContext) -> int:
         keyboard(rows) if rows else None,
     )
     return ConversationHandler.END
+
+
+async def show_full(update: Update, context: BotContext) -> None:
+    """Show one target with every field in full (a notice may have shortened it)."""
+    speaker = require_speaker(context)
+    t = context.t
+    _ = t._
+    data = update.callback_query.data if update.callback_query else ""
+    parsed = parse_callback(data, "tg:full", 1)
+    full = None
+    if parsed is not None:
+        async with context.deps.sessions() as session:
+            full = await target_views.full_target(session, speaker, parsed[0])
+    if full is None:
+        await answer(update, _("This target is no longer available."), alert=True)
+        return
+    await answer(update)
+    target = full.target
+    lines = [
+        _("<b>Target of {name}</b>").format(name=esc(full.owner.name)),
+        "",
+        *target_drafts.describe(t, target, full.parent),
+    ]
+    markup = keyboard([target_notices.decision_buttons(t, target)]) if full.may_decide else None
+    await reply(update, context, "\n".join(lines), markup)
