@@ -125,12 +125,14 @@ def build_handler(
     return handler
 
 
-def configure_logging(level: str, token: str | None, json: bool | None = None) -> None:
+def configure_logging(
+    level: str, token: str | None, json: bool | None = None, stream: TextIO | None = None
+) -> None:
     """Set up root logging once for the CLI: JSON lines unless stderr is a terminal."""
     if json is None:
         json = not sys.stderr.isatty()
     root = logging.getLogger()
-    root.handlers[:] = [build_handler(token, json=json)]
+    root.handlers[:] = [build_handler(token, json=json, stream=stream)]
     root.setLevel(level)
     for talkative in NEVER_DEBUG:
         logging.getLogger(talkative).setLevel(max(logging.INFO, root.level))

@@ -19,6 +19,7 @@ from bot.services.questions import AskResult, HrResult
 from models import AuditLog, Employee, FaqEntry, OutboxMessage, Question
 from models.db import SessionFactory
 from tests.factories import Org, make_org
+from tests.fakegram import FakeTelegram
 from tests.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
@@ -52,8 +53,9 @@ async def setup(sessions: SessionFactory, staff_lang: str = "en") -> Org:
 
 
 @asynccontextmanager
-async def linked_bot(db: DB) -> AsyncIterator[Harness]:
-    async with running_bot(db[0], db[1], now=NOW) as bot:
+async def linked_bot(db: DB, fake: FakeTelegram | None = None) -> AsyncIterator[Harness]:
+    """The bot with everyone's chat known; pass `fake` to restart against the same Telegram."""
+    async with running_bot(db[0], db[1], now=NOW, fake=fake) as bot:
         for tg in (STAFF_TG, STAFF2_TG, HR_TG, CITY_TG, OTHER_TG):
             bot.fake.user(tg, language_code="en")
             bot.fake.known_chats.add(tg)
