@@ -163,6 +163,10 @@ class UpdatePoller:
         # Questions being asked are never written down: they finish before Telegram forgets.
         waiting = [self._tasks[i] for i in unwritable if i in self._tasks]
         if waiting:
+            log.debug(
+                "Waiting for %d running question step(s) instead of writing them down",
+                len(waiting),
+            )
             await asyncio.wait(waiting)
 
     async def _store(self, updates: Sequence[Update]) -> None:
