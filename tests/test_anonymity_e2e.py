@@ -23,12 +23,13 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 
 from models.db import create_engine
-from tests.db import postgres_available, postgres_url
+from tests.db import postgres_url
 from tests.factories import nip
 from tests.fakegram import FakeBotApiServer, FakeTelegram
 from tests.instances import create_database, drop_database, start_bot, stop_bot
 from tests.tcp_proxy import TcpProxy
 from tests.test_e2e_process import TOKEN, bot_env, cli
+from tests.test_failover import postgres_server  # noqa: F401  (skips without PostgreSQL)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -42,17 +43,7 @@ LATENCY = 0.3  # seconds added to every answer of the database during the anonym
 
 
 @pytest.fixture
-def postgres_server() -> None:
-    """Skip (or, in CI, fail) when PostgreSQL is not reachable."""
-    ok, reason = postgres_available()
-    if not ok:
-        if os.environ.get("TEST_POSTGRES") == "required":
-            pytest.fail(f"{reason} (TEST_POSTGRES=required)")
-        pytest.skip(reason)
-
-
-@pytest.fixture
-async def database_url(postgres_server: None) -> AsyncIterator[str]:
+async def database_url(postgres_server: None) -> AsyncIterator[str]:  # noqa: F811
     """A PostgreSQL database of this test's own."""
     name = f"kinerja_anonymity_{os.getpid()}"
     url = await create_database(postgres_url(), name)
