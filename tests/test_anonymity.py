@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from alembic import command
 from sqlalchemy import event, inspect, text
@@ -23,6 +24,7 @@ from telegram import Update
 
 from bot.logging_setup import NEVER_DEBUG, NOISY_LOGGERS, configure_logging
 from bot.services import questions as qs
+from bot.webhook_server import SECRET_HEADER
 from models import ConversationState, OutboxMessage, PendingUpdate, Question, UserDataRow
 from models.db import SessionFactory, create_engine
 from models.migrate import alembic_config
@@ -44,6 +46,7 @@ from tests.test_questions import (
     setup,
 )
 from tests.test_update_poller import polling
+from tests.test_webhook import take_update, webhook_bot
 
 ANON_TEXT = "Apakah tunjangan dipotong bila atasan menilai kabut lembayung?"
 NAMED_TEXT = "Bagaimana cara mengajukan cuti tahunan?"
@@ -360,6 +363,42 @@ def confirmation(calls: list[tuple[str, dict[str, Any]]], update: dict[str, Any]
          (p.get("offset") or 0) > update["update_id"]),
         0,
     )  # fmt: skip
+
+
+async def test_a_slow_question_step_by_webhook_is_never_written_down(
+    db: DB, sessions: SessionFactory
+) -> None:
+    await setup(sessions)
+    written: list[str] = []
+
+    def record(_mapper: Any, _connection: Any, row: PendingUpdate) -> None:
+        written.append(row.payload)
+
+    event.listen(PendingUpdate, "before_insert", record)
+    try:
+        async with webhook_bot(db) as (bot, url, secret), httpx.AsyncClient() as client:
+            fake = bot.fake
+            fake.known_chats.update({STAFF_TG, STAFF2_TG})
+
+            async def deliver(update: dict[str, Any]) -> None:
+                taken = take_update(bot, update)
+                answer = await client.post(url, json=taken, headers={SECRET_HEADER: secret})
+                assert answer.status_code == 200
+
+            await deliver(fake.send_text(STAFF_TG, "/tanya"))
+            for label in ("Anonymous", "BKPSDM"):
+                last = fake.last(STAFF_TG)
+                await deliver(fake.press(STAFF_TG, last.message_id, last.button(label)))
+            fake.faults.add("sendMessage", delay=2.5)  # the preview takes longer than the grace
+            await deliver(fake.send_text(STAFF_TG, ANON_TEXT))
+            # Telegram heard 200 only once the preview was shown.
+            assert "Preview of your question" in fake.last(STAFF_TG).content
+            fake.faults.add("sendMessage", delay=2.5)
+            await deliver(fake.send_text(STAFF2_TG, "/bantuan"))
+    finally:
+        event.remove(PendingUpdate, "before_insert", record)
+    assert any("/bantuan" in payload for payload in written)  # the slow path did run
+    assert not any(ANON_TEXT in payload for payload in written)
 
 
 # --- the migration ---
