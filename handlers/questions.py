@@ -58,6 +58,11 @@ L_ANSWER = N_("Answer")
 L_OPEN = N_("Open")
 L_MY_QUESTIONS = N_("My questions")
 L_BACK = N_("Back to the list")
+RESTARTED = N_(
+    "Sorry, your question draft is no longer here. Question drafts are never saved, so that "
+    "an anonymous question leaves no trace; a restart of the bot clears them."
+)
+START_AGAIN = N_("Please start again with /tanya.")
 
 
 # --- small helpers ---
@@ -159,13 +164,6 @@ async def question_lost(update: Update, context: BotContext) -> int:
     await answer(update)
     await reply(update, context, context.t._(RESTARTED) + " " + context.t._(START_AGAIN))
     return END
-
-
-RESTARTED = N_(
-    "Sorry, your question draft is no longer here. Question drafts are never saved, so that "
-    "an anonymous question leaves no trace; a restart of the bot clears them."
-)
-START_AGAIN = N_("Please start again with /tanya.")
 
 
 async def cancel(update: Update, context: BotContext) -> int:
