@@ -12,7 +12,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, Translator
 from bot.outbox import OutboxDrainer
+from bot.question_drafts import QuestionDrafts
 from bot.services.access import Speaker
+from bot.services.questions import AnonymousTally
 from models.db import SessionFactory
 
 DEPS_KEY = "deps"
@@ -29,6 +31,9 @@ class Deps:
     i18n: I18n
     drainer: OutboxDrainer | None = None
     bot_username: str = ""
+    # In memory only, never persisted: see bot/question_drafts.py and AnonymousTally.
+    question_drafts: QuestionDrafts = field(default_factory=QuestionDrafts)
+    anonymous_tally: AnonymousTally = field(default_factory=AnonymousTally)
     extras: dict[str, Any] = field(default_factory=dict)
 
 

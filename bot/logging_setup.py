@@ -22,10 +22,15 @@ EMPLOYEE_ID: ContextVar[int | None] = ContextVar("employee_id", default=None)
 REDACTED = "<TOKEN>"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s%(context)s"
 NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic")
+# At DEBUG these print what users typed: PTB every Bot API call's parameters (message texts,
+# an anonymous question included, next to the chat id), httpx/httpcore and aiosqlite the
+# requests and statements. They stay at INFO or higher whatever LOG_LEVEL says.
+NEVER_DEBUG = ("telegram", "httpx", "httpcore", "aiosqlite")
 
 
 def bind_employee(employee_id: int | None) -> None:
-    """Name the employee behind the current update in every later log line of it."""
+    """Name the employee behind the current update in every later log line of it (None for
+    nobody: the gate passes None for the steps of an anonymous question)."""
     EMPLOYEE_ID.set(employee_id)
 
 
@@ -120,12 +125,16 @@ def build_handler(
     return handler
 
 
-def configure_logging(level: str, token: str | None, json: bool | None = None) -> None:
+def configure_logging(
+    level: str, token: str | None, json: bool | None = None, stream: TextIO | None = None
+) -> None:
     """Set up root logging once for the CLI: JSON lines unless stderr is a terminal."""
     if json is None:
         json = not sys.stderr.isatty()
     root = logging.getLogger()
-    root.handlers[:] = [build_handler(token, json=json)]
+    root.handlers[:] = [build_handler(token, json=json, stream=stream)]
     root.setLevel(level)
+    for talkative in NEVER_DEBUG:
+        logging.getLogger(talkative).setLevel(max(logging.INFO, root.level))
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -1,4 +1,10 @@
-"""Database-backed PTB persistence: conversation states and per-user drafts survive restarts."""
+"""Database-backed PTB persistence: conversation states and per-user drafts survive restarts.
+
+Drafts of questions to HR are never handed to it (bot/question_drafts.py keeps them in
+memory): user_data rows are keyed by the Telegram id, and an anonymous question's text must
+never sit next to it. Write times are kept to the day, here and for conversation states, so
+that they cannot be matched against the time an anonymous question was created.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +31,8 @@ CHUNK = 500  # ids per IN (...) query, well below SQLite's and asyncpg's paramet
 
 
 def day_only(moment: datetime) -> datetime:
-    """Truncate to the day: a precise write time of a user's drafts could be matched against
-    the creation time of an anonymous question."""
+    """Truncate to the day: a precise write time of a user's drafts or conversation step could
+    be matched against the creation time of an anonymous question."""
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -190,15 +196,16 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
                     col(ConversationState.key).in_(keys[start : start + CHUNK]),
                 )
                 rows.update(((r.name, r.key), r) for r in (await session.exec(query)).all())
+        today = day_only(utcnow())
         for (name, key), state in values.items():
             row = rows.get((name, key))
             if state is None:
                 if row is not None:
                     await session.delete(row)
             elif row is None:
-                session.add(ConversationState(name=name, key=key, state=state))
+                session.add(ConversationState(name=name, key=key, state=state, updated_at=today))
             else:
-                row.state, row.updated_at = state, utcnow()
+                row.state, row.updated_at = state, today
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         return {}

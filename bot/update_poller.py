@@ -8,6 +8,13 @@ is written to the pending_update table. Whichever process is active next handles
 there before polling. Each handled update is noted in that table as well: after a crash,
 Telegram hands out again the updates it was never told about, and the ones already handled
 are skipped instead of answered twice.
+
+One kind of update is never written down: a step of a question to HR (bot/question_drafts.py).
+Its JSON holds the sender's id next to what they typed, and for an anonymous question that
+row would be the very link anonymity forbids. Such an update is waited for instead, as if the
+table could not be written: Telegram is told only once it is handled, so a crash meanwhile
+makes Telegram hand it out again (and the question's draft, held in memory, is gone with the
+process anyway, so the user is told kindly to start again).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
+from bot.context import DEPS_KEY, Deps
 from models.db import SessionFactory
 from models.system import PendingUpdate
 from models.types import utcnow
@@ -58,6 +66,8 @@ class UpdatePoller:
         self.poll_timeout = poll_timeout
         self.last_poll_ok = time.monotonic()
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        # Updates of a question being asked: never written to pending_update (see above).
+        self._private: set[int] = set()
         self._last_prune = 0.0
 
     async def run(self) -> None:
@@ -109,6 +119,9 @@ class UpdatePoller:
 
     def dispatch(self, update: Update) -> asyncio.Task[None]:
         """Start handling one update; its own user's earlier updates go first."""
+        # Decided on arrival: the step may forget its draft before it ends.
+        if self.private(update):
+            self._private.add(update.update_id)
         task = asyncio.create_task(self._handle(update), name=f"update:{update.update_id}")
         self._tasks[update.update_id] = task
         return task
@@ -123,6 +136,12 @@ class UpdatePoller:
             # Noted before the task counts as finished, so finish() waits for the note too.
             await self._note_handled(update.update_id)
             self._tasks.pop(update.update_id, None)
+            self._private.discard(update.update_id)
+
+    def private(self, update: Update) -> bool:
+        """True for a step of a question being asked: never written down tied to its sender."""
+        deps: Deps | None = self.app.bot_data.get(DEPS_KEY)
+        return deps is not None and deps.question_drafts.private(update)
 
     async def settle(self, updates: Sequence[Update]) -> None:
         """Return once every update of the batch is handled or safely written down."""
@@ -133,15 +152,27 @@ class UpdatePoller:
         if not running:
             return
         slow = [update for update, task in zip(updates, tasks, strict=True) if not task.done()]
+        unwritable = {u.update_id for u in slow if u.update_id in self._private or self.private(u)}
         try:
-            await self._store(slow)
+            await self._store([u for u in slow if u.update_id not in unwritable])
         except Exception as exc:
             # Cannot write them down: then they must finish before Telegram forgets them.
             log.warning("Could not store %d running updates (%s); waiting", len(slow), exc)
             await asyncio.wait(running)
+            return
+        # Questions being asked are never written down: they finish before Telegram forgets.
+        waiting = [self._tasks[i] for i in unwritable if i in self._tasks]
+        if waiting:
+            log.debug(
+                "Waiting for %d running question step(s) instead of writing them down",
+                len(waiting),
+            )
+            await asyncio.wait(waiting)
 
     async def _store(self, updates: Sequence[Update]) -> None:
         """Write down updates still running; one that finished meanwhile keeps its note."""
+        if not updates:
+            return
         async with self.sessions() as session:
             known = set(
                 await session.exec(

@@ -91,7 +91,9 @@ async def identify(update: object, context: BotContext) -> None:
             await employees.mark_reachable(session, speaker.employee)
             await session.commit()
     context.speaker = speaker
-    bind_employee(speaker.id if speaker is not None else None)
+    # A step of an anonymous question must not name its asker in any log line.
+    anonymous = deps.question_drafts.anonymous(update)
+    bind_employee(speaker.id if speaker is not None and not anonymous else None)
     lang = speaker_language(context, speaker, user.language_code)
     context.t = deps.i18n.for_language(lang)
     if speaker is not None:

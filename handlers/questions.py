@@ -1,7 +1,10 @@
 """/tanya (/ask): questions to HR, optionally anonymous; HR's inbox and answers; and /faq.
 
 An employee: /tanya -> With my name / Anonymous (explained) -> for anonymous: HR of my OPD or
-BKPSDM -> type the question -> preview -> Send / Change / Cancel. HR: /tanya shows the inbox
+BKPSDM -> type the question -> preview -> Send / Change / Cancel. The asking draft lives in
+memory only (bot/question_drafts.py), never in the persisted user_data, and choosing where an
+anonymous question goes is part of the same step as choosing the mode, so a persisted
+conversation state never tells an anonymous asker from a named one. HR: /tanya shows the inbox
 (open questions in scope, newest first, paged) with Answer buttons and "Ask a question"; an
 answer is typed, previewed and sent; afterwards it can be published to the FAQ (optionally
 reworded). HR can also close a question with a reason. From the inbox, "Answered and closed"
@@ -31,15 +34,17 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.i18n import N_
+from bot.question_drafts import CHOOSE_ANONYMOUS, ROUTE_PREFIX, sender_of
 from bot.services import questions as qs
 from bot.services.questions import AskResult, HrResult, TextProblem
 from bot.text import esc, parse_callback
 from handlers.common import answer, edit_or_reply, keyboard, reply
 from models import FaqEntry, Question
 
+# ROUTE is no longer a state of its own (MODE takes the route too); it keeps its number so
+# that stored states keep theirs.
 MODE, ROUTE, WRITE, PREVIEW, ANSWER, ANSWER_PREVIEW, PUBLISH, CLOSE = range(1, 9)
 END = ConversationHandler.END
-DRAFT_KEY = "question_draft"
 HR_KEY = "question_hr"
 CANCEL = "qa:cancel"
 PAGE_SIZE = 5
@@ -53,6 +58,11 @@ L_ANSWER = N_("Answer")
 L_OPEN = N_("Open")
 L_MY_QUESTIONS = N_("My questions")
 L_BACK = N_("Back to the list")
+RESTARTED = N_(
+    "Sorry, your question draft is no longer here. Question drafts are never saved, so that "
+    "an anonymous question leaves no trace; a restart of the bot clears them."
+)
+START_AGAIN = N_("Please start again with /tanya.")
 
 
 # --- small helpers ---
@@ -82,21 +92,31 @@ def callback_tail(update: Update, prefix: str) -> str:
 
 
 def stored(context: BotContext, key: str) -> dict[str, Any] | None:
-    """A draft dict from user_data, or None."""
+    """An HR draft dict from user_data, or None."""
     value = (context.user_data or {}).get(key)
     return value if isinstance(value, dict) else None
 
 
 def keep(context: BotContext, key: str, draft: dict[str, Any]) -> None:
-    """Store a draft in user_data (persisted, JSON values only)."""
+    """Store an HR draft in user_data (persisted, JSON values only)."""
     if context.user_data is not None:
         context.user_data[key] = draft
 
 
-def forget(context: BotContext) -> None:
+def asking(update: Update, context: BotContext) -> dict[str, Any] | None:
+    """The speaker's unfinished question (in memory only), or None."""
+    return context.deps.question_drafts.get(sender_of(update))
+
+
+def keep_asking(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+    """Hold the speaker's unfinished question in memory, never in persisted user_data."""
+    context.deps.question_drafts.keep(sender_of(update), draft)
+
+
+def forget(update: Update, context: BotContext) -> None:
     """Drop every draft of this flow (the anonymous choice included)."""
+    context.deps.question_drafts.forget(sender_of(update))
     if context.user_data is not None:
-        context.user_data.pop(DRAFT_KEY, None)
         context.user_data.pop(HR_KEY, None)
 
 
@@ -117,11 +137,6 @@ def problem_text(context: BotContext, problem: TextProblem) -> str:
     )
 
 
-def secret(context: BotContext) -> bytes:
-    """The quota HMAC secret (from the bot token; never stored in the database)."""
-    return qs.quota_secret(context.deps.settings.token)
-
-
 async def refuse(update: Update, context: BotContext) -> None:
     """Politely refuse a button naming a question outside the speaker's HR scope."""
     await answer(
@@ -133,7 +148,7 @@ async def refuse(update: Update, context: BotContext) -> None:
 
 async def lost(update: Update, context: BotContext) -> int:
     """The draft is gone: say so kindly and end."""
-    forget(context)
+    forget(update, context)
     await answer(update)
     await reply(
         update,
@@ -143,10 +158,18 @@ async def lost(update: Update, context: BotContext) -> int:
     return END
 
 
+async def question_lost(update: Update, context: BotContext) -> int:
+    """A question's draft is gone (it is never saved, so a restart clears it): say why."""
+    forget(update, context)
+    await answer(update)
+    await reply(update, context, context.t._(RESTARTED) + " " + context.t._(START_AGAIN))
+    return END
+
+
 async def cancel(update: Update, context: BotContext) -> int:
     """Batal: drop the draft; nothing is sent."""
     await answer(update)
-    forget(context)
+    forget(update, context)
     await reply(update, context, context.t._("Cancelled. Nothing was sent."))
     return END
 
@@ -177,7 +200,7 @@ async def start(update: Update, context: BotContext) -> int:
     speaker = context.speaker
     if speaker is None:
         return END
-    forget(context)
+    forget(update, context)
     if speaker.is_hr:
         await show_inbox(update, context, 0, edit=False)
         return END
@@ -187,55 +210,63 @@ async def start(update: Update, context: BotContext) -> int:
 async def start_from_button(update: Update, context: BotContext) -> int:
     """HR's "Ask a question" button: start a question like anyone else."""
     await answer(update)
-    forget(context)
+    forget(update, context)
     return await begin_question(update, context, edit=False)
 
 
-async def begin_question(update: Update, context: BotContext, *, edit: bool) -> int:
-    """Explain named and anonymous questions, unless today's limit is already reached."""
+async def begin_question(
+    update: Update, context: BotContext, *, edit: bool, kept_text: str = "", notice: str = ""
+) -> int:
+    """Explain named and anonymous questions, unless today's limit is already reached.
+
+    `kept_text` is a question the user already typed (after a restart cleared their draft);
+    `notice` is said first.
+    """
     _ = context.t._
     speaker = context.speaker
     if speaker is None:
         return END
-    today = context.deps.clock.now().date()
-    async with context.deps.sessions() as session:
-        left = await qs.questions_left(session, secret(context), speaker.id, today)
+    deps = context.deps
+    async with deps.sessions() as session:
+        left = await qs.questions_left(session, deps.anonymous_tally, speaker.id, deps.clock.now())
     if left <= 0:
         await reply(
             update, context, limit_text(context), keyboard([[(_(L_MY_QUESTIONS), "qa:mine:0")]])
         )
         return END
-    text = "\n".join(
-        [
-            _("<b>Ask HR a question</b>"),
-            _("You can ask with your name or anonymously."),
-            "",
-            _(
-                "• <b>With my name</b>: HR sees who you are and will send the answer to you "
-                "in this chat."
-            ),
-            _(
-                "• <b>Anonymous</b>: your name is not saved with the question, so HR will not "
-                "know who asked and cannot answer you personally. The answer may be published "
-                "in /faq for everyone."
-            ),
-            "",
-            _("You can ask {left} more question(s) today.").format(left=context.t.number(left)),
-        ]
-    )
+    lines = [
+        _("<b>Ask HR a question</b>"),
+        _("You can ask with your name or anonymously."),
+        "",
+        _(
+            "• <b>With my name</b>: HR sees who you are and will send the answer to you "
+            "in this chat."
+        ),
+        _(
+            "• <b>Anonymous</b>: your name is not saved with the question, so HR will not "
+            "know who asked and cannot answer you personally. The answer may be published "
+            "in /faq for everyone."
+        ),
+        "",
+        _("You can ask {left} more question(s) today.").format(left=context.t.number(left)),
+    ]
+    if notice:
+        lines[:0] = [notice, ""]
     markup = keyboard(
         [
             [(_("With my name"), "qa:mode:named")],
-            [(_("Anonymous"), "qa:mode:anon")],
+            [(_("Anonymous"), CHOOSE_ANONYMOUS)],
             [(_(L_MY_QUESTIONS), "qa:mine:0")],
             cancel_row(context),
         ]
     )
+    # Kept before the reply: the user may press a button as soon as it shows.
+    draft = {"anonymous": None, "to_own_opd": True, "text": kept_text, "nonce": ""}
+    keep_asking(update, context, draft)
     if edit:
-        await edit_or_reply(update, context, text, markup)
+        await edit_or_reply(update, context, "\n".join(lines), markup)
     else:
-        await reply(update, context, text, markup)
-    keep(context, DRAFT_KEY, {"anonymous": False, "to_own_opd": True, "text": "", "nonce": ""})
+        await reply(update, context, "\n".join(lines), markup)
     return MODE
 
 
@@ -250,11 +281,12 @@ def limit_text(context: BotContext) -> str:
 
 
 async def pick_mode(update: Update, context: BotContext) -> int | None:
-    """Take "With my name" or "Anonymous"; anonymous questions then choose where they go."""
+    """Take "With my name" or "Anonymous"; anonymous questions then choose where they go, in
+    the same state, so that no stored state tells the two apart."""
     _ = context.t._
-    draft = stored(context, DRAFT_KEY)
+    draft = asking(update, context)
     if draft is None:
-        return await lost(update, context)
+        return await question_lost(update, context)
     mode = callback_tail(update, "qa:mode")
     if mode not in ("named", "anon"):
         await earlier_step(update, context)
@@ -262,10 +294,8 @@ async def pick_mode(update: Update, context: BotContext) -> int | None:
     await answer(update)
     draft["anonymous"] = mode == "anon"
     draft["to_own_opd"] = True
-    keep(context, DRAFT_KEY, draft)
     if mode == "named":
-        await ask_text(update, context, draft, edit=True)
-        return WRITE
+        return await continue_to_text(update, context, draft)
     text = "\n".join(
         [
             _("<b>Anonymous question</b>"),
@@ -280,35 +310,42 @@ async def pick_mode(update: Update, context: BotContext) -> int | None:
     )
     markup = keyboard(
         [
-            [(_("HR of my OPD"), "qa:route:opd")],
-            [(_("BKPSDM (city-wide HR)"), "qa:route:city")],
+            [(_("HR of my OPD"), ROUTE_PREFIX + "opd")],
+            [(_("BKPSDM (city-wide HR)"), ROUTE_PREFIX + "city")],
             cancel_row(context),
         ]
     )
     await edit_or_reply(update, context, text, markup)
-    return ROUTE
+    return MODE
 
 
 async def pick_route(update: Update, context: BotContext) -> int | None:
     """Take the anonymous question's destination, then ask for the text."""
-    draft = stored(context, DRAFT_KEY)
+    draft = asking(update, context)
     if draft is None:
-        return await lost(update, context)
+        return await question_lost(update, context)
     route = callback_tail(update, "qa:route")
-    if route not in ("opd", "city"):
+    if route not in ("opd", "city") or draft.get("anonymous") is not True:
         await earlier_step(update, context)
         return None
     await answer(update)
     draft["to_own_opd"] = route == "opd"
-    keep(context, DRAFT_KEY, draft)
-    await ask_text(update, context, draft, edit=True)
-    return WRITE
+    return await continue_to_text(update, context, draft)
+
+
+async def continue_to_text(update: Update, context: BotContext, draft: dict[str, Any]) -> int:
+    """Ask for the question text, or preview the text the user typed before a restart."""
+    if not draft.get("text"):
+        await ask_text(update, context, draft, edit=True)
+        return WRITE
+    await preview_question(update, context, draft)
+    return PREVIEW
 
 
 def mode_line(context: BotContext, draft: dict[str, Any]) -> str:
     """Say how the question will be sent."""
     _ = context.t._
-    if not draft.get("anonymous"):
+    if draft.get("anonymous") is not True:
         return _("Sent with your name; the answer comes to this chat.")
     if draft.get("to_own_opd"):
         return _("Anonymous, to the HR of your OPD (HR sees your OPD, not your name).")
@@ -329,7 +366,7 @@ async def ask_text(
             ),
         ]
     )
-    if draft.get("anonymous"):
+    if draft.get("anonymous") is True:
         text += "\n" + _(
             "To stay anonymous, please do not write your name or NIP in the question."
         )
@@ -341,22 +378,38 @@ async def ask_text(
 
 async def receive_text(update: Update, context: BotContext) -> int | None:
     """Take the typed question; refuse too short or too long text, stating the limit."""
-    _ = context.t._
     message = update.effective_message
-    draft = stored(context, DRAFT_KEY)
-    if draft is None or message is None:
-        return await lost(update, context)
+    if message is None:
+        return await question_lost(update, context)
     text = (message.text or "").strip()
     problem = qs.check_text(text, qs.MIN_QUESTION, qs.MAX_QUESTION)
+    draft = asking(update, context)
+    if draft is None or draft.get("anonymous") is None:
+        # A restart cleared the draft (it is never saved): keep what was just typed.
+        notice = context.t._(RESTARTED)
+        if problem is None:
+            notice += " " + context.t._(
+                "Your text is kept: choose how to send it, and you will see it again before "
+                "it is sent."
+            )
+        return await begin_question(
+            update, context, edit=False, kept_text="" if problem else text, notice=notice
+        )
     if problem is not None:
         await reply(update, context, problem_text(context, problem), cancel_only(context))
         return None
     draft["text"] = text
-    draft["nonce"] = secrets.token_hex(4)
-    keep(context, DRAFT_KEY, draft)
-    head = [_("<b>Preview of your question</b>"), mode_line(context, draft)]
-    await show_preview(update, context, head, text, f"qa:send:{draft['nonce']}", "qa:edit")
+    await preview_question(update, context, draft)
     return PREVIEW
+
+
+async def preview_question(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+    """Show the question as it will be sent, with a Send button for this preview only."""
+    draft["nonce"] = secrets.token_hex(4)
+    head = [context.t._("<b>Preview of your question</b>"), mode_line(context, draft)]
+    await show_preview(
+        update, context, head, str(draft["text"]), f"qa:send:{draft['nonce']}", "qa:edit"
+    )
 
 
 async def show_preview(
@@ -376,9 +429,9 @@ async def show_preview(
 
 async def change_text(update: Update, context: BotContext) -> int | None:
     """Ubah: type the question again."""
-    draft = stored(context, DRAFT_KEY)
+    draft = asking(update, context)
     if draft is None:
-        return await lost(update, context)
+        return await question_lost(update, context)
     await answer(update)
     await ask_text(update, context, draft, edit=True)
     return WRITE
@@ -388,33 +441,32 @@ async def send(update: Update, context: BotContext) -> int | None:
     """Kirim: save the question (counted against today's limit) and notify HR."""
     _ = context.t._
     speaker = context.speaker
-    draft = stored(context, DRAFT_KEY)
+    draft = asking(update, context)
     if speaker is None or draft is None or not draft.get("text"):
-        return await lost(update, context)
+        return await question_lost(update, context)
     if callback_tail(update, "qa:send") != draft.get("nonce"):
         await answer(update, _("This button belongs to an earlier preview."), alert=True)
         return None
     await answer(update)
     deps = context.deps
-    anonymous = bool(draft.get("anonymous"))
+    anonymous = draft.get("anonymous") is True
     async with deps.sessions() as session:
         outcome = await qs.ask(
             session,
             deps.i18n,
-            secret=secret(context),
+            tally=deps.anonymous_tally,
             asker=speaker.employee,
             text=str(draft["text"]),
             anonymous=anonymous,
             to_own_opd=bool(draft.get("to_own_opd")),
-            day=deps.clock.now().date(),
-            now=deps.clock.utcnow(),
+            now=deps.clock.now(),
         )
         if outcome.result is AskResult.ASKED:
             await session.commit()
     if outcome.result is AskResult.BAD_TEXT and outcome.problem is not None:
         await edit_or_reply(update, context, problem_text(context, outcome.problem))
         return WRITE
-    forget(context)
+    forget(update, context)
     if outcome.result is AskResult.LIMIT:
         await edit_or_reply(update, context, limit_text(context))
         return END
@@ -638,7 +690,7 @@ async def show_own_questions(update: Update, context: BotContext) -> int:
         await earlier_step(update, context)
         return END
     await answer(update)
-    forget(context)
+    forget(update, context)
     async with context.deps.sessions() as session:
         rows, total = await qs.own_questions(
             session, speaker, offset=page * PAGE_SIZE, limit=PAGE_SIZE
@@ -727,7 +779,7 @@ async def start_answer(update: Update, context: BotContext) -> int | None:
         await answer(update, _("This question has already been answered or closed."), alert=True)
         return None
     await answer(update)
-    forget(context)
+    forget(update, context)
     keep(context, HR_KEY, {"question_id": question.id, "text": "", "nonce": ""})
     lines = [
         _("<b>Question #{id}</b> · {who}").format(id=question.id, who=esc(who)),
@@ -814,14 +866,14 @@ async def send_answer(update: Update, context: BotContext) -> int | None:
         if outcome.result is HrResult.DONE:
             await session.commit()
     if outcome.result is HrResult.NOT_FOUND:
-        forget(context)
+        forget(update, context)
         await refuse(update, context)
         return END
     await answer(update)
     if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
         await reply(update, context, problem_text(context, outcome.problem), cancel_only(context))
         return ANSWER
-    forget(context)
+    forget(update, context)
     if outcome.result is HrResult.ALREADY:
         await edit_or_reply(
             update, context, _("This question has already been answered or closed.")
@@ -873,7 +925,7 @@ async def start_close(update: Update, context: BotContext) -> int | None:
         await answer(update, _("This question has already been answered or closed."), alert=True)
         return None
     await answer(update)
-    forget(context)
+    forget(update, context)
     keep(context, HR_KEY, {"question_id": question.id, "text": "", "nonce": ""})
     await reply(
         update,
@@ -919,7 +971,7 @@ async def receive_reason(update: Update, context: BotContext) -> int | None:
     if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
         await reply(update, context, problem_text(context, outcome.problem), cancel_only(context))
         return None
-    forget(context)
+    forget(update, context)
     if outcome.result is HrResult.NOT_FOUND:
         await reply(
             update,
@@ -952,7 +1004,7 @@ async def start_publish(update: Update, context: BotContext) -> int | None:
         await answer(update, _("Only answered questions can be published."), alert=True)
         return None
     await answer(update)
-    forget(context)
+    forget(update, context)
     draft = {"question_id": question.id, "text": question.text, "nonce": secrets.token_hex(4)}
     keep(context, HR_KEY, draft)
     await publish_preview(update, context, draft, question.answer)
@@ -1051,14 +1103,14 @@ async def confirm_publish(update: Update, context: BotContext) -> int | None:
         if outcome.result is HrResult.DONE:
             await session.commit()
     if outcome.result is HrResult.NOT_FOUND:
-        forget(context)
+        forget(update, context)
         await refuse(update, context)
         return END
     await answer(update)
     if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
         await reply(update, context, problem_text(context, outcome.problem), cancel_only(context))
         return None
-    forget(context)
+    forget(update, context)
     if outcome.result is HrResult.ALREADY:
         text = _("This question is already in the FAQ.")
     elif outcome.result is HrResult.NOT_ANSWERED:
@@ -1286,8 +1338,10 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
             CallbackQueryHandler(show_own_questions, pattern=r"^qa:mine:"),
         ],
         states={
-            MODE: [CallbackQueryHandler(pick_mode, pattern=r"^qa:mode:")],
-            ROUTE: [CallbackQueryHandler(pick_route, pattern=r"^qa:route:")],
+            MODE: [
+                CallbackQueryHandler(pick_mode, pattern=r"^qa:mode:"),
+                CallbackQueryHandler(pick_route, pattern=r"^qa:route:"),
+            ],
             WRITE: [MessageHandler(text, receive_text), MessageHandler(other, text_expected)],
             PREVIEW: [
                 CallbackQueryHandler(send, pattern=r"^qa:send:"),

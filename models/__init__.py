@@ -5,7 +5,7 @@ from models.evaluation import ActingEvaluator, Evaluation, EvaluationCorrection,
 from models.feedback import Feedback
 from models.onboarding import InviteCode, LinkAttempt, LinkRequest
 from models.org import Employee, Opd, Unit
-from models.outreach import Broadcast, BroadcastAck, FaqEntry, Question, QuestionQuota
+from models.outreach import Broadcast, BroadcastAck, FaqEntry, Question
 from models.performance import CheckinPause, ProgressReport, ReportEvidence, Target
 from models.system import (
     AuditLog,
@@ -38,7 +38,6 @@ __all__ = [
     "PendingUpdate",
     "ProgressReport",
     "Question",
-    "QuestionQuota",
     "ReportEvidence",
     "Target",
     "TrainingInvite",

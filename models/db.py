@@ -154,6 +154,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the async engine for `url`, creating the SQLite folder when needed."""
+    # Errors and tracebacks never print bound values: they are what users typed (an anonymous
+    # question's text included) and whose it is.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1] if ":///" in url else ""
         if path and not path.startswith(":memory:"):

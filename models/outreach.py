@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -70,18 +70,3 @@ class FaqEntry(SQLModel, table=True):
     published_by_id: int = Field(foreign_key="employee.id")
     published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     hidden: bool = Field(default=False)
-
-
-class QuestionQuota(SQLModel, table=True):
-    """Questions asked per person per day, keyed by an HMAC the database cannot reverse.
-
-    The key is HMAC(secret outside the database, employee id + day), so anonymous questions
-    can be rate-limited without storing who asked them.
-    """
-
-    __table_args__ = (UniqueConstraint("key", "day", name="uq_quota_key_day"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=64)
-    day: date
-    count: int = Field(default=0)

@@ -2,14 +2,15 @@
 
 The bot's engine points at the proxy instead of the database server, so a test can take
 PostgreSQL away from the bot (as a server restart or a network cut would) without touching
-the real server or anyone else's schema.
+the real server or anyone else's schema. It can also make the database slow: with `latency`
+set, every answer of the server is held back that long (each query's round trip grows by it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any
@@ -27,6 +28,7 @@ class TcpProxy:
         self.port = 0
         self.accepted = 0  # connections forwarded so far
         self.dropped = 0  # connections cut by go_down()
+        self.latency = 0.0  # seconds each chunk from the server waits before it is forwarded
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -107,7 +109,9 @@ class TcpProxy:
         assert task is not None
         self._tasks.add(task)
         try:
-            await asyncio.gather(_pipe(client_r, server_w), _pipe(server_r, client_w))
+            await asyncio.gather(
+                _pipe(client_r, server_w), _pipe(server_r, client_w, lambda: self.latency)
+            )
         finally:
             self._tasks.discard(task)
             for writer in (client_w, server_w):
@@ -115,10 +119,17 @@ class TcpProxy:
                 writer.transport.abort()
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Copy bytes from reader to writer; an error on either side ends the copy."""
+async def _pipe(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    hold: Callable[[], float] | None = None,
+) -> None:
+    """Copy bytes from reader to writer, each chunk held back hold() seconds; an error on
+    either side ends the copy."""
     try:
         while data := await reader.read(CHUNK):
+            if hold is not None and (seconds := hold()) > 0:
+                await asyncio.sleep(seconds)
             writer.write(data)
             await writer.drain()
     except (ConnectionError, OSError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,16 +16,18 @@ from bot.i18n import I18n
 from bot.services import questions as qs
 from bot.services.access import load_speaker
 from bot.services.questions import AskResult, HrResult
-from models import AuditLog, Employee, FaqEntry, OutboxMessage, Question, QuestionQuota
+from models import AuditLog, Employee, FaqEntry, OutboxMessage, Question
 from models.db import SessionFactory
 from tests.factories import Org, make_org
-from tests.harness import TOKEN, Harness, running_bot
+from tests.fakegram import FakeTelegram
+from tests.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
+WIB = ZoneInfo("Asia/Jakarta")
+LOCAL_NOW = NOW.astimezone(WIB)
 TODAY = date(2026, 11, 27)
 STAFF_TG, STAFF2_TG, HR_TG, CITY_TG, OTHER_TG = 3001, 3002, 3003, 3004, 3005
 DB = tuple[str, AsyncEngine]
-SECRET = qs.quota_secret(TOKEN)
 
 
 def i18n() -> I18n:
@@ -51,8 +53,9 @@ async def setup(sessions: SessionFactory, staff_lang: str = "en") -> Org:
 
 
 @asynccontextmanager
-async def linked_bot(db: DB) -> AsyncIterator[Harness]:
-    async with running_bot(db[0], db[1], now=NOW) as bot:
+async def linked_bot(db: DB, fake: FakeTelegram | None = None) -> AsyncIterator[Harness]:
+    """The bot with everyone's chat known; pass `fake` to restart against the same Telegram."""
+    async with running_bot(db[0], db[1], now=NOW, fake=fake) as bot:
         for tg in (STAFF_TG, STAFF2_TG, HR_TG, CITY_TG, OTHER_TG):
             bot.fake.user(tg, language_code="en")
             bot.fake.known_chats.add(tg)
@@ -78,61 +81,64 @@ async def speaker_of(sessions: SessionFactory, tg: int) -> Any:
 # --- service ---
 
 
-async def test_quota_key_and_limit(sessions: SessionFactory) -> None:
+async def test_daily_limit_counts_named_by_asker_and_anonymous_in_memory(
+    sessions: SessionFactory,
+) -> None:
     org = await setup(sessions)
     assert org.staff.id and org.staff2.id
-    key = qs.quota_key(SECRET, org.staff.id, TODAY)
-    assert len(key) == 64 and str(org.staff.id) not in key[:2]
-    assert key != qs.quota_key(SECRET, org.staff2.id, TODAY)
-    assert key != qs.quota_key(SECRET, org.staff.id, date(2026, 11, 28))
-    assert key != qs.quota_key(qs.quota_secret("other-token"), org.staff.id, TODAY)
+    tally = qs.AnonymousTally()
     async with sessions() as session:
         staff = await session.get(Employee, org.staff.id)
         assert staff is not None
         for i in range(qs.DAILY_LIMIT):
             outcome = await qs.ask(
-                session, i18n(), secret=SECRET, asker=staff, text=f"Pertanyaan nomor {i}",
-                anonymous=i % 2 == 0, to_own_opd=True, day=TODAY, now=NOW,
+                session, i18n(), tally=tally, asker=staff, text=f"Pertanyaan nomor {i}",
+                anonymous=i % 2 == 0, to_own_opd=True, now=LOCAL_NOW,
             )  # fmt: skip
             assert outcome.result is AskResult.ASKED
         sixth = await qs.ask(
-            session, i18n(), secret=SECRET, asker=staff, text="Pertanyaan keenam",
-            anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
+            session, i18n(), tally=tally, asker=staff, text="Pertanyaan keenam",
+            anonymous=True, to_own_opd=False, now=LOCAL_NOW,
         )  # fmt: skip
         assert sixth.result is AskResult.LIMIT
-        assert await qs.questions_left(session, SECRET, org.staff.id, TODAY) == 0
-        # Tomorrow is a new day; another person has their own count.
-        assert await qs.questions_left(session, SECRET, org.staff.id, date(2026, 11, 28)) == 5
-        assert await qs.questions_left(session, SECRET, org.staff2.id, TODAY) == 5
+        assert await qs.named_today(session, org.staff.id, LOCAL_NOW) == 2
+        assert tally.count(org.staff.id, TODAY) == 3
+        assert await qs.questions_left(session, tally, org.staff.id, LOCAL_NOW) == 0
+        # Another person has their own count.
+        assert await qs.questions_left(session, tally, org.staff2.id, LOCAL_NOW) == 5
         short = await qs.ask(
-            session, i18n(), secret=SECRET, asker=staff, text="pendek",
-            anonymous=False, to_own_opd=True, day=date(2026, 11, 28), now=NOW,
+            session, i18n(), tally=tally, asker=staff, text="pendek",
+            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
         )  # fmt: skip
         assert short.result is AskResult.BAD_TEXT and short.problem is not None
         assert short.problem.limit == qs.MIN_QUESTION
         await session.commit()
-        [quota] = (await session.exec(select(QuestionQuota))).all()
-    assert (quota.key, quota.day, quota.count) == (key, TODAY, 5)
+        # Tomorrow (WIB) is a new day: yesterday's anonymous counts are dropped, not kept.
+        tomorrow = LOCAL_NOW.replace(hour=0, minute=5) + timedelta(days=1)
+        assert await qs.questions_left(session, tally, org.staff.id, tomorrow) == 5
+        assert len(tally) == 0
+        assert tally.count(org.staff.id, TODAY) == 0
     assert len(await all_questions(sessions)) == 5
 
 
 async def test_scope_of_answering(sessions: SessionFactory) -> None:
     org = await setup(sessions)
+    tally = qs.AnonymousTally()
     async with sessions() as session:
         staff = await session.get(Employee, org.staff.id)
         other = await session.get(Employee, org.other_opd_staff.id)
         assert staff is not None and other is not None
         own = await qs.ask(
-            session, i18n(), secret=SECRET, asker=staff, text="Pertanyaan untuk HR Dinkes",
-            anonymous=False, to_own_opd=True, day=TODAY, now=NOW,
+            session, i18n(), tally=tally, asker=staff, text="Pertanyaan untuk HR Dinkes",
+            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
         )  # fmt: skip
         city = await qs.ask(
-            session, i18n(), secret=SECRET, asker=staff, text="Pertanyaan untuk BKPSDM saja",
-            anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
+            session, i18n(), tally=tally, asker=staff, text="Pertanyaan untuk BKPSDM saja",
+            anonymous=True, to_own_opd=False, now=LOCAL_NOW,
         )  # fmt: skip
         dishub = await qs.ask(
-            session, i18n(), secret=SECRET, asker=other, text="Pertanyaan dari Dishub",
-            anonymous=False, to_own_opd=True, day=TODAY, now=NOW,
+            session, i18n(), tally=tally, asker=other, text="Pertanyaan dari Dishub",
+            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
         )  # fmt: skip
         await session.commit()
         # Notices: Dinkes HR for its OPD; city-wide HR for BKPSDM and for an OPD without HR.
@@ -181,12 +187,13 @@ async def test_scope_of_answering(sessions: SessionFactory) -> None:
 
 async def test_long_answer_fits_one_message(sessions: SessionFactory) -> None:
     org = await setup(sessions)
+    tally = qs.AnonymousTally()
     async with sessions() as session:
         staff = await session.get(Employee, org.staff.id)
         assert staff is not None
         asked = await qs.ask(
-            session, i18n(), secret=SECRET, asker=staff, text="<" * qs.MAX_QUESTION,
-            anonymous=False, to_own_opd=True, day=TODAY, now=NOW,
+            session, i18n(), tally=tally, asker=staff, text="<" * qs.MAX_QUESTION,
+            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
         )  # fmt: skip
         assert asked.question is not None
         hr = await load_speaker(session, HR_TG)
@@ -400,10 +407,8 @@ async def test_anonymous_question_leaves_no_link(db: DB, sessions: SessionFactor
             r["actor_employee_id"] == org.city_hr.id for r in rows["auditlog"]
         )
         assert not any(r["name"] == "questions" for r in rows["conversationstate"])
-        # The quota counts both, under a key that is not the employee id.
-        [quota] = rows["questionquota"]
-        assert quota["count"] == 2
-        assert quota["key"] == qs.quota_key(SECRET, org.staff.id, TODAY)
+        # The daily limit of anonymous questions is counted in memory: no table holds it.
+        assert not any("quota" in table for table in rows)
 
 
 async def all_rows(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
@@ -418,16 +423,18 @@ async def all_rows(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
 
 async def test_limit_refusals_and_cancel(db: DB, sessions: SessionFactory) -> None:
     org = await setup(sessions, staff_lang="id")
-    async with sessions() as session:
-        staff = await session.get(Employee, org.staff2.id)
-        assert staff is not None
-        for i in range(qs.DAILY_LIMIT - 1):
-            await qs.ask(
-                session, i18n(), secret=SECRET, asker=staff, text=f"Pertanyaan nomor {i}",
-                anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
-            )  # fmt: skip
-        await session.commit()
     async with linked_bot(db) as bot:
+        # Two named and two anonymous questions already today: the limit counts both.
+        async with sessions() as session:
+            staff = await session.get(Employee, org.staff2.id)
+            assert staff is not None
+            for i in range(qs.DAILY_LIMIT - 1):
+                await qs.ask(
+                    session, i18n(), tally=bot.deps.anonymous_tally, asker=staff,
+                    text=f"Pertanyaan nomor {i}", anonymous=i % 2 == 0, to_own_opd=False,
+                    now=LOCAL_NOW,
+                )  # fmt: skip
+            await session.commit()
         # Indonesian: the fifth question goes through, then the limit is explained.
         await bot.send(STAFF2_TG, "/tanya")
         assert "Anda masih dapat bertanya 1" in bot.last_text(STAFF2_TG)
@@ -531,6 +538,7 @@ async def test_hr_answers_and_publishes_in_indonesian(db: DB, sessions: SessionF
 
 async def settle_some(sessions: SessionFactory, org: Org) -> dict[str, int]:
     """A named answered, an anonymous closed (Dinkes), another OPD's answered, one open."""
+    tally = qs.AnonymousTally()
     async with sessions() as session:
         staff = await session.get(Employee, org.staff.id)
         staff2 = await session.get(Employee, org.staff2.id)
@@ -547,8 +555,8 @@ async def settle_some(sessions: SessionFactory, org: Org) -> dict[str, int]:
             ("staff2", staff2, False, "Pertanyaan milik pegawai lain"),
         ]:
             asked = await qs.ask(
-                session, i18n(), secret=SECRET, asker=asker, text=text,
-                anonymous=anonymous, to_own_opd=True, day=TODAY, now=NOW,
+                session, i18n(), tally=tally, asker=asker, text=text,
+                anonymous=anonymous, to_own_opd=True, now=LOCAL_NOW,
             )  # fmt: skip
             assert asked.question and asked.question.id
             ids[name] = asked.question.id
@@ -686,10 +694,11 @@ async def test_my_questions(db: DB, sessions: SessionFactory) -> None:
         async with sessions() as session:
             staff = await session.get(Employee, org.staff.id)
             assert staff is not None
-            for n in range(2):
+            for n in range(3):  # two named earlier, and these three anonymous ones
                 await qs.ask(
-                    session, i18n(), secret=SECRET, asker=staff, text=f"Pertanyaan tambahan {n}",
-                    anonymous=True, to_own_opd=False, day=TODAY, now=NOW,
+                    session, i18n(), tally=bot.deps.anonymous_tally, asker=staff,
+                    text=f"Pertanyaan tambahan {n}", anonymous=True, to_own_opd=False,
+                    now=LOCAL_NOW,
                 )  # fmt: skip
             await session.commit()
         await bot.send(STAFF_TG, "/tanya")

@@ -1,19 +1,17 @@
 """Questions to HR (optionally anonymous), HR's inbox and answers, and the published FAQ.
 
 Anonymous means the database keeps no link to the asker: the Question row has asker_id NULL,
-no audit row names the asker, and the outbox notice to HR carries neither their name nor their
-ids. Only the routing OPD is kept, and only when the asker chose "HR of my OPD".
+no audit row names the asker, and the outbox notices to HR carry neither their name nor their
+ids. Only the routing OPD is kept, and only when the asker chose "HR of my OPD". Every HR
+officer covering the question is notified, the asker included when they are one: leaving them
+out would name them to whoever reads the outbox.
 
-The daily limit is counted in QuestionQuota under HMAC-SHA256(secret, "<employee id>:<day>"),
-where the secret is derived from the bot token and never stored. Trade-off: whoever holds both
-the token and the database could recompute the keys for every employee and learn who asked
-*something* today (never which question); rotating the token resets today's counts.
+The daily limit (DAILY_LIMIT questions per employee, named and anonymous together) is counted
+without any row that ties an anonymous question to a person; see AnonymousTally.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -27,7 +25,7 @@ from bot.i18n import N_, I18n, Translator
 from bot.services import audit, notices
 from bot.services.access import ROLE_HR, Speaker, hr_officers_for, hr_scope_of
 from bot.text import esc, fit_fields
-from models import Employee, FaqEntry, Opd, Question, QuestionQuota
+from models import Employee, FaqEntry, Opd, Question
 
 DAILY_LIMIT = 5
 MIN_QUESTION = 10
@@ -40,7 +38,6 @@ STATUS_ANSWERED = "answered"
 STATUS_CLOSED = "closed"
 NOTICE_KIND = "question"
 ANSWER_KIND = "question_answer"
-QUOTA_CONTEXT = b"kinerja-bot/question-quota/v1"
 QUOTE_CHARS = 600  # how much of the question an answer notice repeats
 
 
@@ -82,45 +79,73 @@ def check_text(text: str, minimum: int, limit: int) -> TextProblem | None:
     return None
 
 
-# --- the daily quota ---
+# --- the daily limit ---
 
 
-def quota_secret(bot_token: str) -> bytes:
-    """Derive the quota HMAC secret from the bot token (kept outside the database)."""
-    return hmac.new(bot_token.encode("utf-8"), QUOTA_CONTEXT, hashlib.sha256).digest()
+class AnonymousTally:
+    """How many anonymous questions each employee asked today, in this process's memory only.
+
+    Why not a table: a count the bot can find again from an employee's id can be found by
+    whoever holds the same inputs. A row per person (even under an HMAC of the id and the day
+    with a secret derived from the bot token) names who asked anonymously today to anyone with
+    the token and the database, and its insertion order (ids, or the rows' physical order)
+    matches the order of the questions, which names the question. A counter that lives only
+    here leaves nothing behind. Named questions need no counter: they are counted by their
+    asker_id. Past days are dropped as soon as a new day is counted.
+
+    The price, accepted: a restart (a deploy, a crash, or the standby taking over) forgets
+    today's anonymous counts, so after one an employee may ask up to DAILY_LIMIT more
+    anonymous questions that day. Restarts are rare and the limit only guards against floods.
+    """
+
+    def __init__(self) -> None:
+        self._day: date | None = None
+        self._counts: dict[int, int] = {}
+
+    def _move_to(self, day: date) -> None:
+        """A later day starts empty: the earlier day's counts are dropped, not kept."""
+        if self._day is None or day > self._day:
+            self._day, self._counts = day, {}
+
+    def count(self, employee_id: int, day: date) -> int:
+        """Anonymous questions this employee asked on `day` (0 for a day already dropped)."""
+        self._move_to(day)
+        return self._counts.get(employee_id, 0) if day == self._day else 0
+
+    def add(self, employee_id: int, day: date) -> None:
+        self._move_to(day)
+        if day == self._day:
+            self._counts[employee_id] = self._counts.get(employee_id, 0) + 1
+
+    def __len__(self) -> int:
+        """Employees counted today."""
+        return len(self._counts)
 
 
-def quota_key(secret: bytes, employee_id: int, day: date) -> str:
-    """HMAC-SHA256(secret, "<employee id>:<day>") as hex: not reversible without the secret."""
-    message = f"{employee_id}:{day.isoformat()}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+def start_of_day(now: datetime) -> datetime:
+    """Midnight of `now`'s own day, in `now`'s time zone (the bot's: WIB)."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-async def _quota_row(
-    session: AsyncSession, secret: bytes, employee_id: int, day: date
-) -> QuestionQuota | None:
-    key = quota_key(secret, employee_id, day)
-    query = select(QuestionQuota).where(QuestionQuota.key == key, QuestionQuota.day == day)
-    return (await session.exec(query)).first()
+async def named_today(session: AsyncSession, employee_id: int, now: datetime) -> int:
+    """Questions this employee asked with their name since midnight (bot time)."""
+    query = (
+        select(func.count())
+        .select_from(Question)
+        .where(
+            col(Question.asker_id) == employee_id,
+            col(Question.created_at) >= start_of_day(now),
+        )
+    )
+    return int((await session.exec(query)).one())
 
 
-async def questions_left(session: AsyncSession, secret: bytes, employee_id: int, day: date) -> int:
-    """How many more questions this employee may ask today (WIB day)."""
-    row = await _quota_row(session, secret, employee_id, day)
-    return max(0, DAILY_LIMIT - (row.count if row else 0))
-
-
-async def _take_quota(session: AsyncSession, secret: bytes, employee_id: int, day: date) -> bool:
-    """Count one question; False (nothing counted) when today's limit is reached."""
-    row = await _quota_row(session, secret, employee_id, day)
-    if row is None:
-        session.add(QuestionQuota(key=quota_key(secret, employee_id, day), day=day, count=1))
-        return True
-    if row.count >= DAILY_LIMIT:
-        return False
-    row.count += 1
-    session.add(row)
-    return True
+async def questions_left(
+    session: AsyncSession, tally: AnonymousTally, employee_id: int, now: datetime
+) -> int:
+    """How many more questions this employee may ask today (`now` in bot time: WIB)."""
+    asked = await named_today(session, employee_id, now) + tally.count(employee_id, now.date())
+    return max(0, DAILY_LIMIT - asked)
 
 
 # --- who handles which question ---
@@ -207,21 +232,23 @@ async def ask(
     session: AsyncSession,
     i18n: I18n,
     *,
-    secret: bytes,
+    tally: AnonymousTally,
     asker: Employee,
     text: str,
     anonymous: bool,
     to_own_opd: bool,
-    day: date,
     now: datetime,
 ) -> AskOutcome:
-    """Save a question (counted against today's limit) and queue a notice for the right HR."""
+    """Save a question (counted against today's limit) and queue a notice for the right HR.
+
+    `now` is in the bot's time zone: its date is the day the limit counts.
+    """
     assert asker.id is not None
     text = text.strip()
     problem = check_text(text, MIN_QUESTION, MAX_QUESTION)
     if problem is not None:
         return AskOutcome(AskResult.BAD_TEXT, problem=problem)
-    if not await _take_quota(session, secret, asker.id, day):
+    if await questions_left(session, tally, asker.id, now) <= 0:
         return AskOutcome(AskResult.LIMIT)
     if anonymous:
         # No asker id, and the OPD only when the asker chose to reveal it.
@@ -239,11 +266,14 @@ async def ask(
     session.add(question)
     await session.flush()
     assert question.id is not None
+    if anonymous:
+        tally.add(asker.id, now.date())
     opd = await opd_name(session, question.opd_id)
     asker_opd = "" if anonymous else await opd_name(session, asker.opd_id)
     notified = 0
     for officer in await officers_for(session, question.opd_id):
-        if officer.id is None or officer.telegram_user_id is None or officer.id == asker.id:
+        # The asker too, when they are one of these officers: see the module docstring.
+        if officer.id is None or officer.telegram_user_id is None:
             continue
         t = i18n.for_language(officer.language)
         added = await notices.enqueue(

@@ -14,7 +14,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = '0008_onboarding_request_caps'
-down_revision: Union[str, None] = '0006'
+down_revision: Union[str, None] = '0007_anonymous_quota'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
