@@ -6,7 +6,6 @@ refuses: unparsable HTML, and texts over 4,096 (captions 1,024) UTF-16 units onc
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -23,7 +22,7 @@ from models import Employee, Question, Target
 from models.db import SessionFactory
 from tests import test_reports_flow as reports_flow
 from tests.factories import Org, make_org, widest
-from tests.harness import TOKEN, Harness, running_bot
+from tests.harness import Harness, running_bot
 
 DB = tuple[str, AsyncEngine]
 NOW = reports_flow.NOW
@@ -57,8 +56,8 @@ async def test_hr_answer_screen_for_a_thousand_ampersands(
         asker = await session.get(Employee, org.staff.id)
         assert asker is not None
         asked = await qs.ask(
-            session, I18n("en", WIB), secret=qs.quota_secret(TOKEN), asker=asker,
-            text="&" * 1000, anonymous=False, to_own_opd=True, day=date(2026, 11, 27), now=NOW,
+            session, I18n("en", WIB), tally=qs.AnonymousTally(), asker=asker,
+            text="&" * 1000, anonymous=False, to_own_opd=True, now=NOW.astimezone(WIB),
         )  # fmt: skip
         await session.commit()
     assert asked.question is not None
