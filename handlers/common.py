@@ -89,7 +89,14 @@ async def answer(update: Update, text: str | None = None, alert: bool = False) -
         _ACKS.add(task)
         task.add_done_callback(_ACKS.discard)
         return
-    await query.answer(text=text[:200] if text else None, show_alert=alert)
+    try:
+        await query.answer(text=text[:200] if text else None, show_alert=alert)
+    except BadRequest as exc:
+        # Telegram takes one answer per button press, within seconds. A press handled again
+        # after a failover was answered before; an apology for this would only alarm the user.
+        if "query" not in str(exc).lower():
+            raise
+        log.info("could not answer callback query %s: %s", query.id, exc)
 
 
 async def acknowledge(query: CallbackQuery) -> None:
