@@ -19,8 +19,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
+from bot.services import broadcasts as bc
+from bot.services.access import load_speaker
+from handlers import broadcast as broadcast_handlers
 from models import (
     AuditLog,
+    Broadcast,
     Employee,
     Feedback,
     OutboxMessage,
@@ -209,3 +213,37 @@ async def test_a_correction_handled_twice_is_counted_once(
         assert (report.amount, report.corrections) == (Decimal(4), 1)
         actions = (await session.exec(select(AuditLog.action))).all()
         assert list(actions).count("report.correct") == 1
+
+
+async def test_a_broadcast_send_handled_again_still_shows_its_progress(
+    db: DB, sessions: SessionFactory
+) -> None:
+    """The broadcast was saved, then the process died before its progress message went out."""
+    await setup(sessions)
+    async with process(db) as first:
+        await first.send(HR_TG, "/siaran")
+        await first.press_label(HR_TG, "New broadcast")
+        await first.press_label(HR_TG, "Leaders only")
+        await first.send(HR_TG, "Rapat pimpinan hari Senin.")
+        preview = first.fake.last(HR_TG)
+        await first.app.update_persistence()
+        draft = first.app.user_data[HR_TG][broadcast_handlers.DRAFT_KEY]
+        async with sessions() as session:  # what the first process saved before it died
+            hr = await load_speaker(session, HR_TG)
+            assert hr is not None
+            created = await bc.create(
+                session,
+                hr,
+                broadcast_handlers.to_draft(draft),
+                now=NOW,
+                ack_label=lambda _lang: "I have read this",
+                progress_chat_id=HR_TG,
+            )
+            assert created.broadcast is not None and not created.duplicate
+        async with process(db, fake=first.fake) as second:
+            await second.press(HR_TG, preview.message_id, preview.button("Send"))
+            assert await count(sessions, Broadcast) == 1
+            assert "is being sent" in second.last_text(HR_TG)
+        async with sessions() as session:
+            [saved] = (await session.exec(select(Broadcast))).all()
+            assert saved.progress_message_id == first.fake.last(HR_TG).message_id
