@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, ConversationHandler
 
 from handlers import (
     broadcast,
@@ -14,6 +14,7 @@ from handlers import (
     exports,
     fallback,
     feedback,
+    flows,
     gate,
     help,
     language,
@@ -29,14 +30,16 @@ from handlers import (
 
 MEMBERSHIP_GROUP = -2
 GATE_GROUP = -1
-MAIN_GROUP = gate.MAIN_GROUP
+MAIN_GROUP = flows.MAIN_GROUP
 
 
 def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
     """Return (handler, group) pairs: the gate first, then one group where the first match wins.
 
     Fallbacks sit at the end of the main group (not in a later group) so an update that a
-    feature handled is never answered a second time.
+    feature handled is never answered a second time. Every conversation gets the shared
+    behaviour of handlers.flows: each step answers what it cannot use, and one flow ends
+    another only once it has started.
     """
     main = [
         *onboarding.build(),
@@ -56,6 +59,9 @@ def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
         *language.build(),
         *fallback.build(),
     ]
+    for handler in main:
+        if isinstance(handler, ConversationHandler):
+            flows.compose(handler)
     membership, identify = gate.build()
     pairs: list[tuple[BaseHandler[Update, Any, Any], int]] = [
         (membership, MEMBERSHIP_GROUP),

@@ -439,6 +439,8 @@ async def send(update: Update, context: BotContext) -> int:
     await answer(update, _("Sending started.") if not created.duplicate else None)
     if not created.duplicate:
         context.wake_outbox()
+    # A Send handled again (after a failover) still shows the progress if none was recorded.
+    if not created.duplicate or created.broadcast.progress_message_id is None:
         await start_progress(update, context, created.broadcast)
     return END
 

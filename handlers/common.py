@@ -1,9 +1,11 @@
-"""Small helpers every handler uses: replying safely, keyboards, the speaker check."""
+"""Small helpers every handler uses: replying safely, keyboards, the speaker check, and the
+latest prompt of the running conversation."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import ContextVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -16,6 +18,11 @@ from bot.text import MAX_ALERT_CHARS, MAX_MESSAGE_CHARS, shorten, split_message,
 log = logging.getLogger(__name__)
 # Plain acknowledgements in flight (a reference keeps a running task from being collected).
 _ACKS: set[asyncio.Task[None]] = set()
+# The conversation whose callback is running (set by handlers.flows): the prompts it sends are
+# remembered, so a step can show them again when it gets something it cannot use.
+RUNNING_FLOW: ContextVar[str | None] = ContextVar("running_flow", default=None)
+# chat_data is kept in memory only (never persisted), so no draft text is copied anywhere new.
+PROMPT_KEY = "flow_prompt"
 
 
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -35,6 +42,7 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
+    remember_prompt(context, text, markup)
     chunks = split_message(text)
     sent: Message | None = None
     for i, chunk in enumerate(chunks):
@@ -54,6 +62,7 @@ async def edit_or_reply(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Replace the pressed button's message; fall back to a new message if it cannot be edited."""
+    remember_prompt(context, text, markup)
     query = update.callback_query
     if (
         query is not None
@@ -84,7 +93,14 @@ async def answer(update: Update, text: str | None = None, alert: bool = False) -
         _ACKS.add(task)
         task.add_done_callback(_ACKS.discard)
         return
-    await query.answer(text=shorten(text, MAX_ALERT_CHARS) if text else None, show_alert=alert)
+    try:
+        await query.answer(text=shorten(text, MAX_ALERT_CHARS) if text else None, show_alert=alert)
+    except BadRequest as exc:
+        # Telegram takes one answer per button press, within seconds. A press handled again
+        # after a failover was answered before; an apology for this would only alarm the user.
+        if "query" not in str(exc).lower():
+            raise
+        log.info("could not answer callback query %s: %s", query.id, exc)
 
 
 async def acknowledge(query: CallbackQuery) -> None:
@@ -93,6 +109,27 @@ async def acknowledge(query: CallbackQuery) -> None:
         await query.answer()
     except TelegramError as exc:
         log.info("could not answer callback query %s: %s", query.id, exc)
+
+
+def remember_prompt(context: BotContext, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Keep the latest question with buttons that the running conversation asked."""
+    flow = RUNNING_FLOW.get()
+    if flow is not None and markup is not None and context.chat_data is not None:
+        context.chat_data[PROMPT_KEY] = (flow, text, markup)
+
+
+def recall_prompt(context: BotContext, flow: str) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The latest prompt of this conversation in this chat, if this process still has it."""
+    kept = (context.chat_data or {}).get(PROMPT_KEY)
+    if isinstance(kept, tuple) and kept[0] == flow:
+        return kept[1], kept[2]
+    return None
+
+
+def forget_prompt(context: BotContext, flow: str) -> None:
+    """Drop the remembered prompt once its conversation has ended."""
+    if context.chat_data is not None and recall_prompt(context, flow) is not None:
+        context.chat_data.pop(PROMPT_KEY, None)
 
 
 def require_speaker(context: BotContext) -> Speaker:

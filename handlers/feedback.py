@@ -82,7 +82,7 @@ def new_draft(employee_id: int, report_id: int | None = None) -> dict[str, Any]:
         "kind": "",
         "value": "",
         "text": "",
-        "nonce": secrets.token_hex(4),
+        "nonce": secrets.token_hex(8),
     }
 
 
@@ -480,7 +480,7 @@ async def receive_text(update: Update, context: BotContext) -> int | None:
         )
         return None
     draft["text"] = text
-    draft["nonce"] = secrets.token_hex(4)
+    draft["nonce"] = secrets.token_hex(8)  # also the feedback's request_key: never repeats
     keep(context, draft)
     await show_preview(update, context, draft)
     return PREVIEW
@@ -533,7 +533,7 @@ async def change_text(update: Update, context: BotContext) -> int | None:
 
 
 async def send(update: Update, context: BotContext) -> int | None:
-    """Kirim: save the feedback and queue it for the employee."""
+    """Kirim: save the feedback (once, even if this press is handled again) and queue it."""
     _ = context.t._
     speaker = context.speaker
     draft = draft_of(context)
@@ -557,13 +557,14 @@ async def send(update: Update, context: BotContext) -> int | None:
             target_id=draft["target_id"],
             period=period(context),
             now=deps.clock.utcnow(),
+            request_key=draft.get("nonce"),
         )
         if outcome.result is SendResult.SENT:
             await session.commit()
     if outcome.result is SendResult.BAD_TEXT and outcome.problem is not None:
         await edit_or_reply(update, context, problem_text(context, outcome.problem))
         return WRITE
-    if outcome.result is not SendResult.SENT:
+    if outcome.result not in (SendResult.SENT, SendResult.ALREADY_SENT):
         forget(context)
         await edit_or_reply(
             update,

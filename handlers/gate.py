@@ -9,7 +9,6 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     ChatMemberHandler,
-    ConversationHandler,
     TypeHandler,
 )
 
@@ -18,9 +17,9 @@ from bot.i18n import SUPPORTED_LANGUAGES, normalize_language
 from bot.logging_setup import bind_employee
 from bot.services import access, employees
 from handlers.common import answer, reply
+from handlers.flows import end_open_flows, entered_flow
 from handlers.menus import set_chat_menu
 
-MAIN_GROUP = 0
 CHOSEN_LANGUAGE_KEY = "lang"  # set by /bahasa before the account is linked
 SEEN_LANGUAGE_KEY = "lang_seen"  # the language of the latest update, for the error handler
 
@@ -29,13 +28,17 @@ ONBOARDING_COMMANDS = frozenset(
 )
 ONBOARDING_CALLBACKS = ("lang:", "onb:nip:")
 # Commands that may be used in the middle of a flow without leaving it; /batal is answered
-# by the flow itself.
+# by the flow itself. Any other command leaves the current flow; a button leaves it only once
+# the flow it belongs to has started (handlers.flows).
 FLOW_KEEPING_COMMANDS = frozenset({"bantuan", "help", "bahasa", "language", "batal", "cancel"})
 
 
 def command_of(update: Update) -> str | None:
-    """Return the command name of a message such as '/start@bot abc', else None."""
-    message = update.effective_message
+    """Return the command name of a message such as '/start@bot abc', else None.
+
+    Only a message the user sent counts: a pressed button's message is the bot's own.
+    """
+    message = update.message
     if message is None or not message.text or not message.text.startswith("/"):
         return None
     return (
@@ -99,10 +102,8 @@ async def identify(update: object, context: BotContext) -> None:
     if speaker is not None:
         await refresh_menu_if_changed(context, speaker)
     command = command_of(update)
-    if command is None or command not in FLOW_KEEPING_COMMANDS:
-        entering = entered_flow(update, context)
-        if entering is not None or command is not None:
-            end_open_flows(update, context, keep=entering)
+    if command is not None and command not in FLOW_KEEPING_COMMANDS:
+        end_open_flows(update, context, keep=entered_flow(update, context))
     if speaker is None and not onboarding_allows(update):
         _ = context.t._
         text = _(
@@ -114,42 +115,6 @@ async def identify(update: object, context: BotContext) -> None:
         else:
             await reply(update, context, text)
         raise ApplicationHandlerStop
-
-
-def conversations(context: BotContext) -> list[ConversationHandler[Any]]:
-    return [
-        h
-        for h in context.application.handlers.get(MAIN_GROUP, [])
-        if isinstance(h, ConversationHandler)
-    ]
-
-
-def entered_flow(update: Update, context: BotContext) -> ConversationHandler[Any] | None:
-    """Return the conversation whose entry point this update matches, if any."""
-    for conversation in conversations(context):
-        if any(entry.check_update(update) for entry in conversation.entry_points):
-            return conversation
-    return None
-
-
-def end_open_flows(
-    update: Update, context: BotContext, keep: ConversationHandler[Any] | None = None
-) -> None:
-    """End every conversation this user is in except `keep`, so the new flow owns the next
-    typed text.
-
-    Without this, a user who leaves /target half-way and starts /lapor (or presses a reminder's
-    button) would have their next message read by whichever conversation is listed first.
-    Drafts stay in user_data, so a flow can still offer to continue. PTB has no public API for
-    this; `_get_key` and `_update_state` are the calls ConversationHandler makes itself (they
-    also mark the change for persistence).
-    """
-    for conversation in conversations(context):
-        if conversation is keep:
-            continue
-        key = conversation._get_key(update)
-        if key in conversation._conversations:
-            conversation._update_state(ConversationHandler.END, key)
 
 
 def menu_signature(context: BotContext, speaker: access.Speaker) -> str:

@@ -11,6 +11,7 @@ preview -> Save. Rules live in bot.services.training.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -215,7 +216,10 @@ async def new_session(update: Update, context: BotContext) -> int | None:
         await not_hr(update, context)
         return END
     data = data_of(update)
-    draft: dict[str, Any] = {"reco_id": None, "unit_id": None, "unit_name": ""}
+    # The nonce names this draft: saving it twice (a failover) saves one session.
+    draft: dict[str, Any] = {
+        "reco_id": None, "unit_id": None, "unit_name": "", "nonce": secrets.token_hex(8),
+    }  # fmt: skip
     if data != "pl:new":
         parsed = parse_callback(data, "pl:new", 1)
         async with context.deps.sessions() as session:
@@ -518,6 +522,7 @@ async def save(update: Update, context: BotContext) -> int:
         jp=Decimal(draft["jp"]),
         recommendation_id=draft.get("reco_id"),
         employee_ids=[int(i) for i in draft.get("employee_ids", [])],
+        request_key=str(draft.get("nonce") or ""),
     )
     async with context.deps.sessions() as session:
         created = await tr.create_session(session, speaker, context.deps.i18n, plan, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Numeric, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -31,6 +31,11 @@ class TrainingRecommendation(SQLModel, table=True):
 class TrainingSession(SQLModel, table=True):
     """A training HR organises: when, where, how many, how many JP it is worth."""
 
+    # One session per draft: a Save handled twice (after a failover) finds the first session.
+    __table_args__ = (
+        Index("uq_trainingsession_request", "created_by_id", "request_key", unique=True),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     topic: str = Field(default="", max_length=200)
@@ -43,6 +48,8 @@ class TrainingSession(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="employee.id")
     status: str = Field(default="planned", max_length=10)  # planned | done | cancelled
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The nonce of the draft it was saved from (None for sessions saved before it was recorded).
+    request_key: str | None = Field(default=None, max_length=32)
 
 
 class TrainingInvite(SQLModel, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -12,6 +12,9 @@ from models.types import UTCDateTime, utcnow
 
 class Feedback(SQLModel, table=True):
     """One piece of feedback, optionally on a report or target, with the employee's answer."""
+
+    # One feedback per preview: a Send handled twice (after a failover) finds the first one.
+    __table_args__ = (Index("uq_feedback_request", "leader_id", "request_key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     leader_id: int = Field(foreign_key="employee.id", index=True)
@@ -25,3 +28,5 @@ class Feedback(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reply: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     replied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The nonce of the preview it was sent from (None for feedback saved before it was recorded).
+    request_key: str | None = Field(default=None, max_length=32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Integer, Numeric, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -48,6 +48,11 @@ class Target(SQLModel, table=True):
 class ProgressReport(SQLModel, table=True):
     """An increment toward a target (or a narrative for a qualitative one)."""
 
+    # One report per draft: a Send handled twice (after a failover) finds the first report.
+    __table_args__ = (
+        Index("uq_progressreport_request", "employee_id", "request_key", unique=True),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     target_id: int = Field(foreign_key="target.id", index=True)
     employee_id: int = Field(foreign_key="employee.id", index=True)
@@ -57,6 +62,8 @@ class ProgressReport(SQLModel, table=True):
     corrections: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The nonce of the draft it was sent from (None for reports made before it was recorded).
+    request_key: str | None = Field(default=None, max_length=32)
 
 
 class ReportEvidence(SQLModel, table=True):

@@ -296,6 +296,7 @@ class SendResult(Enum):
     BAD_TEXT = "bad_text"
     BAD_REPORT = "bad_report"  # not this employee's report
     BAD_TARGET = "bad_target"  # not this employee's target
+    ALREADY_SENT = "already_sent"  # this preview was sent before (the same Send, again)
 
 
 @dataclass
@@ -362,12 +363,19 @@ async def send_feedback(
     value: str = "",
     report_id: int | None = None,
     target_id: int | None = None,
+    request_key: str | None = None,
 ) -> SendOutcome:
     """Save feedback and queue it for the employee (in the caller's transaction).
 
     Only the atasan langsung, or the Plt assigned for the period, may send; a report or
-    target named must belong to that employee. The caller commits.
+    target named must belong to that employee. The caller commits. `request_key` names the
+    preview being sent: the same Send handled again (by the process that took over after a
+    crash) returns the feedback saved the first time and queues nothing new.
     """
+    if request_key:
+        sent = await feedback_of_request(session, leader_id, request_key)
+        if sent is not None:
+            return sent
     employee = await team_member(session, leader_id, employee_id, period)
     leader = await session.get(Employee, leader_id)
     if employee is None or leader is None:
@@ -399,6 +407,7 @@ async def send_feedback(
         value=value,
         text=text.strip(),
         created_at=now,
+        request_key=request_key or None,
     )
     session.add(feedback)
     await session.flush()
@@ -425,6 +434,24 @@ async def send_feedback(
             now=now,
         )
     return SendOutcome(SendResult.SENT, feedback, delivered=delivered)
+
+
+async def feedback_of_request(
+    session: AsyncSession, leader_id: int, request_key: str
+) -> SendOutcome | None:
+    """The feedback this leader already sent from this preview, else None."""
+    feedback = (
+        await session.exec(
+            select(Feedback).where(
+                Feedback.leader_id == leader_id, Feedback.request_key == request_key
+            )
+        )
+    ).first()
+    if feedback is None:
+        return None
+    employee = await session.get(Employee, feedback.employee_id)
+    linked = employee is not None and employee.telegram_user_id is not None
+    return SendOutcome(SendResult.ALREADY_SENT, feedback, delivered=linked)
 
 
 # --- the employee's answer ---

@@ -109,7 +109,8 @@ class ReportDraft:
     confirmed_large: bool = False  # the employee confirmed an amount far above the target
     # Changes whenever the draft is (re)started, so a "Send" button from an older summary
     # can be told apart from the current one.
-    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    # It is also the report's request_key, so it is long enough never to repeat.
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -138,7 +139,7 @@ class ReportDraft:
                 note=str(data.get("note") or ""),
                 evidence=[Evidence.from_data(e) for e in data.get("evidence") or []],
                 confirmed_large=bool(data.get("confirmed_large")),
-                nonce=str(data.get("nonce") or secrets.token_hex(4)),
+                nonce=str(data.get("nonce") or secrets.token_hex(8)),
             )
         except (KeyError, TypeError, ValueError, InvalidOperation):
             return None

@@ -127,6 +127,7 @@ class SaveResult(enum.Enum):
     TARGET_CHANGED = "target_changed"  # edited since the draft was started
     NEEDS_CONFIRMATION = "needs_confirmation"  # far above the target and not confirmed
     INCOMPLETE = "incomplete"  # no amount / no narrative
+    ALREADY_SAVED = "already_saved"  # this draft was saved before (the same Send, again)
 
 
 @dataclass
@@ -144,8 +145,13 @@ async def save_report(
 
     The target may have been returned, archived or edited while the employee was typing, so
     ownership, approval, semester and version are checked again here; the draft itself is
-    left untouched on refusal so the employee can carry on.
+    left untouched on refusal so the employee can carry on. A draft already saved (its Send
+    handled a second time, e.g. by the process that took over after a crash) adds nothing and
+    returns the saved report; the unique key on (employee, draft nonce) backs this check.
     """
+    saved = await report_of_draft(session, employee_id, draft)
+    if saved is not None:
+        return saved
     progress = await reportable_target(session, employee_id, draft.target_id, period)
     if progress is None:
         return SaveOutcome(SaveResult.TARGET_UNAVAILABLE)
@@ -170,6 +176,7 @@ async def save_report(
         status=ACTIVE,
         created_at=now,
         updated_at=now,
+        request_key=draft.nonce,
     )
     session.add(report)
     await session.flush()  # the report id, for its evidence rows
@@ -194,6 +201,26 @@ async def save_report(
         progress=after,
         evidence=min(len(draft.evidence), MAX_EVIDENCE_FILES),
     )
+
+
+async def report_of_draft(
+    session: AsyncSession, employee_id: int, draft: ReportDraft
+) -> SaveOutcome | None:
+    """The report already saved from this draft, with the standing it brought, else None."""
+    report = (
+        await session.exec(
+            select(ProgressReport).where(
+                ProgressReport.employee_id == employee_id,
+                ProgressReport.request_key == draft.nonce,
+            )
+        )
+    ).first()
+    target = await session.get(Target, report.target_id) if report is not None else None
+    if report is None or report.id is None or target is None:
+        return None
+    [progress] = await _with_progress(session, [target])
+    evidence = await evidence_counts(session, [report.id])
+    return SaveOutcome(SaveResult.ALREADY_SAVED, report, progress, evidence[report.id])
 
 
 # --- correcting and withdrawing within 24 hours ---
@@ -271,6 +298,12 @@ async def correct_report(
     others = progress.achieved - (report.amount or 0)
     if amount is not None and not confirmed and is_far_above(target, others, amount):
         return ChangeOutcome(ChangeResult.NEEDS_CONFIRMATION, report, progress)
+    if (amount is None or amount == report.amount) and (
+        note is None or note.strip() == report.note
+    ):
+        # Nothing changes (e.g. the same correction handled again after a failover): it is
+        # neither counted nor audited a second time.
+        return ChangeOutcome(ChangeResult.OK, report, progress)
     before = _snapshot(report)
     if amount is not None:
         report.amount = amount

@@ -284,6 +284,7 @@ class Draft:
     jp: Decimal
     recommendation_id: int | None
     employee_ids: list[int]
+    request_key: str = ""  # the draft's nonce: saving the same draft twice saves one session
 
 
 @dataclass(frozen=True)
@@ -358,9 +359,17 @@ def invitee_notice(
 async def create_session(
     session: AsyncSession, speaker: Speaker, i18n: I18n, draft: Draft, now: datetime
 ) -> Created | None:
-    """Save the session, invite up to capacity (in scope only) and queue the invitations."""
+    """Save the session, invite up to capacity (in scope only) and queue the invitations.
+
+    The same draft saved again (its Save handled twice, e.g. after a failover) returns the
+    session saved the first time and invites nobody a second time.
+    """
     if not speaker.is_hr:
         return None
+    if draft.request_key:
+        saved = await session_of_draft(session, speaker.id, draft.request_key)
+        if saved is not None:
+            return saved
     if draft.recommendation_id is not None:
         reco = await session.get(TrainingRecommendation, draft.recommendation_id)
         if reco is None or not speaker.hr_covers(reco.opd_id):
@@ -379,6 +388,7 @@ async def create_session(
         recommendation_id=draft.recommendation_id,
         created_by_id=speaker.id,
         created_at=now,
+        request_key=draft.request_key or None,
     )
     session.add(training)
     await session.flush()
@@ -418,6 +428,26 @@ async def create_session(
         left_out=len(chosen) - len(invited),
     )
     return Created(training, len(invited), len(chosen) - len(invited))
+
+
+async def session_of_draft(
+    session: AsyncSession, organiser_id: int, request_key: str
+) -> Created | None:
+    """The session this organiser already saved from this draft, with its invitations."""
+    training = (
+        await session.exec(
+            select(TrainingSession).where(
+                TrainingSession.created_by_id == organiser_id,
+                TrainingSession.request_key == request_key,
+            )
+        )
+    ).first()
+    if training is None:
+        return None
+    invited = await session.exec(
+        select(func.count()).where(TrainingInvite.session_id == training.id)
+    )
+    return Created(training, int(invited.one()), 0)
 
 
 # --- RSVP, attendance, JP ---------------------------------------------------------------------

@@ -27,7 +27,10 @@ from handlers.reports.texts import L_CHANGE, L_CORRECT, L_WITHDRAW, cancel_row, 
 
 
 async def send_report(update: Update, context: BotContext) -> int | None:
-    """Save the report (once) and tell the leader; refuse politely if the target changed."""
+    """Save the report (once) and tell the leader; refuse politely if the target changed.
+
+    The same press handled again (a failover) finds the saved report and thanks once more.
+    """
     t = context.t
     _ = t._
     draft, speaker = draft_of(context), context.speaker
@@ -70,7 +73,8 @@ async def send_report(update: Update, context: BotContext) -> int | None:
             context.user_data[THEN_KEY] = "summary"
         await ask_confirm_big(update, context, outcome.progress, draft.amount, edit=True)
         return CONFIRM_BIG
-    if outcome.result is not SaveResult.SAVED or outcome.report is None:
+    saved = outcome.result in (SaveResult.SAVED, SaveResult.ALREADY_SAVED)
+    if not saved or outcome.report is None:
         await answer(update)
         progress = outcome.progress or await load_progress(context, speaker, draft.target_id)
         if progress is None:
