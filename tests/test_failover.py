@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import json
 import os
 import signal
 import time
@@ -25,6 +26,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from handlers.feedback import PREVIEW as FEEDBACK_PREVIEW
+from handlers.reports.state import SUMMARY as REPORT_SUMMARY
 from models import Employee, Feedback, OutboxMessage, ProgressReport
 from models.db import create_engine, create_session_factory
 from models.system import ConversationState
@@ -316,14 +319,19 @@ async def test_updates_handled_again_after_a_crash_have_one_effect(
             preview = fake.last(LEADER_TG)
 
             # Both steps are saved (persistence flushes every 2 s), as they would be by the
-            # time someone presses Send.
+            # time someone presses Send: the summary and the preview, not an earlier step
+            # whose row already exists.
             async def steps_saved() -> bool:
-                saved = await scalar(
-                    select(func.count())
-                    .select_from(ConversationState)
-                    .where(col(ConversationState.name).in_(["reports", "feedback"]))
-                )
-                return bool(saved == 2)
+                async with sessions() as session:
+                    rows = (
+                        await session.exec(
+                            select(ConversationState).where(
+                                col(ConversationState.name).in_(["reports", "feedback"])
+                            )
+                        )
+                    ).all()
+                saved = {row.name: json.loads(row.state) for row in rows}
+                return saved == {"reports": REPORT_SUMMARY, "feedback": FEEDBACK_PREVIEW}
 
             await until(steps_saved)
 
