@@ -4,7 +4,7 @@
     .venv/bin/python bench/broadcast.py --crash [--recipients 2000] [--kills 5]
     (add --timeline to print broadcast and other sends per second, as the fake saw them)
 
-A fresh SQLite database is migrated and filled with a synthetic roster (bot.services.demo_org
+A fresh SQLite database is migrated and filled with a synthetic roster (bot.demo_org
 + roster import); everyone is linked to Telegram, one employee becomes city-wide HR, and a
 broadcast to the whole city is created with bot.services.broadcasts.create (its outbox rows
 included), exactly as "Kirim" does. Then `python -m bot run` (the real process) is started
@@ -45,15 +45,15 @@ sys.path.insert(0, str(REPO_ROOT))
 from sqlalchemy import func  # noqa: E402
 from sqlmodel import col, select, update  # noqa: E402
 
+from bot.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.services import broadcasts as bc  # noqa: E402
 from bot.services.access import load_speaker  # noqa: E402
-from bot.services.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.services.roster import import_roster  # noqa: E402
 from models import Employee, OutboxMessage  # noqa: E402
 from models.db import create_engine, create_session_factory  # noqa: E402
 from models.migrate import upgrade_to_head_async  # noqa: E402
-from tests.fakegram import FakeTelegram  # noqa: E402
-from tests.fakegram.server import FakeBotApiServer  # noqa: E402
+from tests.support.fakegram import FakeTelegram  # noqa: E402
+from tests.support.fakegram.server import FakeBotApiServer  # noqa: E402
 
 TOKEN = "123456:BENCH-TOKEN"
 CHAT_BASE = 700_000_000

@@ -34,16 +34,16 @@ from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot.clock import Clock  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.delivery.drainer import OutboxDrainer, SharedRateLimiter  # noqa: E402
+from bot.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.i18n import I18n  # noqa: E402
-from bot.outbox import OutboxDrainer, SharedRateLimiter  # noqa: E402
 from bot.services.checkins import plan_checkins  # noqa: E402
-from bot.services.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.services.roster import import_roster  # noqa: E402
 from models import Employee, OutboxMessage, Target  # noqa: E402
 from models.db import SessionFactory, create_engine, create_session_factory  # noqa: E402
 from models.migrate import upgrade_to_head  # noqa: E402
-from tests.fakegram import FakeTelegram  # noqa: E402
-from tests.fakegram.server import FakeBotApiServer  # noqa: E402
+from tests.support.fakegram import FakeTelegram  # noqa: E402
+from tests.support.fakegram.server import FakeBotApiServer  # noqa: E402
 
 WIB = ZoneInfo("Asia/Jakarta")
 AS_OF = datetime(2026, 11, 27, 9, 0, tzinfo=WIB)  # a Friday, 09:00 WIB: inside working hours

@@ -29,9 +29,9 @@ sys.path.insert(0, str(REPO_ROOT))
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
+from bot.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.i18n import I18n  # noqa: E402
-from bot.services.demo_org import generate_roster, write_roster_csv  # noqa: E402
-from bot.services.evaluation_planners import plan_escalations, plan_evaluations  # noqa: E402
+from bot.services.evaluation.planners import plan_escalations, plan_evaluations  # noqa: E402
 from bot.services.roster import import_roster  # noqa: E402
 from models import ActingEvaluator, Employee, Evaluation, OutboxMessage  # noqa: E402
 from models.db import SessionFactory, create_engine, create_session_factory  # noqa: E402

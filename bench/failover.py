@@ -28,9 +28,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.db import DEFAULT_PG_URL  # noqa: E402
-from tests.fakegram import FakeBotApiServer, FakeTelegram  # noqa: E402
-from tests.instances import (  # noqa: E402
+from tests.support.db import DEFAULT_PG_URL  # noqa: E402
+from tests.support.fakegram import FakeBotApiServer, FakeTelegram  # noqa: E402
+from tests.support.instances import (  # noqa: E402
     create_database,
     cut_lock_connection,
     drop_database,
@@ -40,7 +40,7 @@ from tests.instances import (  # noqa: E402
     stop_bot,
     wait_role,
 )
-from tests.test_e2e_process import TOKEN, bot_env  # noqa: E402
+from tests.test_runtime_process import TOKEN, bot_env  # noqa: E402
 
 USER = 9001
 MARK = "What you can do here"

@@ -3,14 +3,14 @@
     .venv/bin/python bench/faults.py telegram [--users 20] [--rows 300] [--outage 10]
     .venv/bin/python bench/faults.py postgres [--users 10] [--outage 3]
 
-telegram: the real Application (tests/harness.py) with its outbox drainer running, `--rows`
+telegram: the real Application (tests/support/harness.py) with its outbox drainer running, `--rows`
 queued notices to distinct employees, and `--users` people sending /bantuan every 0.5 s.
 Telegram answers 502 to every call for `--outage` seconds. Printed: what the users got
 during and after the outage (their reply, or the honest "my reply may be missing" note),
 how long after Telegram's return the last queued row and the last note went out, rows
 given up ("failed"), and duplicates.
 
-postgres: the bot's engine goes through tests/tcp_proxy.py; `--users` people send /kinerja
+postgres: the bot's engine goes through tests/support/tcp_proxy.py; `--users` people send /kinerja
 every 0.2 s while the proxy drops every connection and refuses new ones for `--outage`
 seconds. Printed: replies by kind (normal, "database briefly unavailable", generic error),
 how fast users heard back during the outage, and how long after the server's return the
@@ -36,14 +36,14 @@ sys.path.insert(0, str(REPO_ROOT))
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
-from bot.services import notices  # noqa: E402
+from bot.delivery import outbox_queue  # noqa: E402
 from models import Employee, OutboxMessage  # noqa: E402
 from models.db import create_session_factory  # noqa: E402
-from tests.db import fresh_database, postgres_engine, postgres_url  # noqa: E402
-from tests.factories import nip  # noqa: E402
-from tests.fault_setup import linked_org  # noqa: E402
-from tests.harness import Harness, running_bot  # noqa: E402
-from tests.tcp_proxy import TcpProxy  # noqa: E402
+from tests.support.db import fresh_database, postgres_engine, postgres_url  # noqa: E402
+from tests.support.factories import nip  # noqa: E402
+from tests.support.fault_setup import linked_org  # noqa: E402
+from tests.support.harness import Harness, running_bot  # noqa: E402
+from tests.support.tcp_proxy import TcpProxy  # noqa: E402
 
 CHAT_BASE = 800_000
 HELP = ("What you can do here", "Yang dapat Anda lakukan di sini")
@@ -93,10 +93,10 @@ async def telegram_outage(users: int, rows: int, outage: float) -> None:
                     bot.fake.known_chats.add(tg)
                 async with sessions() as session:
                     now = bot.deps.clock.utcnow()
-                    await notices.enqueue_many(
+                    await outbox_queue.enqueue_many(
                         session,
                         [
-                            notices.outbox_row(
+                            outbox_queue.outbox_row(
                                 dedupe_key=f"bench:{tg}",
                                 kind="bench",
                                 chat_id=tg,

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.services.demo_org import generate_roster, write_roster_csv, write_roster_xlsx  # noqa: E402
+from bot.demo_org import generate_roster, write_roster_csv, write_roster_xlsx  # noqa: E402
 from bot.services.roster import ImportSummary, format_progress_bar, import_roster  # noqa: E402
 from models.db import create_engine, create_session_factory  # noqa: E402
 from models.migrate import upgrade_to_head  # noqa: E402

@@ -31,8 +31,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelSession  # noqa
 from telegram.ext import Application, BaseRateLimiter, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-import bot.outbox  # noqa: E402
-import bot.persistence  # noqa: E402
+import bot.delivery.drainer  # noqa: E402
+import bot.runtime.persistence  # noqa: E402
 import bot.services.access  # noqa: E402
 import handlers.gate  # noqa: E402
 
@@ -115,13 +115,13 @@ def install() -> None:
     wrap(handlers.gate, "refresh_menu_if_changed", "gate.refresh_menu")
     wrap(bot.services.access, "load_speaker", "access.load_speaker")
     for name in ("update_user_data", "update_conversation"):
-        wrap(bot.persistence.DatabasePersistence, name, f"persistence.{name}")
+        wrap(bot.runtime.persistence.DatabasePersistence, name, f"persistence.{name}")
     wrap(Application, "update_persistence", "persistence flush")
     wrap(AsyncSession, "commit", "db commit")
     wrap(SQLModelSession, "exec", "db exec")
     wrap(AsyncSession, "get", "db get")
     wrap(AsyncSession, "close", "db close")
-    wrap(bot.outbox.OutboxDrainer, "drain_once", "outbox drain_once")
+    wrap(bot.delivery.drainer.OutboxDrainer, "drain_once", "outbox drain_once")
 
 
 def wrap(owner: object, name: str, key: Callable[..., str] | str) -> None:

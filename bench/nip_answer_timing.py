@@ -39,9 +39,9 @@ from sqlmodel import col, update  # noqa: E402
 from models import LinkRequest  # noqa: E402
 from models.db import SessionFactory, create_engine, create_session_factory  # noqa: E402
 from models.migrate import upgrade_to_head_async  # noqa: E402
-from tests.factories import make_org  # noqa: E402
-from tests.harness import Harness, running_bot  # noqa: E402
-from tests.test_access_and_onboarding import link  # noqa: E402
+from tests.support.factories import make_org  # noqa: E402
+from tests.support.harness import Harness, running_bot  # noqa: E402
+from tests.test_onboarding_rules import link  # noqa: E402
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 

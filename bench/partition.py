@@ -32,9 +32,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.fakegram import FakeBotApiServer, FakeTelegram  # noqa: E402
-from tests.instances import free_port, stop_bot, wait_role  # noqa: E402
-from tests.test_e2e_process import TOKEN, bot_env  # noqa: E402
+from tests.support.fakegram import FakeBotApiServer, FakeTelegram  # noqa: E402
+from tests.support.instances import free_port, stop_bot, wait_role  # noqa: E402
+from tests.test_runtime_process import TOKEN, bot_env  # noqa: E402
 
 NS, HOST_IF, NS_IF = "kbpart", "kbp-host", "kbp-ns"
 HOST_IP, NS_IP, PG_PORT = "10.211.0.1", "10.211.0.2", 5433

@@ -60,18 +60,18 @@ from sqlalchemy import insert, update  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 from bench.folders import run_in_folder  # noqa: E402
-from bot.services.demo_org import generate_roster, write_roster_csv  # noqa: E402
+from bot.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.services.periods import period_of  # noqa: E402
 from bot.services.roster import import_roster  # noqa: E402
 from models import Employee, Target  # noqa: E402
 from models.db import create_engine, create_session_factory  # noqa: E402
 from models.migrate import upgrade_to_head_async  # noqa: E402
-from tests.fakegram import FakeTelegram  # noqa: E402
-from tests.fakegram.core import _MESSAGE_METHODS, CONFLICT_POLL  # noqa: E402
-from tests.fakegram.errors import ApiError  # noqa: E402
-from tests.fakegram.models import SentMessage  # noqa: E402
-from tests.fakegram.server import FakeBotApiServer  # noqa: E402
-from tests.fakegram.spec import load_spec  # noqa: E402
+from tests.support.fakegram import FakeTelegram  # noqa: E402
+from tests.support.fakegram.core import _MESSAGE_METHODS, CONFLICT_POLL  # noqa: E402
+from tests.support.fakegram.errors import ApiError  # noqa: E402
+from tests.support.fakegram.models import SentMessage  # noqa: E402
+from tests.support.fakegram.server import FakeBotApiServer  # noqa: E402
+from tests.support.fakegram.spec import load_spec  # noqa: E402
 
 TOKEN = "123456:BENCH-REPORT-FLOW"
 USER_BASE = 810_000_000

@@ -6,7 +6,7 @@
 A separate database (``kinerja_scale`` next to the one --database-url names; dropped and
 created fresh unless --reuse finds it already seeded) is migrated and filled:
 
-1. roster: the synthetic organisation of bot.services.demo_org (53 OPDs, head of region ->
+1. roster: the synthetic organisation of bot.demo_org (53 OPDs, head of region ->
    OPD heads -> bidang -> seksi/schools/wards -> staff), imported through the real CLI,
    ``kinerja-bot import-roster`` (first run, then a rerun that changes nothing);
 2. activity, in bulk (COPY): ~85 % linked to Telegram (1 % of them blocked the bot), a fifth
@@ -69,9 +69,9 @@ from bench.team import LEADER_TG, make_team, timed  # noqa: E402
 from bench.team import measure as measure_team  # noqa: E402
 from bot.cli import PLANNERS  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.demo_org import generate_roster, write_roster_csv  # noqa: E402
 from bot.i18n import I18n  # noqa: E402
-from bot.services import scoring  # noqa: E402
-from bot.services.demo_org import generate_roster, write_roster_csv  # noqa: E402
+from bot.services.evaluation import predikat as scoring  # noqa: E402
 from models.db import create_engine, create_session_factory  # noqa: E402
 from models.migrate import upgrade_to_head_async  # noqa: E402
 
@@ -829,7 +829,7 @@ async def bench_planners(url: str, results: Results) -> None:
 async def bench_drainer_poll(url: str, results: Results) -> None:
     """Time the drainer's query for due rows, with the planners' rows waiting in the outbox."""
     from bot.clock import Clock
-    from bot.outbox import OutboxDrainer
+    from bot.delivery.drainer import OutboxDrainer
 
     engine = create_engine(url)
     try:
@@ -874,7 +874,7 @@ async def bench_interactive(url: str, org: Org, runs: int, results: Results) -> 
         )
 
     section("/kinerja, /bantuan and /statistik through the Application")
-    from tests.harness import running_bot
+    from tests.support.harness import running_bot
 
     engine = create_engine(url)
     try:
@@ -995,8 +995,8 @@ async def ask(
 
 async def bench_memory(url: str, org: Org, folder: Path, results: Results) -> None:
     section(f"memory of `python -m bot run` (clock {PROCESS_CLOCK})")
-    from tests.fakegram import FakeTelegram
-    from tests.fakegram.server import FakeBotApiServer
+    from tests.support.fakegram import FakeTelegram
+    from tests.support.fakegram.server import FakeBotApiServer
 
     leader, employee, hr = LEADER_TG, org.employee_id + CHAT_BASE, org.hr_id + CHAT_BASE
     conn = await asyncpg.connect(dsn(url))

@@ -4,7 +4,7 @@
                                    [--database-url URL]
 
 A fresh SQLite database (or the empty database you name; it is migrated to head first) is
-filled with the synthetic roster (bot.services.demo_org + roster.import_roster). Every
+filled with the synthetic roster (bot.demo_org + roster.import_roster). Every
 employee gets two approved targets of the current semester and three reports, so the target
 and report tables are city-sized too. One leader then gets --team direct subordinates
 (moved under them), a target of their own that the subordinates' targets contribute to, and
@@ -39,8 +39,8 @@ from sqlalchemy import func, insert, update  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 from sqlmodel.ext.asyncio.session import AsyncSession  # noqa: E402
 
+from bot.demo_org import generate_roster  # noqa: E402
 from bot.services import access, team  # noqa: E402
-from bot.services.demo_org import generate_roster  # noqa: E402
 from bot.services.periods import period_of  # noqa: E402
 from bot.services.roster import import_roster, read_roster  # noqa: E402
 from models import Employee, ProgressReport, Target  # noqa: E402
@@ -129,7 +129,7 @@ async def make_team(
 
 async def seed(url: str, employees: int, team_size: int, folder: Path) -> int:
     """Import the roster, add targets and reports for everyone, build the leader's team."""
-    from bot.services.demo_org import write_roster_csv
+    from bot.demo_org import write_roster_csv
 
     engine = create_engine(url)
     sessions = create_session_factory(engine)
@@ -218,7 +218,7 @@ async def measure(
 ) -> dict[str, list[float]]:
     """Print and return the service, handler and page timings (milliseconds) of /tim."""
     from bot.i18n import I18n
-    from tests.harness import running_bot
+    from tests.support.harness import running_bot
 
     samples: dict[str, list[float]] = {}
     engine = create_engine(url)

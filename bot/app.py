@@ -12,13 +12,13 @@ from telegram.request import BaseRequest
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import DEPS_KEY, BotContext, Deps
+from bot.delivery.drainer import OutboxDrainer
+from bot.delivery.send_budget import SharedRateLimiter
 from bot.i18n import I18n
-from bot.outbox import OutboxDrainer
-from bot.persistence import DatabasePersistence
-from bot.scheduler import schedule_planners, unschedule_planners
-from bot.send_budget import SharedRateLimiter
+from bot.runtime.persistence import DatabasePersistence
+from bot.runtime.scheduler import schedule_planners, unschedule_planners
+from bot.runtime.update_order import PerUserUpdateProcessor
 from bot.services import settings_memory
-from bot.update_order import PerUserUpdateProcessor
 from handlers import build_handlers
 from handlers.errors import on_error
 from handlers.menus import set_default_menus
@@ -59,10 +59,10 @@ def build_application(
         .persistence(DatabasePersistence(lambda: deps.sessions, settings.persistence_interval))
         # Telegram's 30/s for the whole bot, counted until a window after each answer so no
         # window at Telegram can exceed it; replies go before bulk sends; interactive sends
-        # retry 429s and transient network errors (see bot/send_budget.py).
+        # retry 429s and transient network errors (see bot/delivery/send_budget.py).
         .rate_limiter(SharedRateLimiter(overall_rate=30, reserve=0, max_retries=2))
         # Different people's updates run concurrently (each person's in order), so nobody
-        # waits for others' Bot API round trips; see bot/update_order.py.
+        # waits for others' Bot API round trips; see bot/runtime/update_order.py.
         .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .post_init(start_services)
         .post_stop(stop_services)

@@ -19,13 +19,13 @@ from bot.clock import Clock
 from bot.config import TOKEN_HELP, MissingTokenError, Settings, SettingsError, load_settings
 from bot.i18n import I18n, Translator
 from bot.i18n_marker import N_
-from bot.logging_setup import configure_logging
+from bot.runtime.logging_setup import configure_logging
 
 if TYPE_CHECKING:
-    from bot.services.invites import IssuedInvite
+    from bot.services.onboarding.invites import IssuedInvite
     from bot.services.roster import ImportSummary as RosterSummary
     from bot.services.roster import RowError
-    from bot.services.target_import import TargetImportSummary
+    from bot.services.targets.importing import TargetImportSummary
 
 log = logging.getLogger("kinerja.cli")
 
@@ -37,11 +37,11 @@ def translator(settings: Settings) -> Translator:
 # Planner name -> (module, function); each is `async (sessions, i18n, settings, as_of) -> int`.
 PLANNERS = {
     "checkins": ("bot.services.checkins", "plan_checkins"),
-    "digests": ("bot.services.report_notices", "plan_report_digests"),
-    "evaluations": ("bot.services.evaluation_planners", "plan_evaluations"),
-    "escalations": ("bot.services.evaluation_planners", "plan_escalations"),
-    "trainings": ("bot.services.training_planners", "plan_trainings"),
-    "training-reminders": ("bot.services.training_planners", "plan_training_reminders"),
+    "digests": ("bot.services.reports.notices", "plan_report_digests"),
+    "evaluations": ("bot.services.evaluation.planners", "plan_evaluations"),
+    "escalations": ("bot.services.evaluation.planners", "plan_escalations"),
+    "trainings": ("bot.services.training.planners", "plan_trainings"),
+    "training-reminders": ("bot.services.training.planners", "plan_training_reminders"),
 }
 
 
@@ -161,8 +161,8 @@ ANOTHER_INSTANCE = N_(
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     """Migrate, then wait to become the active instance and serve until stopped."""
-    from bot.leadership import AnotherInstanceRunning
-    from bot.runner import serve
+    from bot.runtime.active_lock import AnotherInstanceRunning
+    from bot.runtime.runner import serve
     from models.migrate import upgrade_to_head
 
     settings.token  # noqa: B018  (fail early with the BotFather help)
@@ -225,7 +225,7 @@ def import_command(settings: Settings, args: argparse.Namespace, kind: str) -> i
 async def import_file(settings: Settings, path: Path, *, dry_run: bool, kind: str) -> int:
     """Run the roster or target import, then report problems or counts the same way."""
     from bot.services.roster import import_roster
-    from bot.services.target_import import import_targets
+    from bot.services.targets.importing import import_targets
     from models.db import create_engine, create_session_factory
     from models.migrate import upgrade_to_head_async
 
@@ -316,7 +316,8 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
 
 async def issue_links(settings: Settings, args: argparse.Namespace) -> list[IssuedInvite]:
     """Issue fresh invite codes for the selected employees, reporting unknown NIPs."""
-    from bot.services import employees, invites
+    from bot.services import employees
+    from bot.services.onboarding import invites
     from models.db import create_engine, create_session_factory
 
     _ = translator(settings)._
@@ -382,7 +383,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def seed_demo(settings: Settings, count: int) -> int:
-    from bot.services.demo_org import generate_roster, pick_demo_people, write_roster_csv
+    from bot.demo_org import generate_roster, pick_demo_people, write_roster_csv
 
     _ = translator(settings)._
     rows = generate_roster(count)

@@ -10,9 +10,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.drainer import OutboxDrainer
 from bot.i18n import I18n, Translator
-from bot.outbox import OutboxDrainer
-from bot.question_drafts import QuestionDrafts
+from bot.runtime.private_drafts import QuestionDrafts
 from bot.services.access import Speaker
 from bot.services.questions import AnonymousTally
 from models.db import SessionFactory
@@ -31,7 +31,7 @@ class Deps:
     i18n: I18n
     drainer: OutboxDrainer | None = None
     bot_username: str = ""
-    # In memory only, never persisted: see bot/question_drafts.py and AnonymousTally.
+    # In memory only, never persisted: see bot/runtime/private_drafts.py and AnonymousTally.
     question_drafts: QuestionDrafts = field(default_factory=QuestionDrafts)
     anonymous_tally: AnonymousTally = field(default_factory=AnonymousTally)
     extras: dict[str, Any] = field(default_factory=dict)

@@ -8,13 +8,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, ConversationHandler
 
 from handlers import (
-    broadcast,
-    checkin,
+    broadcasts,
+    checkins,
+    conversation,
     evaluation,
     exports,
     fallback,
     feedback,
-    flows,
     gate,
     help,
     language,
@@ -30,7 +30,7 @@ from handlers import (
 
 MEMBERSHIP_GROUP = -2
 GATE_GROUP = -1
-MAIN_GROUP = flows.MAIN_GROUP
+MAIN_GROUP = conversation.MAIN_GROUP
 
 
 def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
@@ -38,7 +38,7 @@ def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
 
     Fallbacks sit at the end of the main group (not in a later group) so an update that a
     feature handled is never answered a second time. Every conversation gets the shared
-    behaviour of handlers.flows: each step answers what it cannot use, and one flow ends
+    behaviour of handlers.conversation: each step answers what it cannot use, and one flow ends
     another only once it has started.
     """
     main = [
@@ -46,11 +46,11 @@ def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
         *targets.build(),
         *reports.build(),
         *progress.build(),
-        *checkin.build(),
+        *checkins.build(),
         *team.build(),
         *feedback.build(),
         *evaluation.build(),
-        *broadcast.build(),
+        *broadcasts.build(),
         *questions.build(),
         *stats.build(),
         *exports.build(),
@@ -61,7 +61,7 @@ def build_handlers() -> list[tuple[BaseHandler[Update, Any, Any], int]]:
     ]
     for handler in main:
         if isinstance(handler, ConversationHandler):
-            flows.compose(handler)
+            conversation.compose(handler)
     membership, identify = gate.build()
     pairs: list[tuple[BaseHandler[Update, Any, Any], int]] = [
         (membership, MEMBERSHIP_GROUP),

@@ -18,7 +18,8 @@ from bot.text import MAX_ALERT_CHARS, MAX_MESSAGE_CHARS, shorten, split_message,
 log = logging.getLogger(__name__)
 # Plain acknowledgements in flight (a reference keeps a running task from being collected).
 _ACKS: set[asyncio.Task[None]] = set()
-# The conversation whose callback is running (set by handlers.flows): the prompts it sends are
+# The conversation whose callback is running (set by handlers.conversation): the prompts it sends
+# are
 # remembered, so a step can show them again when it gets something it cannot use.
 RUNNING_FLOW: ContextVar[str | None] = ContextVar("running_flow", default=None)
 # chat_data is kept in memory only (never persisted), so no draft text is copied anywhere new.

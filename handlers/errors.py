@@ -20,10 +20,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
+from bot.delivery import outbox_queue
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, normalize_language
-from bot.services import employees, notices
+from bot.runtime.update_order import mark_update_failed
+from bot.services import employees
 from bot.text import MAX_ALERT_CHARS, utf16_len
-from bot.update_order import mark_update_failed
 from handlers.common import answer
 from handlers.gate import SEEN_LANGUAGE_KEY
 from models.db import StorageProblem, describe_problem, storage_problem
@@ -152,14 +153,14 @@ async def queue_apology(context: BotContext, chat_id: int, update_id: int, text:
     deps = context.deps
     try:
         async with deps.sessions() as session:
-            await notices.enqueue(
+            await outbox_queue.enqueue(
                 session,
                 dedupe_key=f"error:{chat_id}:{update_id}",
                 kind="error_notice",
                 chat_id=chat_id,
                 text=html.escape(text, quote=False),  # the outbox sends HTML
                 now=deps.clock.utcnow(),
-                priority=notices.PRIORITY_DIRECT,
+                priority=outbox_queue.PRIORITY_DIRECT,
             )
             await session.commit()
     except Exception:

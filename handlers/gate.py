@@ -14,10 +14,10 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.i18n import SUPPORTED_LANGUAGES, normalize_language
-from bot.logging_setup import bind_employee
+from bot.runtime.logging_setup import bind_employee
 from bot.services import access, employees
 from handlers.common import answer, reply
-from handlers.flows import end_open_flows, entered_flow
+from handlers.conversation import end_open_flows, entered_flow
 from handlers.menus import set_chat_menu
 
 CHOSEN_LANGUAGE_KEY = "lang"  # set by /bahasa before the account is linked
@@ -29,7 +29,7 @@ ONBOARDING_COMMANDS = frozenset(
 ONBOARDING_CALLBACKS = ("lang:", "onb:nip:")
 # Commands that may be used in the middle of a flow without leaving it; /batal is answered
 # by the flow itself. Any other command leaves the current flow; a button leaves it only once
-# the flow it belongs to has started (handlers.flows).
+# the flow it belongs to has started (handlers.conversation).
 FLOW_KEEPING_COMMANDS = frozenset({"bantuan", "help", "bahasa", "language", "batal", "cancel"})
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.db import SessionFactory, create_session_factory
-from tests.db import fresh_database, postgres_available
+from tests.support.db import fresh_database, postgres_available
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -13,8 +13,8 @@ from bot.services import broadcasts as bc
 from bot.services.access import load_speaker
 from models import AuditLog, Broadcast, BroadcastAck, Employee, OutboxMessage
 from models.db import SessionFactory
-from tests.factories import Org, add, make_org
-from tests.harness import Harness, running_bot
+from tests.support.factories import Org, add, make_org
+from tests.support.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
 HEAD_TG, LEADER_TG, STAFF_TG, STAFF2_TG, HR_TG, CITY_TG, OTHER_TG = (
@@ -226,7 +226,7 @@ async def test_compose_preview_send_ack_report(db: DB) -> None:
         assert bot.fake.last(STAFF2_TG).buttons()[0][0] == "Saya sudah membaca"
         assert bot.fake.sent(OTHER_TG) == []
         # The progress job edits once to the final summary, then stays quiet.
-        from handlers import broadcast as handler
+        from handlers import broadcasts as handler
 
         await run_progress_job(bot, handler)
         assert "finished" in progress.text and "Sent: 5 of 5" in progress.text
@@ -418,7 +418,7 @@ async def test_restart_mid_broadcast_no_loss_no_duplicates(db: DB) -> None:
     # A new process on the same database continues where the first stopped.
     async with running_bot(db[0], db[1], now=NOW, fake=fake) as bot2:
         await bot2.drain()
-        from handlers import broadcast as handler
+        from handlers import broadcasts as handler
 
         await run_progress_job(bot2, handler)
         for _attr, tg, _lang in LINKS:

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from bot.context import BotContext
 from bot.i18n import I18n
-from bot.scheduler import (
+from bot.runtime.scheduler import (
     CATCH_UP_JOB,
     CHECKIN_JOB,
     DIGEST_JOB,
@@ -27,9 +27,9 @@ from bot.services import checkins
 from bot.services.checkins import DateProblem, due_checkin, parse_pause_date, plan_checkins
 from models import CheckinPause, Employee, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
-from tests.factories import Org, make_org
-from tests.harness import Harness, running_bot
-from tests.harness import test_settings as make_settings
+from tests.support.factories import Org, make_org
+from tests.support.harness import Harness, running_bot
+from tests.support.harness import test_settings as make_settings
 
 WIB = ZoneInfo("Asia/Jakarta")
 FRIDAY_0900 = datetime(2026, 11, 27, 9, 0, tzinfo=WIB)  # ISO week 2026-W48
@@ -474,7 +474,7 @@ async def test_sweep_waits_for_working_hours_but_the_start_up_catch_up_does_not(
         def missing(name: str) -> object:
             raise ImportError(name)
 
-        monkeypatch.setattr("bot.scheduler.importlib.import_module", missing)
+        monkeypatch.setattr("bot.runtime.scheduler.importlib.import_module", missing)
         await catch_up_job(BotContext(bot.app))  # digests not available: skipped, no error
         assert len(await outbox(sessions, "checkin")) == 2
 

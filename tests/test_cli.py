@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.factories import nip
+from tests.support.factories import nip
 
 HEADER = [
     "nip",

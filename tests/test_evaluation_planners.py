@@ -13,19 +13,19 @@ from sqlmodel import col, select
 
 from bot.context import BotContext
 from bot.i18n import I18n
-from bot.scheduler import (
+from bot.runtime.scheduler import (
     ESCALATION_JOB,
     EVALUATION_JOB,
     plan_escalations_job,
     plan_evaluations_job,
 )
-from bot.services import evaluation_planners as ep
+from bot.services.evaluation import planners as ep
 from bot.services.periods import Period
 from models import ActingEvaluator, Employee, Evaluation, OutboxMessage
 from models.db import SessionFactory
-from tests.factories import Org, add, make_org, nip
-from tests.harness import running_bot
-from tests.harness import test_settings as make_settings
+from tests.support.factories import Org, add, make_org, nip
+from tests.support.harness import running_bot
+from tests.support.harness import test_settings as make_settings
 
 WIB = ZoneInfo("Asia/Jakarta")
 SETTINGS = make_settings("sqlite+aiosqlite://")

@@ -15,8 +15,8 @@ from bot.services import exports
 from bot.services.periods import Period
 from models import Employee
 from models.db import SessionFactory
-from tests.harness import running_bot
-from tests.test_analytics import CITY_TG, DB, HR_TG, NOW, PERIOD, STAFF_TG, seed
+from tests.support.harness import running_bot
+from tests.test_stats_analytics import CITY_TG, DB, HR_TG, NOW, PERIOD, STAFF_TG, seed
 
 STAFF_NAME = "Siti <Aminah> & Co 😀"
 ENGLISH = I18n("id", ZoneInfo("Asia/Jakarta")).for_language("en")

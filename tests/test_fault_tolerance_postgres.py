@@ -1,7 +1,8 @@
 """PostgreSQL restarts mid-run: users are told (in their language) to try again, nothing is
 left half-written, and the bot reconnects by itself.
 
-The bot's engine talks to the server through tests/tcp_proxy.py; "restarting" the proxy cuts
+The bot's engine talks to the server through tests/support/tcp_proxy.py; "restarting" the proxy
+cuts
 every connection and refuses new ones, as a server restart does, without touching the real
 server or other schemas.
 """
@@ -19,12 +20,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.persistence import DatabasePersistence
-from bot.services import notices
+from bot.delivery import outbox_queue
+from bot.runtime.persistence import DatabasePersistence
 from models import ConversationState, OutboxMessage, ProgressReport, ReportEvidence, UserDataRow
 from models.db import StorageProblem, create_session_factory, storage_problem
-from tests.db import postgres_available, postgres_engine, postgres_url
-from tests.fault_setup import (
+from tests.support.db import postgres_available, postgres_engine, postgres_url
+from tests.support.fault_setup import (
     LEADER_TG,
     NOW,
     STAFF2_TG,
@@ -35,8 +36,8 @@ from tests.fault_setup import (
     report_summary,
     rows,
 )
-from tests.harness import running_bot
-from tests.tcp_proxy import TcpProxy
+from tests.support.harness import running_bot
+from tests.support.tcp_proxy import TcpProxy
 
 DB = tuple[str, AsyncEngine]
 UNAVAILABLE = {
@@ -92,7 +93,7 @@ async def test_restart_users_are_told_to_retry_and_served_again(
     sessions = create_session_factory(db[1])
     await linked_org(sessions)
     async with sessions() as session:
-        await notices.enqueue(
+        await outbox_queue.enqueue(
             session, dedupe_key="pg", kind="test", chat_id=LEADER_TG, text="Antre", now=NOW
         )
         await session.commit()

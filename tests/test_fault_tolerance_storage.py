@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.cli import main
-from bot.services import notices
+from bot.delivery import outbox_queue
 from models import AuditLog, Broadcast, Employee, OutboxMessage, ProgressReport, ReportEvidence
 from models.db import StorageProblem, create_session_factory, storage_problem
-from tests.factories import nip
-from tests.fault_setup import (
+from tests.support.factories import nip
+from tests.support.fault_setup import (
     CITY_TG,
     NOW,
     STAFF_TG,
@@ -38,7 +38,7 @@ from tests.fault_setup import (
     rows,
     texts,
 )
-from tests.harness import running_bot
+from tests.support.harness import running_bot
 
 DB = tuple[str, AsyncEngine]
 FULL = "the server's storage is full, so your last step was not saved"
@@ -172,7 +172,7 @@ async def test_drainer_on_a_read_only_database_sends_each_message_once(db: DB) -
     sessions = create_session_factory(engine)
     await linked_org(sessions)
     async with sessions() as session:
-        await notices.enqueue(
+        await outbox_queue.enqueue(
             session, dedupe_key="ro", kind="test", chat_id=STAFF_TG, text="Sekali saja", now=NOW
         )
         await session.commit()

@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.services import notices
+from bot.delivery import outbox_queue
 from models import ProgressReport, ReportEvidence
 from models.db import create_session_factory
-from tests.fault_setup import (
+from tests.support.fault_setup import (
     LEADER_TG,
     LINKS,
     NOW,
@@ -29,7 +29,7 @@ from tests.fault_setup import (
     rows,
     texts,
 )
-from tests.harness import running_bot
+from tests.support.harness import running_bot
 
 DB = tuple[str, AsyncEngine]
 EVERYONE = [tg for _attr, tg, _lang in LINKS]
@@ -152,7 +152,7 @@ async def test_dropped_connections_while_sending_bulk_deliver_everything(db: DB)
         await bot.send(STAFF_TG, "/bantuan")  # staff's chat is open; now queue bulk mail
         async with sessions() as session:
             for _attr, tg, _lang in LINKS:
-                await notices.enqueue(
+                await outbox_queue.enqueue(
                     session,
                     dedupe_key=f"test:{tg}",
                     kind="test",
@@ -182,7 +182,7 @@ async def test_429_storm_holds_sends_and_delivers_everything(db: DB) -> None:
         open_chats(bot)
         async with sessions() as session:
             for _attr, tg, _lang in LINKS:
-                await notices.enqueue(
+                await outbox_queue.enqueue(
                     session,
                     dedupe_key=f"storm:{tg}",
                     kind="test",
@@ -211,7 +211,7 @@ async def test_long_outage_loses_no_queued_mail(db: DB) -> None:
     async with running_bot(db[0], db[1], now=NOW) as bot:
         open_chats(bot)
         async with sessions() as session:
-            await notices.enqueue(
+            await outbox_queue.enqueue(
                 session, dedupe_key="long", kind="test", chat_id=STAFF_TG, text="Penting", now=NOW
             )
             await session.commit()

@@ -12,13 +12,13 @@ from sqlmodel import col, select
 
 from bot.i18n import I18n
 from bot.services import feedback as fb
-from bot.services import report_notices
 from bot.services.feedback import AnswerResult, SendResult
-from bot.services.report_drafts import ReportDraft
+from bot.services.reports import notices as report_notices
+from bot.services.reports.drafts import ReportDraft
 from models import ActingEvaluator, Employee, Feedback, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
-from tests.factories import Org, add, make_org
-from tests.harness import Harness, running_bot
+from tests.support.factories import Org, add, make_org
+from tests.support.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB, Semester II 2026
 PERIOD = "2026-2"

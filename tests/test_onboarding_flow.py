@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from bot.services import invites
+from bot.services.onboarding import invites
 from models import Employee, InviteCode, LinkRequest, OutboxMessage
 from models.db import SessionFactory
-from tests.factories import Org, make_org
-from tests.harness import Harness, running_bot
+from tests.support.factories import Org, make_org
+from tests.support.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 LEADER_TG, STAFF_TG, HR_TG, STRANGER_TG = 1001, 1002, 1003, 1009

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.fakegram import FakeBotApiServer, FakeTelegram
-from tests.instances import stop_bot
+from tests.support.fakegram import FakeBotApiServer, FakeTelegram
+from tests.support.instances import stop_bot
 
 pytestmark = pytest.mark.package
 ROOT = Path(__file__).resolve().parent.parent

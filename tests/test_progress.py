@@ -16,8 +16,8 @@ from bot.i18n import I18n, Translator
 from bot.services import charts, progress
 from models import CheckinPause, Employee, ProgressReport, Target
 from models.db import SessionFactory
-from tests.factories import Org, make_org
-from tests.harness import running_bot
+from tests.support.factories import Org, make_org
+from tests.support.harness import running_bot
 
 WIB = ZoneInfo("Asia/Jakarta")
 TODAY = date(2026, 11, 27)  # a Friday in Semester II 2026: 35 days left including today

@@ -18,9 +18,9 @@ from bot.services.access import load_speaker
 from bot.services.questions import AskResult, HrResult
 from models import AuditLog, Employee, FaqEntry, OutboxMessage, Question
 from models.db import SessionFactory
-from tests.factories import Org, make_org
-from tests.fakegram import FakeTelegram
-from tests.harness import Harness, running_bot
+from tests.support.factories import Org, make_org
+from tests.support.fakegram import FakeTelegram
+from tests.support.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
 WIB = ZoneInfo("Asia/Jakarta")

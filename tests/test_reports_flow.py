@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from bot.services import report_notices
+from bot.services.reports import notices as report_notices
 from models import AuditLog, Employee, OutboxMessage, ProgressReport, ReportEvidence, Target
 from models.db import SessionFactory
-from tests.factories import Org, make_org
-from tests.fakegram import FakeTelegram
-from tests.harness import Harness, running_bot
+from tests.support.factories import Org, make_org
+from tests.support.fakegram import FakeTelegram
+from tests.support.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB, Semester II 2026
 LEADER_TG, STAFF_TG, STAFF2_TG, OTHER_TG = 2001, 2002, 2003, 2009

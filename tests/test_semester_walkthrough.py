@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from bot.services import invites
-from bot.services.evaluation_planners import plan_escalations, plan_evaluations
+from bot.services.evaluation.planners import plan_escalations, plan_evaluations
+from bot.services.onboarding import invites
 from models import Employee, Evaluation, Feedback, ProgressReport, Target
 from models.db import SessionFactory
-from tests.factories import make_org
-from tests.harness import Harness, running_bot
+from tests.support.factories import make_org
+from tests.support.harness import Harness, running_bot
 
 JULY = datetime(2026, 7, 6, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB, Semester II begins
 WINDOW_OPENS = datetime(2026, 12, 18, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB

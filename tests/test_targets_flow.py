@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from models import AuditLog, Employee, Target
 from models.db import SessionFactory
-from tests.factories import Org, make_org
-from tests.harness import Harness, running_bot
+from tests.support.factories import Org, make_org
+from tests.support.harness import Harness, running_bot
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB, Semester II 2026
 LEADER_TG, STAFF_TG, STAFF2_TG, HEAD_TG = 2001, 2002, 2003, 2004

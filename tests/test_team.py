@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services import access, team
 from models import Employee, ProgressReport, Target, Unit
 from models.db import SessionFactory
-from tests.factories import Org, add, make_org, nip
-from tests.harness import Harness, running_bot
+from tests.support.factories import Org, add, make_org, nip
+from tests.support.harness import Harness, running_bot
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB, Semester II 2026

@@ -13,16 +13,16 @@ from sqlmodel import col, select
 
 from bot.context import BotContext
 from bot.i18n import I18n
-from bot.scheduler import (
+from bot.runtime.scheduler import (
     TRAINING_JOB,
     TRAINING_REMINDER_JOB,
     plan_training_reminders_job,
     plan_trainings_job,
 )
 from bot.services import training as tr
-from bot.services import training_planners as tp
 from bot.services.access import speaker_for
 from bot.services.periods import Period
+from bot.services.training import planners as tp
 from models import (
     Employee,
     Evaluation,
@@ -36,9 +36,9 @@ from models import (
     Unit,
 )
 from models.db import SessionFactory
-from tests.factories import Org, add, make_org, nip
-from tests.harness import Harness, running_bot
-from tests.harness import test_settings as make_settings
+from tests.support.factories import Org, add, make_org, nip
+from tests.support.harness import Harness, running_bot
+from tests.support.harness import test_settings as make_settings
 
 WIB = ZoneInfo("Asia/Jakarta")
 SETTINGS = make_settings("sqlite+aiosqlite://")

@@ -10,9 +10,9 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.i18n import Translator
-from bot.services import scoring
-from bot.services.distribution import Deviation
 from bot.services.evaluation import Problem
+from bot.services.evaluation import predikat as scoring
+from bot.services.evaluation.curve import Deviation
 from bot.text import parse_callback
 from handlers.common import answer, keyboard, reply
 

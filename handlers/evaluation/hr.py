@@ -13,9 +13,12 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.services import distribution, evaluation, evaluation_admin, scoring
+from bot.services import evaluation
 from bot.services.evaluation import Problem, period_name
-from bot.services.evaluation_window import current_evaluation_period
+from bot.services.evaluation import curve as distribution
+from bot.services.evaluation import hr_tools as evaluation_admin
+from bot.services.evaluation import predikat as scoring
+from bot.services.evaluation.window import current_evaluation_period
 from bot.services.periods import Period, parse_period
 from bot.text import esc
 from handlers.common import answer, edit_or_reply, keyboard, reply, require_speaker

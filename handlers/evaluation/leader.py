@@ -9,9 +9,12 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.i18n import Translator
-from bot.services import distribution, evaluation, evaluation_admin, scoring
+from bot.services import evaluation
 from bot.services.evaluation import Draft, Problem, SemesterSummary, period_name
-from bot.services.evaluation_window import CLOSED, LATE, NOT_YET
+from bot.services.evaluation import curve as distribution
+from bot.services.evaluation import hr_tools as evaluation_admin
+from bot.services.evaluation import predikat as scoring
+from bot.services.evaluation.window import CLOSED, LATE, NOT_YET
 from bot.services.periods import parse_period
 from bot.text import esc, parse_callback
 from handlers.common import answer, edit_or_reply, keyboard, reply, require_speaker

@@ -13,11 +13,12 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.i18n import N_
-from bot.services import report_drafts, reports
+from bot.services import reports
 from bot.services.access import Speaker
 from bot.services.numbers import AmountError
-from bot.services.report_drafts import DraftError
 from bot.services.reports import ChangeOutcome, ChangeResult
+from bot.services.reports import drafts as report_drafts
+from bot.services.reports.drafts import DraftError
 from bot.text import esc
 from handlers.common import answer, edit_or_reply, keyboard, reply
 from handlers.reports.state import (

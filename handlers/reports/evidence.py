@@ -9,8 +9,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from bot.services import report_drafts, reports
-from bot.services.report_drafts import DraftError, Evidence
+from bot.services import reports
+from bot.services.reports import drafts as report_drafts
+from bot.services.reports.drafts import DraftError, Evidence
 from handlers.common import answer, keyboard, reply
 from handlers.reports.prompts import evidence_markup, show_summary
 from handlers.reports.state import ACK_KEY, draft_of, keep, lost, report_id_of

@@ -8,9 +8,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.services import report_drafts
 from bot.services.numbers import AmountError
-from bot.services.report_drafts import DraftError, ReportDraft
+from bot.services.reports import drafts as report_drafts
+from bot.services.reports.drafts import DraftError, ReportDraft
 from bot.text import parse_callback
 from handlers.common import answer, edit_or_reply, keyboard, reply
 from handlers.reports.prompts import (

@@ -11,10 +11,11 @@ from decimal import Decimal
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.services import report_drafts, reports
+from bot.services import reports
 from bot.services.access import Speaker
-from bot.services.report_drafts import ReportDraft
 from bot.services.reports import TargetProgress
+from bot.services.reports import drafts as report_drafts
+from bot.services.reports.drafts import ReportDraft
 from bot.text import esc
 from handlers.common import edit_or_reply, keyboard, reply
 from handlers.reports.state import (

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.services import report_notices, reports
+from bot.services import reports
 from bot.services.reports import SaveResult
+from bot.services.reports import notices as report_notices
 from bot.text import esc
 from handlers.common import answer, edit_or_reply, keyboard
 from handlers.reports.prompts import ask_amount, ask_confirm_big, show_targets, target_gone

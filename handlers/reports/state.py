@@ -14,8 +14,8 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from bot.services import reports
 from bot.services.access import Speaker
-from bot.services.report_drafts import ReportDraft
 from bot.services.reports import TargetProgress
+from bot.services.reports.drafts import ReportDraft
 from bot.text import parse_callback
 from handlers.common import answer, reply
 

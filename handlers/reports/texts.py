@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from bot.context import BotContext
 from bot.i18n import N_
-from bot.services.report_drafts import DraftError
 from bot.services.reports import TargetProgress
+from bot.services.reports.drafts import DraftError
 from bot.text import esc
 
 CANCEL = "rp:cancel"

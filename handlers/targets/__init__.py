@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.services import target_drafts
+from bot.services.targets import drafts as target_drafts
 from handlers.targets.decisions import (
     approve,
     cancel_return,

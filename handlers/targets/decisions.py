@@ -10,8 +10,11 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.services import target_drafts, target_notices, target_views, targets
+from bot.services import targets
 from bot.services.targets import Outcome
+from bot.services.targets import drafts as target_drafts
+from bot.services.targets import notices as target_notices
+from bot.services.targets import views as target_views
 from bot.text import esc, parse_callback
 from handlers.common import answer, keyboard, reply, require_speaker
 from handlers.targets.state import (

@@ -6,8 +6,9 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.services import target_views, targets
+from bot.services import targets
 from bot.services.targets import Outcome
+from bot.services.targets import views as target_views
 from bot.text import esc, parse_callback
 from handlers.common import answer, keyboard, require_speaker
 from handlers.targets.state import continue_row, current_period, refuse, show

@@ -10,8 +10,8 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.i18n import N_
-from bot.services import target_drafts
 from bot.services.periods import parse_period
+from bot.services.targets import drafts as target_drafts
 from bot.text import esc
 from handlers.common import keyboard
 from handlers.targets.state import (

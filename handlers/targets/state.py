@@ -14,10 +14,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.services import target_drafts
 from bot.services.periods import Period, period_of
-from bot.services.target_drafts import TargetDraft
 from bot.services.targets import TargetResult
+from bot.services.targets import drafts as target_drafts
+from bot.services.targets.drafts import TargetDraft
 from handlers.common import answer, edit_or_reply, reply, require_speaker
 from handlers.targets.texts import refusal_text
 from models import Employee, Target

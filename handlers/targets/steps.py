@@ -8,9 +8,9 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.i18n import N_
-from bot.services import target_drafts
 from bot.services.periods import parse_period
-from bot.services.target_drafts import Problem
+from bot.services.targets import drafts as target_drafts
+from bot.services.targets.drafts import Problem
 from handlers.targets.prompts import advance, ask, pick_field, summary
 from handlers.targets.state import (
     PICK_FIELD,

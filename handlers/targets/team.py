@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.services import target_drafts, target_views
+from bot.services.targets import drafts as target_drafts
+from bot.services.targets import views as target_views
 from bot.text import esc, parse_callback
 from handlers.common import answer, keyboard, require_speaker
 from handlers.targets.state import current_period, show

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.context import BotContext
 from bot.i18n import N_, Translator
-from bot.services import target_drafts, target_views
 from bot.services.periods import Period
-from bot.services.target_drafts import Problem
 from bot.services.targets import Outcome, TargetResult
+from bot.services.targets import drafts as target_drafts
+from bot.services.targets import views as target_views
+from bot.services.targets.drafts import Problem
 from bot.text import esc
 from models import Target
 

@@ -1,11 +1,11 @@
 """anonymous questions: no per-person quota row, no persisted question drafts
 
 The daily question limit no longer lives in a table: named questions are counted by their
-asker_id, anonymous ones in the bot's memory only (bot/services/questions.py,
+asker_id, anonymous ones in the bot's memory only (bot/services/questions/,
 AnonymousTally). The old per-person quota rows linked a named question to the anonymous
 ones asked after it, so they are dropped, past days and today's alike.
 
-Question drafts are no longer persisted either (bot/question_drafts.py): drafts left in
+Question drafts are no longer persisted either (bot/runtime/private_drafts.py): drafts left in
 user_data by an earlier version are removed, and a conversation left in the retired
 "anonymous: where to?" step (state 2 of the questions flow) goes back to its first step, whose
 handlers tell the user kindly to start again.

@@ -1,0 +1,282 @@
+"""Reading SKP targets for the list screens: one employee's semester, the cascade, the team.
+
+A leader's target and the approved targets of direct subordinates that support it form the
+cascade; amounts are only added up when the units match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.access import Speaker, is_direct_supervisor
+from bot.services.periods import Period
+from bot.services.targets import achievement, subordinate
+from bot.services.targets.drafts import (
+    KIND_QUANT,
+    STATUS_APPROVED,
+    STATUS_ARCHIVED,
+    STATUS_PENDING,
+)
+from models import Employee, Target
+
+
+async def list_targets(session: AsyncSession, employee_id: int, period: Period) -> list[Target]:
+    """Return an employee's targets of a semester (not archived): utama first, oldest first."""
+    query = (
+        select(Target)
+        .where(
+            Target.employee_id == employee_id,
+            Target.period == period.code,
+            Target.status != STATUS_ARCHIVED,
+        )
+        .order_by(col(Target.jenis).desc(), col(Target.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+@dataclass
+class ChildShare:
+    """One subordinate's approved target that contributes to a leader's target."""
+
+    target: Target
+    employee_name: str
+    achieved: Decimal
+    reports: int
+    same_unit: bool
+    share: float | None  # child target / parent target, when the units match
+
+
+@dataclass
+class Cascade:
+    """A leader's target with the approved targets that contribute to it."""
+
+    parent: Target
+    children: list[ChildShare]
+    summed_target: Decimal | None  # children with the same unit only
+    summed_achieved: Decimal | None
+    ratio: float | None  # summed_achieved / the parent's amount
+    other_units: int  # children in another unit: counted, never added
+
+
+@dataclass
+class Contribution:
+    """How one target feeds its leader's target."""
+
+    target: Target
+    parent: Target
+    parent_owner_name: str
+    share: float | None
+    cascade: Cascade
+
+
+def units_match(a: Target, b: Target) -> bool:
+    """True when both are quantitative with amounts in the same unit (case-insensitive)."""
+    return (
+        a.kind == KIND_QUANT
+        and b.kind == KIND_QUANT
+        and a.target_amount is not None
+        and b.target_amount is not None
+        and a.unit.strip().casefold() == b.unit.strip().casefold()
+    )
+
+
+def _share(child: Target, parent: Target) -> float | None:
+    if not units_match(child, parent) or not parent.target_amount:
+        return None
+    assert child.target_amount is not None
+    return float(child.target_amount / parent.target_amount)
+
+
+async def cascade_of(session: AsyncSession, parent: Target) -> Cascade:
+    """Return the approved children of a target with their amounts and reported sums."""
+    assert parent.id is not None
+    rows = (
+        await session.exec(
+            select(Target, Employee.name)
+            .join(Employee, col(Employee.id) == Target.employee_id)
+            .where(Target.parent_target_id == parent.id, Target.status == STATUS_APPROVED)
+            .order_by(col(Employee.name), col(Target.id))
+        )
+    ).all()
+    ids = [t.id for t, _name in rows if t.id is not None]
+    sums = await achievement.achieved_by_target(session, ids)
+    counts = await achievement.report_counts(session, ids)
+    children: list[ChildShare] = []
+    summed_target = Decimal(0)
+    summed_achieved = Decimal(0)
+    matching = 0
+    for child, name in rows:
+        assert child.id is not None
+        same = units_match(child, parent)
+        children.append(
+            ChildShare(child, name, sums[child.id], counts[child.id], same, _share(child, parent))
+        )
+        if same:
+            assert child.target_amount is not None
+            matching += 1
+            summed_target += child.target_amount
+            summed_achieved += sums[child.id]
+    ratio = None
+    if matching and parent.kind == KIND_QUANT and parent.target_amount:
+        ratio = float(summed_achieved / parent.target_amount)
+    return Cascade(
+        parent=parent,
+        children=children,
+        summed_target=summed_target if matching else None,
+        summed_achieved=summed_achieved if matching else None,
+        ratio=ratio,
+        other_units=len(children) - matching,
+    )
+
+
+async def contribution_of(session: AsyncSession, target: Target) -> Contribution | None:
+    """Return how a target feeds its leader's target, or None when it names none."""
+    if target.parent_target_id is None:
+        return None
+    parent = await session.get(Target, target.parent_target_id)
+    if parent is None or parent.status == STATUS_ARCHIVED:
+        return None
+    owner = await session.get(Employee, parent.employee_id)
+    return Contribution(
+        target=target,
+        parent=parent,
+        parent_owner_name=owner.name if owner else "",
+        share=_share(target, parent),
+        cascade=await cascade_of(session, parent),
+    )
+
+
+@dataclass
+class TargetLine:
+    """One target on a list screen, with progress and its place in the cascade."""
+
+    target: Target
+    achieved: Decimal
+    reports: int
+    contribution: Contribution | None
+    cascade: Cascade | None  # only when approved children exist
+
+
+@dataclass
+class Overview:
+    """An employee's targets of one semester, as the employee or their leader sees them."""
+
+    employee: Employee
+    period: Period
+    lines: list[TargetLine]
+    has_supervisor: bool
+    pending: int
+
+
+async def overview(
+    session: AsyncSession, speaker: Speaker, employee_id: int, period: Period
+) -> Overview | None:
+    """Return the targets screen for oneself or a direct subordinate; None for anyone else."""
+    if employee_id == speaker.id:
+        employee: Employee | None = speaker.employee
+    else:
+        employee = await subordinate(session, speaker, employee_id)
+    if employee is None:
+        return None
+    targets = await list_targets(session, employee_id, period)
+    ids = [t.id for t in targets if t.id is not None]
+    sums = await achievement.achieved_by_target(session, ids)
+    counts = await achievement.report_counts(session, ids)
+    lines: list[TargetLine] = []
+    for target in targets:
+        assert target.id is not None
+        cascade = None
+        if target.status == STATUS_APPROVED:
+            cascade = await cascade_of(session, target)
+            cascade = cascade if cascade.children else None
+        lines.append(
+            TargetLine(
+                target=target,
+                achieved=sums[target.id],
+                reports=counts[target.id],
+                contribution=await contribution_of(session, target),
+                cascade=cascade,
+            )
+        )
+    return Overview(
+        employee=employee,
+        period=period,
+        lines=lines,
+        has_supervisor=employee.supervisor_id is not None,
+        pending=sum(1 for t in targets if t.status == STATUS_PENDING),
+    )
+
+
+@dataclass
+class TeamMember:
+    """A direct subordinate on the leader's team screen."""
+
+    employee: Employee
+    targets: int
+    pending: int
+
+
+async def team(session: AsyncSession, speaker: Speaker, period: Period) -> list[TeamMember]:
+    """Return the speaker's active direct subordinates with their target counts."""
+    people = (
+        await session.exec(
+            select(Employee)
+            .where(Employee.supervisor_id == speaker.id, col(Employee.active).is_(True))
+            .order_by(col(Employee.name))
+        )
+    ).all()
+    ids = [p.id for p in people]
+    counts = (
+        await session.exec(
+            select(Target.employee_id, Target.status, func.count())
+            .where(
+                col(Target.employee_id).in_(ids),
+                Target.period == period.code,
+                Target.status != STATUS_ARCHIVED,
+            )
+            .group_by(col(Target.employee_id), col(Target.status))
+        )
+    ).all()
+    total: dict[int, int] = {}
+    pending: dict[int, int] = {}
+    for emp_id, status, n in counts:
+        total[emp_id] = total.get(emp_id, 0) + int(n)
+        if status == STATUS_PENDING:
+            pending[emp_id] = int(n)
+    return [TeamMember(p, total.get(p.id or 0, 0), pending.get(p.id or 0, 0)) for p in people]
+
+
+@dataclass
+class FullTarget:
+    """One target with every field, for its owner or their direct supervisor."""
+
+    target: Target
+    owner: Employee
+    parent: Target | None
+    may_decide: bool  # the speaker is the direct supervisor and it awaits approval
+
+
+async def full_target(
+    session: AsyncSession, speaker: Speaker, target_id: int
+) -> FullTarget | None:
+    """Return a target (and its leader's target) its owner or direct supervisor may read."""
+    target = await session.get(Target, target_id)
+    if target is None or target.status == STATUS_ARCHIVED:
+        return None
+    owner = await session.get(Employee, target.employee_id)
+    if owner is None:
+        return None
+    own = owner.id == speaker.id
+    if not own and not is_direct_supervisor(speaker, owner):
+        return None
+    parent = (
+        await session.get(Target, target.parent_target_id) if target.parent_target_id else None
+    )
+    return FullTarget(
+        target, owner, parent, may_decide=not own and target.status == STATUS_PENDING
+    )
