@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.context import DEPS_KEY, BotContext, Deps
+from bot.context import DEPS_KEY, BotContext, Deps, KinerjaApp
 from bot.delivery.drainer import OutboxDrainer
 from bot.delivery.send_budget import SharedRateLimiter
 from bot.i18n import I18n
@@ -26,7 +25,6 @@ from models.db import create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
 
-KinerjaApp = Application[Any, BotContext, Any, Any, Any, Any]
 # Updates handled at once: enough to overlap Telegram's round trips, few enough that the
 # SQLite connection pool (5 + 10 overflow) and its single writer are not queued up.
 MAX_CONCURRENT_UPDATES = 16

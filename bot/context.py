@@ -59,3 +59,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """Ask the drainer to look at the outbox now."""
         if self.deps.drainer is not None:
             self.deps.drainer.wake()
+
+
+# The bot's Application, typed with our context (defined here so that runtime modules can name
+# it without importing the composition root).
+KinerjaApp = Application[Any, BotContext, Any, Any, Any, Any]

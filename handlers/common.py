@@ -13,7 +13,14 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.services.access import Speaker
-from bot.text import MAX_ALERT_CHARS, MAX_MESSAGE_CHARS, shorten, split_message, visible_length
+from bot.text import (
+    MAX_ALERT_CHARS,
+    MAX_MESSAGE_CHARS,
+    parse_callback,
+    shorten,
+    split_message,
+    visible_length,
+)
 
 log = logging.getLogger(__name__)
 # Plain acknowledgements in flight (a reference keeps a running task from being collected).
@@ -131,6 +138,19 @@ def forget_prompt(context: BotContext, flow: str) -> None:
     """Drop the remembered prompt once its conversation has ended."""
     if context.chat_data is not None and recall_prompt(context, flow) is not None:
         context.chat_data.pop(PROMPT_KEY, None)
+
+
+def callback_int(update: Update, prefix: str) -> int | None:
+    """Parse 'prefix:<int>' from the pressed button; None for anything malformed."""
+    data = update.callback_query.data if update.callback_query else None
+    parsed = parse_callback(data, prefix, 1)
+    return parsed[0] if parsed else None
+
+
+def callback_tail(update: Update, prefix: str) -> str:
+    """Return what follows 'prefix:' in the pressed button's data ('' when absent)."""
+    data = (update.callback_query.data if update.callback_query else None) or ""
+    return data[len(prefix) + 1 :] if data.startswith(prefix + ":") else ""
 
 
 def require_speaker(context: BotContext) -> Speaker:

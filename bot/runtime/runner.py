@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import KinerjaApp, build_application, close_resources, deps_of, start_services
+from bot.app import build_application, close_resources, deps_of, start_services
 from bot.app import stop_services as stop_app_services
 from bot.config import Settings
+from bot.context import KinerjaApp
 from bot.runtime.active_lock import (
     LeadershipLost,
     PostgresLeadership,

@@ -18,16 +18,14 @@ import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.context import DEPS_KEY, BotContext
+from bot.context import DEPS_KEY, BotContext, KinerjaApp
+from bot.delivery import broadcast_progress
 from bot.services import checkins
 from bot.services.evaluation import planners as evaluation_planners
 from bot.services.training import planners as training_planners
 from bot.services.workdays import in_working_hours
-
-if TYPE_CHECKING:
-    from bot.app import KinerjaApp
 
 log = logging.getLogger(__name__)
 
@@ -152,13 +150,11 @@ def schedule_planners(app: KinerjaApp) -> None:
             callback, EVALUATION_EVERY, first=EVALUATION_EVERY, name=name, job_kwargs=JOB_KWARGS
         )
     queue.run_once(catch_up_job, STARTUP_DELAY, name=CATCH_UP_JOB, job_kwargs=JOB_KWARGS)
-    # Broadcast progress messages; found again from the database after a restart. Imported
-    # late because handlers import the application's context.
-    broadcast = importlib.import_module("handlers.broadcasts")
+    # Broadcast progress messages; found again from the database after a restart.
     queue.run_repeating(
-        broadcast.progress_job,
-        broadcast.PROGRESS_EVERY,
-        first=broadcast.PROGRESS_EVERY,
+        broadcast_progress.edit_progress_job,
+        broadcast_progress.EVERY,
+        first=broadcast_progress.EVERY,
         name=BROADCAST_PROGRESS_JOB,
         job_kwargs=JOB_KWARGS,
     )

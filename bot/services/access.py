@@ -41,6 +41,16 @@ class Speaker:
     def is_admin(self) -> bool:
         return ROLE_ADMIN in self.roles
 
+    @property
+    def is_city_wide_hr(self) -> bool:
+        """True for admins and for HR officers who cover every OPD (BKPSDM, or scope `kota`)."""
+        return self.is_city_wide_hr
+
+    @property
+    def scoped_opd_ids(self) -> frozenset[int]:
+        """The OPDs a scoped HR officer covers; empty for city-wide HR and for staff."""
+        return self.hr_opd_ids or frozenset()
+
     def hr_covers(self, opd_id: int) -> bool:
         """True when this speaker is HR (or admin) for the given OPD."""
         if self.is_admin:

@@ -14,9 +14,7 @@ import logging
 import secrets
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -27,9 +25,11 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.delivery import broadcast_progress
 from bot.i18n import N_
 from bot.services import broadcasts as bc
 from bot.services.access import KNOWN_ROLES, Speaker
+from bot.services.broadcasts import progress_message
 from bot.text import esc, parse_callback
 from handlers.common import answer, edit_or_reply, keyboard, reply
 from models import Broadcast
@@ -41,12 +41,8 @@ END = ConversationHandler.END
 DRAFT_KEY = "broadcast_draft"
 CANCEL = "bc:cancel"
 PAGE_SIZE = 8
-PROGRESS_EVERY = 5.0  # seconds between progress edits
-LAST_EDIT_KEY = "broadcast_progress_texts"
 L_CANCEL = N_("Cancel")
 L_ACK = N_("I have read this")
-L_STOP = N_("Stop")
-L_REPORT = N_("Report")
 ROLE_LABELS = {
     "pegawai": N_("All employees (role pegawai)"),
     "hr": N_("HR"),
@@ -448,104 +444,17 @@ async def send(update: Update, context: BotContext) -> int:
 async def start_progress(update: Update, context: BotContext, broadcast: Broadcast) -> None:
     """Send the progress message and remember it, so the job can edit it (even after restarts)."""
     assert broadcast.id is not None
-    async with context.deps.sessions() as session:
-        p = await bc.progress(session, broadcast.id)
-    text, markup = progress_view(context, broadcast, p, final=p.done)
-    message = await reply(update, context, text, markup)
+    deps = context.deps
+    screen = await progress_message.start_screen(
+        deps.sessions, context.t, broadcast.id, outbox_rate=deps.settings.outbox_rate
+    )
+    if screen is None:
+        return
+    message = await reply(update, context, screen.text, keyboard(screen.rows))
     if message is not None:
-        async with context.deps.sessions() as session:
-            await bc.set_progress_message(
-                session, broadcast.id, message.chat_id, message.message_id
-            )
-
-
-def progress_view(
-    context: BotContext, broadcast: Broadcast, p: bc.Progress, *, final: bool
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The progress text (sent / failed / blocked / remaining, time left) and its buttons."""
-    _ = context.t._
-    n = context.t.number
-    if broadcast.status == "cancelled":
-        head = _("<b>Broadcast #{id} stopped.</b>")
-    elif final:
-        head = _("<b>Broadcast #{id} finished.</b>")
-    else:
-        head = _("<b>Broadcast #{id} is being sent…</b>")
-    lines = [
-        head.format(id=broadcast.id),
-        _("Sent: {sent} of {total}").format(sent=n(p.sent), total=n(p.total)),
-        _("Failed: {failed} · Blocked the bot: {blocked}").format(
-            failed=n(p.failed), blocked=n(p.blocked)
-        ),
-    ]
-    if p.cancelled:
-        lines.append(_("Not sent (stopped): {n}").format(n=n(p.cancelled)))
-    rows = [[(_(L_REPORT), f"bc:rep:{broadcast.id}")]]
-    if not final and broadcast.status == "sending":
-        minutes = max(1, round(p.pending / context.deps.settings.outbox_rate / 60))
-        lines.append(
-            _("Remaining: {n} (about {minutes} min)").format(n=n(p.pending), minutes=n(minutes))
+        await progress_message.remember_message(
+            deps.sessions, broadcast.id, message.chat_id, message.message_id
         )
-        rows.insert(0, [(_(L_STOP), f"bc:stop:{broadcast.id}")])
-    return "\n".join(lines), keyboard(rows)
-
-
-async def edit_progress(context: BotContext, broadcast: Broadcast, final: bool) -> None:
-    """Edit the progress message unless its text is unchanged (Telegram refuses those)."""
-    if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
-        return
-    assert broadcast.id is not None
-    async with context.deps.sessions() as session:
-        p = await bc.progress(session, broadcast.id)
-    creator_lang = await creator_language(context, broadcast)
-    saved_t = context.t
-    context.t = context.deps.i18n.for_language(creator_lang)
-    try:
-        text, markup = progress_view(context, broadcast, p, final=final)
-    finally:
-        context.t = saved_t
-    cache: dict[int, str] = context.bot_data.setdefault(LAST_EDIT_KEY, {})
-    if cache.get(broadcast.id) == text:
-        return
-    try:
-        await context.bot.edit_message_text(
-            text,
-            chat_id=broadcast.progress_chat_id,
-            message_id=broadcast.progress_message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            log.warning("progress of broadcast %s not edited: %s", broadcast.id, exc)
-    except TelegramError as exc:
-        log.warning("progress of broadcast %s not edited: %s", broadcast.id, exc)
-        return
-    cache[broadcast.id] = text
-    if final:
-        cache.pop(broadcast.id, None)
-
-
-async def creator_language(context: BotContext, broadcast: Broadcast) -> str | None:
-    """The language of the officer who sent the broadcast."""
-    from models import Employee  # local: only the job needs it
-
-    async with context.deps.sessions() as session:
-        creator = await session.get(Employee, broadcast.created_by_id)
-    return creator.language if creator else None
-
-
-async def progress_job(context: BotContext) -> None:
-    """Job: edit every sending broadcast's progress message; finish those that are done."""
-    async with context.deps.sessions() as session:
-        active = await bc.sending(session)
-    for broadcast in active:
-        async with context.deps.sessions() as session:
-            row = await session.get(Broadcast, broadcast.id)
-            if row is None:
-                continue
-            done = await bc.finish_if_done(session, row, context.deps.clock.utcnow())
-        await edit_progress(context, row, final=done)
 
 
 # --- 3. buttons outside the flow ---
@@ -567,7 +476,7 @@ async def stop(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     await answer(update, _("Stopped. {n} messages will not be sent.").format(n=cancelled))
-    await edit_progress(context, broadcast, final=True)
+    await broadcast_progress.show_final(context, broadcast_id)
 
 
 async def acknowledge(update: Update, context: BotContext) -> None:

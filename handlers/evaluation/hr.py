@@ -79,9 +79,9 @@ async def hr_menu(update: Update, context: BotContext) -> int:
 def _own_opd(context: BotContext) -> int | None:
     """The one OPD a scoped HR officer covers; None for city-wide HR and admins."""
     speaker = require_speaker(context)
-    if speaker.is_admin or speaker.hr_opd_ids is None or len(speaker.hr_opd_ids) != 1:
+    if speaker.is_city_wide_hr or len(speaker.scoped_opd_ids) != 1:
         return None
-    return next(iter(speaker.hr_opd_ids))
+    return next(iter(speaker.scoped_opd_ids))
 
 
 async def _ask_text(update: Update, context: BotContext, step: str, prompt: str) -> int:

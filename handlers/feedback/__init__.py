@@ -473,7 +473,7 @@ async def receive_text(update: Update, context: BotContext) -> int | None:
     if draft is None or message is None:
         return await lost(update, context)
     text = (message.text or "").strip()
-    problem = fb.check_text(text)
+    problem = fb.check_text(text, minimum=fb.MIN_TEXT, limit=fb.MAX_TEXT)
     if problem is not None:
         await reply(
             update, context, problem_text(context, problem), keyboard([cancel_row(context)])

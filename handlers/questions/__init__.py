@@ -383,7 +383,7 @@ async def receive_text(update: Update, context: BotContext) -> int | None:
     if message is None:
         return await question_lost(update, context)
     text = (message.text or "").strip()
-    problem = qs.check_text(text, qs.MIN_QUESTION, qs.MAX_QUESTION)
+    problem = qs.check_text(text, minimum=qs.MIN_QUESTION, limit=qs.MAX_QUESTION)
     draft = asking(update, context)
     if draft is None or draft.get("anonymous") is None:
         # A restart cleared the draft (it is never saved): keep what was just typed.
@@ -815,7 +815,7 @@ async def receive_answer(update: Update, context: BotContext) -> int | None:
     if draft is None or message is None or not isinstance(draft.get("question_id"), int):
         return await lost(update, context)
     text = (message.text or "").strip()
-    problem = qs.check_text(text, 1, qs.MAX_ANSWER)
+    problem = qs.check_text(text, minimum=1, limit=qs.MAX_ANSWER)
     if problem is not None:
         await reply(update, context, problem_text(context, problem), cancel_only(context))
         return None
@@ -1067,7 +1067,7 @@ async def receive_rewording(update: Update, context: BotContext) -> int | None:
     if speaker is None or message is None or draft is None:
         return await lost(update, context)
     text = (message.text or "").strip()
-    problem = qs.check_text(text, qs.MIN_QUESTION, qs.MAX_QUESTION)
+    problem = qs.check_text(text, minimum=qs.MIN_QUESTION, limit=qs.MAX_QUESTION)
     if problem is not None:
         await reply(update, context, problem_text(context, problem), cancel_only(context))
         return None

@@ -76,7 +76,7 @@ async def _scope_title(context: BotContext, opd_id: int) -> str:
     """Name what the figures cover: one OPD, or the whole scope."""
     _ = context.t._
     speaker = require_speaker(context)
-    if not opd_id and (speaker.is_admin or speaker.hr_opd_ids is None):
+    if not opd_id and (speaker.is_city_wide_hr):
         return _("All OPDs")
     async with context.deps.sessions() as session:
         scope = analytics.resolve_scope(speaker, opd_id or None)
@@ -106,7 +106,7 @@ async def show_menu(update: Update, context: BotContext, opd_id: int = 0) -> Non
         [(_(LABEL_BROADCASTS), callback_data("st", "b", opd_id))],
         [(_(LABEL_UNITS), callback_data("st", "u", opd_id))],
     ]
-    if speaker.is_admin or speaker.hr_opd_ids is None:
+    if speaker.is_city_wide_hr:
         rows.append([(_(LABEL_CHOOSE_OPD), "st:o")])
     text = _("<b>Statistics</b> for {scope}\nWhat would you like to see?").format(scope=title)
     await edit_or_reply(update, context, text, keyboard(rows))
@@ -436,7 +436,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     try:
         if data == "st:o":
-            if not (speaker.is_admin or speaker.hr_opd_ids is None):
+            if not (speaker.is_city_wide_hr):
                 raise OutOfScope("OPD choice is for city-wide HR")
             await choose_opd(update, context)
             return

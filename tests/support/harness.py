@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 
-from bot.app import KinerjaApp, build_application, deps_of, start_services
+from bot.app import build_application, deps_of, start_services
 from bot.clock import Clock
 from bot.config import Settings
-from bot.context import Deps
+from bot.context import Deps, KinerjaApp
 from tests.support.fakegram import FakeRequest, FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"

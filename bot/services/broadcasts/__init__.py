@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import outbox_queue
 from bot.services import audit
-from bot.services.access import KNOWN_ROLES, ROLE_HR, Speaker
+from bot.services.access import KNOWN_ROLES, Speaker
 from bot.text import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS, visible_length
 from bot.text import plain_text as shown_text
 from models import Broadcast, BroadcastAck, Employee, Opd, OutboxMessage, Unit
@@ -46,7 +46,7 @@ def can_broadcast(speaker: Speaker) -> bool:
 
 def city_wide(speaker: Speaker) -> bool:
     """True when the speaker may reach every OPD (admin or city-wide HR)."""
-    return speaker.is_admin or (ROLE_HR in speaker.roles and speaker.hr_opd_ids is None)
+    return speaker.is_city_wide_hr
 
 
 # --- audiences ---
@@ -422,18 +422,6 @@ async def sending(session: AsyncSession) -> list[Broadcast]:
     """Broadcasts still sending (the progress job finds them again after a restart)."""
     query = select(Broadcast).where(Broadcast.status == "sending").order_by(col(Broadcast.id))
     return list((await session.exec(query)).all())
-
-
-async def set_progress_message(
-    session: AsyncSession, broadcast_id: int, chat_id: int, message_id: int
-) -> None:
-    """Remember where the progress message is, then commit."""
-    broadcast = await session.get(Broadcast, broadcast_id)
-    if broadcast is not None:
-        broadcast.progress_chat_id = chat_id
-        broadcast.progress_message_id = message_id
-        session.add(broadcast)
-        await session.commit()
 
 
 async def finish_if_done(session: AsyncSession, broadcast: Broadcast, now: datetime) -> bool:

@@ -22,6 +22,7 @@ from bot.delivery import outbox_queue
 from bot.i18n import N_, I18n, Translator
 from bot.services import reports
 from bot.services.periods import Period, parse_period
+from bot.services.text_rules import TextProblem, check_text
 from bot.text import esc, fit_fields, shorten
 from models import ActingEvaluator, Employee, Feedback, ProgressReport, Target
 
@@ -256,36 +257,6 @@ async def target_of(session: AsyncSession, employee_id: int, target_id: int) -> 
 # --- text checks ---
 
 
-@dataclass(frozen=True)
-class TextProblem:
-    """Why a typed text cannot be used: a msgid with its numbers."""
-
-    reason: str
-    length: int
-    limit: int
-
-
-def check_text(text: str, limit: int = MAX_TEXT, minimum: int = MIN_TEXT) -> TextProblem | None:
-    """Refuse text shorter than `minimum` or longer than `limit` characters (stripped)."""
-    length = len(text.strip())
-    if length < minimum:
-        return TextProblem(
-            N_("Please write at least {limit} characters, so your message is clear."),
-            length,
-            minimum,
-        )
-    if length > limit:
-        return TextProblem(
-            N_(
-                "Your text has {length} characters, but at most {limit} fit. Please shorten "
-                "it and send it again."
-            ),
-            length,
-            limit,
-        )
-    return None
-
-
 # --- sending ---
 
 
@@ -385,7 +356,7 @@ async def send_feedback(
         return SendOutcome(SendResult.BAD_KIND)
     if value and value_of(value) is None:
         return SendOutcome(SendResult.BAD_VALUE)
-    problem = check_text(text)
+    problem = check_text(text, minimum=MIN_TEXT, limit=MAX_TEXT)
     if problem is not None:
         return SendOutcome(SendResult.BAD_TEXT, problem=problem)
     subject: Target | None = None
@@ -568,7 +539,7 @@ async def reply_to(
     outcome = await may_reply(session, employee_id, feedback_id)
     if outcome.result is not AnswerResult.DONE or outcome.feedback is None:
         return outcome
-    problem = check_text(text, limit=MAX_REPLY, minimum=1)
+    problem = check_text(text, minimum=1, limit=MAX_REPLY)
     if problem is not None:
         return AnswerOutcome(AnswerResult.BAD_TEXT, outcome.feedback, problem)
     feedback = outcome.feedback

@@ -22,9 +22,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import outbox_queue
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import I18n, Translator
 from bot.services import audit
 from bot.services.access import ROLE_HR, Speaker, hr_officers_for, hr_scope_of
+from bot.services.text_rules import TextProblem, check_text
 from bot.text import esc, fit_fields
 from models import Employee, FaqEntry, Opd, Question
 
@@ -48,36 +49,6 @@ def shorten(text: str, limit: int) -> str:
 
 
 # --- text checks ---
-
-
-@dataclass(frozen=True)
-class TextProblem:
-    """Why a typed text cannot be used: a msgid with its numbers."""
-
-    reason: str
-    length: int
-    limit: int
-
-
-def check_text(text: str, minimum: int, limit: int) -> TextProblem | None:
-    """Refuse text shorter than `minimum` or longer than `limit` characters (stripped)."""
-    length = len(text.strip())
-    if length < minimum:
-        return TextProblem(
-            N_("Please write at least {limit} characters, so your message is clear."),
-            length,
-            minimum,
-        )
-    if length > limit:
-        return TextProblem(
-            N_(
-                "Your text has {length} characters, but at most {limit} fit. Please shorten "
-                "it and send it again."
-            ),
-            length,
-            limit,
-        )
-    return None
 
 
 # --- the daily limit ---
@@ -155,7 +126,7 @@ async def questions_left(
 def may_handle(speaker: Speaker, question: Question) -> bool:
     """HR covering the question's OPD; questions for BKPSDM (opd_id NULL) need city-wide HR."""
     if question.opd_id is None:
-        return speaker.is_admin or (ROLE_HR in speaker.roles and speaker.hr_opd_ids is None)
+        return speaker.is_city_wide_hr
     return speaker.hr_covers(question.opd_id)
 
 
@@ -246,7 +217,7 @@ async def ask(
     """
     assert asker.id is not None
     text = text.strip()
-    problem = check_text(text, MIN_QUESTION, MAX_QUESTION)
+    problem = check_text(text, minimum=MIN_QUESTION, limit=MAX_QUESTION)
     if problem is not None:
         return AskOutcome(AskResult.BAD_TEXT, problem=problem)
     if await questions_left(session, tally, asker.id, now) <= 0:
@@ -298,9 +269,9 @@ async def ask(
 
 def _scope_filter(speaker: Speaker) -> list[ColumnElement[bool]]:
     """WHERE conditions limiting questions to the speaker's HR scope."""
-    if speaker.is_admin or speaker.hr_opd_ids is None:
+    if speaker.is_city_wide_hr:
         return []
-    return [col(Question.opd_id).in_(sorted(speaker.hr_opd_ids))]
+    return [col(Question.opd_id).in_(sorted(speaker.scoped_opd_ids))]
 
 
 async def inbox(
@@ -441,7 +412,7 @@ async def answer(
     if question.status != STATUS_OPEN:
         return HrOutcome(HrResult.ALREADY, question=question)
     text = text.strip()
-    problem = check_text(text, 1, MAX_ANSWER)
+    problem = check_text(text, minimum=1, limit=MAX_ANSWER)
     if problem is not None:
         return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
     settle(session, question, speaker, text=text, status=STATUS_ANSWERED, now=now)
@@ -498,7 +469,7 @@ async def close(
     if question.status != STATUS_OPEN:
         return HrOutcome(HrResult.ALREADY, question=question)
     reason = reason.strip()
-    problem = check_text(reason, MIN_REASON, MAX_REASON)
+    problem = check_text(reason, minimum=MIN_REASON, limit=MAX_REASON)
     if problem is not None:
         return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
     # The model has no separate column: a closed question's `answer` holds the reason.
@@ -540,7 +511,7 @@ async def publish(
     if existing is not None:
         return HrOutcome(HrResult.ALREADY, question=question, faq=existing)
     wording = (question_text if question_text is not None else question.text).strip()
-    problem = check_text(wording, MIN_QUESTION, MAX_QUESTION)
+    problem = check_text(wording, minimum=MIN_QUESTION, limit=MAX_QUESTION)
     if problem is not None:
         return HrOutcome(HrResult.BAD_TEXT, question=question, problem=problem)
     entry = FaqEntry(
@@ -589,7 +560,7 @@ async def may_hide(session: AsyncSession, speaker: Speaker, entry: FaqEntry) -> 
     """City-wide HR and admins hide any entry; OPD HR hides what their scope published."""
     if not speaker.is_hr:
         return False
-    if speaker.is_admin or speaker.hr_opd_ids is None or entry.published_by_id == speaker.id:
+    if speaker.is_city_wide_hr or entry.published_by_id == speaker.id:
         return True
     question = (
         await session.get(Question, entry.question_id) if entry.question_id is not None else None

@@ -76,13 +76,13 @@ def covers_session(speaker: Speaker, training: TrainingSession) -> bool:
     if not speaker.is_hr:
         return False
     if training.opd_id is None:
-        return speaker.is_admin or speaker.hr_opd_ids is None
+        return speaker.is_city_wide_hr
     return speaker.hr_covers(training.opd_id)
 
 
 def organiser_opd(speaker: Speaker) -> int | None:
     """The OPD a new session belongs to: the officer's own OPD, None for city-wide HR."""
-    if speaker.is_admin or speaker.hr_opd_ids is None:
+    if speaker.is_city_wide_hr:
         return None
     return speaker.employee.opd_id
 
@@ -690,7 +690,7 @@ def jp_summary(groups: list[JpGroup], name: str = "") -> JpGroup:
 
 def jp_scope(speaker: Speaker) -> frozenset[int] | None:
     """The OPD ids whose JP an HR officer may see: None for city-wide HR and admins."""
-    if speaker.is_admin or speaker.hr_opd_ids is None:
+    if speaker.is_city_wide_hr:
         return None
     return speaker.hr_opd_ids
 
