@@ -44,7 +44,7 @@ class Speaker:
     @property
     def is_city_wide_hr(self) -> bool:
         """True for admins and for HR officers who cover every OPD (BKPSDM, or scope `kota`)."""
-        return self.is_city_wide_hr
+        return self.is_admin or (ROLE_HR in self.roles and self.hr_opd_ids is None)
 
     @property
     def scoped_opd_ids(self) -> frozenset[int]:
