@@ -86,9 +86,7 @@ async def start_services(app: KinerjaApp) -> None:
     deps = deps_of(app)
     if not deps.bot_username and app.bot.username:
         deps.bot_username = app.bot.username
-        async with deps.sessions() as session:
-            await settings_memory.remember(session, "bot_username", deps.bot_username)
-            await session.commit()
+        await settings_memory.store(deps.sessions, "bot_username", deps.bot_username)
     await set_default_menus(app.bot, deps)
     deps.drainer = OutboxDrainer(deps.sessions, app.bot, deps.clock, deps.settings.outbox_rate)
     deps.drainer.start()

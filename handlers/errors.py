@@ -75,9 +75,7 @@ async def remember_blocked(context: BotContext, chat_id: int) -> None:
     log.info("chat %s blocked the bot", chat_id)
     deps = context.deps
     try:
-        async with deps.sessions() as session:
-            await employees.mark_blocked(session, chat_id, deps.clock.utcnow())
-            await session.commit()
+        await employees.record_blocked(deps.sessions, chat_id, deps.clock.utcnow())
     except Exception as exc:  # the database may be the next thing failing
         problem = storage_problem(exc)
         if problem is None:
@@ -152,17 +150,15 @@ async def queue_apology(context: BotContext, chat_id: int, update_id: int, text:
     """Leave the apology to the outbox drainer, which retries until Telegram accepts it."""
     deps = context.deps
     try:
-        async with deps.sessions() as session:
-            await outbox_queue.enqueue(
-                session,
-                dedupe_key=f"error:{chat_id}:{update_id}",
-                kind="error_notice",
-                chat_id=chat_id,
-                text=html.escape(text, quote=False),  # the outbox sends HTML
-                now=deps.clock.utcnow(),
-                priority=outbox_queue.PRIORITY_DIRECT,
-            )
-            await session.commit()
+        await outbox_queue.enqueue_now(
+            deps.sessions,
+            dedupe_key=f"error:{chat_id}:{update_id}",
+            kind="error_notice",
+            chat_id=chat_id,
+            text=html.escape(text, quote=False),  # the outbox sends HTML
+            now=deps.clock.utcnow(),
+            priority=outbox_queue.PRIORITY_DIRECT,
+        )
     except Exception:
         log.exception("could not queue the error notice for chat %s", chat_id)
         return

@@ -88,11 +88,7 @@ async def identify(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop  # the bot works in private chats only
     user = update.effective_user
     deps = context.deps
-    async with deps.sessions() as session:
-        speaker = await access.load_speaker(session, user.id)
-        if speaker is not None and speaker.employee.blocked_at is not None:
-            await employees.mark_reachable(session, speaker.employee)
-            await session.commit()
+    speaker = await access.identify(deps.sessions, user.id)
     context.speaker = speaker
     # A step of an anonymous question must not name its asker in any log line.
     anonymous = deps.question_drafts.anonymous(update)
@@ -139,14 +135,12 @@ async def track_membership(update: Update, context: BotContext) -> None:
     member = update.my_chat_member
     if member is not None and member.chat.type == member.chat.PRIVATE:
         deps = context.deps
-        async with deps.sessions() as session:
-            if member.new_chat_member.status == ChatMember.BANNED:
-                await employees.mark_blocked(session, member.chat.id, deps.clock.utcnow())
-            else:
-                speaker = await access.load_speaker(session, member.chat.id)
-                if speaker is not None:
-                    await employees.mark_reachable(session, speaker.employee)
-            await session.commit()
+        await employees.record_chat_status(
+            deps.sessions,
+            member.chat.id,
+            blocked=member.new_chat_member.status == ChatMember.BANNED,
+            now=deps.clock.utcnow(),
+        )
     raise ApplicationHandlerStop
 
 

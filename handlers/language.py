@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.context import BotContext
-from bot.services import access, employees
+from bot.services import employees
 from handlers.common import answer, edit_or_reply, keyboard, reply
 from handlers.menus import set_chat_menu
 
@@ -38,11 +38,10 @@ async def choose_language(update: Update, context: BotContext) -> None:
         if context.user_data is not None:
             context.user_data["lang"] = lang
     else:
-        async with deps.sessions() as session:
-            employee = await session.merge(speaker.employee)
-            await employees.set_language(session, employee, lang, deps.clock.utcnow())
-            await session.commit()
-            speaker = await access.speaker_for(session, employee)
+        chosen = await employees.choose_language(
+            deps.sessions, speaker.id, lang, deps.clock.utcnow()
+        )
+        speaker = chosen or speaker
         context.speaker = speaker
         await set_chat_menu(context.bot, deps, speaker, lang)
     context.t = deps.i18n.for_language(lang)

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.i18n import N_
 from bot.text import MAX_MESSAGE_CHARS, fit_message, visible_length
 from models import OutboxMessage
+from models.db import SessionFactory
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,14 @@ async def enqueue(
     conn = await session.connection()
     result = await conn.execute(_insert_ignoring_duplicates(conn).values(**values))
     return bool(result.rowcount)
+
+
+async def enqueue_now(db: SessionFactory, **row: Any) -> bool:
+    """Queue one row in a transaction of its own (see `enqueue` for the fields)."""
+    async with db() as session:
+        added = await enqueue(session, **row)
+        await session.commit()
+    return added
 
 
 async def enqueue_many(session: AsyncSession, rows: Iterable[dict[str, Any]]) -> int:

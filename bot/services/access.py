@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Employee, Opd
+from models.db import SessionFactory
 
 ROLE_EMPLOYEE = "pegawai"
 ROLE_HR = "hr"
@@ -115,6 +116,20 @@ async def load_speaker(session: AsyncSession, telegram_user_id: int) -> Speaker 
     if employee is None:
         return None
     return await speaker_for(session, employee)
+
+
+async def identify(db: SessionFactory, telegram_user_id: int) -> Speaker | None:
+    """Who is speaking: the linked, active employee (None: onboarding only).
+
+    Someone who had blocked the bot and writes again is reachable again.
+    """
+    async with db() as session:
+        speaker = await load_speaker(session, telegram_user_id)
+        if speaker is not None and speaker.employee.blocked_at is not None:
+            speaker.employee.blocked_at = None
+            session.add(speaker.employee)
+            await session.commit()
+    return speaker
 
 
 def is_direct_supervisor(speaker: Speaker, target: Employee) -> bool:

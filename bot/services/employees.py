@@ -9,8 +9,10 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.services.access import Speaker, load_speaker, speaker_for
 from bot.services.nip import normalize_nip
 from models import Employee, Opd, Unit
+from models.db import SessionFactory
 
 
 async def set_language(
@@ -40,6 +42,39 @@ async def mark_reachable(session: AsyncSession, employee: Employee) -> None:
     if employee.blocked_at is not None:
         employee.blocked_at = None
         session.add(employee)
+
+
+async def record_blocked(db: SessionFactory, chat_id: int, now: datetime) -> None:
+    """Remember that the person behind a private chat blocked the bot."""
+    async with db() as session:
+        await mark_blocked(session, chat_id, now)
+        await session.commit()
+
+
+async def record_chat_status(
+    db: SessionFactory, chat_id: int, *, blocked: bool, now: datetime
+) -> None:
+    """Record a private chat's membership change: blocked, or reachable again."""
+    async with db() as session:
+        if blocked:
+            await mark_blocked(session, chat_id, now)
+        else:
+            speaker = await load_speaker(session, chat_id)
+            if speaker is not None:
+                await mark_reachable(session, speaker.employee)
+        await session.commit()
+
+
+async def choose_language(
+    db: SessionFactory, employee_id: int, lang: str, now: datetime
+) -> Speaker | None:
+    """Store an employee's language choice; return them as a speaker (None when unknown)."""
+    async with db() as session:
+        employee = await session.get(Employee, employee_id)
+        if employee is None or not await set_language(session, employee, lang, now):
+            return None
+        await session.commit()
+        return await speaker_for(session, employee)
 
 
 async def describe(session: AsyncSession, employee: Employee) -> tuple[str, str]:
