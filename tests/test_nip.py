@@ -16,6 +16,12 @@ def test_valid_pns_nip_is_decoded() -> None:
     assert (info.gender, info.kind) == ("P", "pns")
 
 
+def test_appointment_at_eighteen_is_accepted() -> None:
+    # Born March 1985: March 2003 is the 18th birthday's month; a PPPK at 18 in 2023 too.
+    assert parse_nip("198503122003031001", today=TODAY).appointment_year == 2003
+    assert parse_nip("200501012023211001", today=TODAY).kind == "pppk"
+
+
 def test_pppk_number_has_no_appointment_month() -> None:
     info = parse_nip("199001012022211001", today=TODAY)
     assert info.kind == "pppk"
@@ -33,7 +39,14 @@ def test_pppk_number_has_no_appointment_month() -> None:
         ("198503122010013001", "gender"),
         ("198503122010011000", "serial"),
         ("203001012010011001", "plausible"),
-        ("198503121990011001", "appointment year"),
+        ("198503122030011001", "appointment year"),
+        # Appointed at 17 years and 10 months (January 2003, born March 1985).
+        ("198503122003011001", "age of 18"),
+        ("198503121990011001", "age of 18"),
+        # A PPPK number from before PPPK existed.
+        ("199001012018211001", "2019"),
+        # A PPPK number at 17.
+        ("200501012022211001", "age of 18"),
     ],
 )
 def test_bad_nips_are_refused_with_a_reason(raw: str, reason_part: str) -> None:

@@ -8,6 +8,10 @@ from datetime import UTC, date, datetime
 from bot.i18n import N_
 
 
+MIN_APPOINTMENT_AGE = 18  # ASN are appointed at 18 or older
+FIRST_PPPK_YEAR = 2019  # the first PPPK appointments (PP 49/2018)
+
+
 @dataclass(frozen=True)
 class NipInfo:
     """What an NIP encodes."""
@@ -57,8 +61,14 @@ def parse_nip(raw: str, *, today: date | None = None) -> NipInfo:
     if not 1 <= month <= 12:
         # NI PPPK: digits 13-14 count contracts, not a month (domain README section 8).
         kind, appointment_month = "pppk", None
-    if year < birth.year + 15 or year > today.year + 1:
+    if year > today.year + 1:
         raise NipError(N_("The appointment year in the NIP is not plausible."))
+    if kind == "pppk" and year < FIRST_PPPK_YEAR:
+        raise NipError(N_("A PPPK number starts with an appointment year of 2019 or later."))
+    # Nobody is appointed before 18: compare (year, month) of the TMT with the 18th birthday.
+    adult = (birth.year + MIN_APPOINTMENT_AGE, birth.month)
+    if (year, appointment_month or 12) < adult:
+        raise NipError(N_("The appointment in the NIP is before the age of 18."))
     return NipInfo(
         birth_date=birth,
         appointment_year=year,

@@ -2,7 +2,8 @@
 
 Hours follow Perpres 21/2023 as practised in Pemko Medan: 07:30-16:00 Monday to Thursday and
 07:30-16:30 on Friday (WIB). Holidays come from the `holidays` package (ID, categories public
-and government, the latter holding the cuti bersama of the SKB 3 Menteri).
+and government, the latter holding the cuti bersama of the SKB 3 Menteri; 0.99 is the first
+release with all eight cuti bersama of 2026). Names are given in the user's language.
 """
 
 from __future__ import annotations
@@ -19,14 +20,23 @@ FRIDAY_END = time(16, 30)
 _MAX_SEARCH_DAYS = 60
 
 
+# Our language codes to the `holidays` package's own (it has "id" and "en_US" for ID).
+HOLIDAY_LANGUAGES = {"id": "id", "en": "en_US"}
+
+
 @lru_cache(maxsize=32)
-def _holidays_for(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("ID", years=year, categories=("public", "government"))
+def _holidays_for(year: int, language: str = "id") -> holidays.HolidayBase:
+    return holidays.country_holidays(
+        "ID",
+        years=year,
+        categories=("public", "government"),
+        language=HOLIDAY_LANGUAGES.get(language, "id"),
+    )
 
 
-def holiday_name(day: date) -> str | None:
-    """Return the holiday's name, or None on an ordinary day."""
-    name = _holidays_for(day.year).get(day)
+def holiday_name(day: date, language: str = "id") -> str | None:
+    """Return the holiday's name in `language` ("id" or "en"), or None on an ordinary day."""
+    name = _holidays_for(day.year, language).get(day)
     return str(name) if name else None
 
 
