@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 
 from bot.i18n import N_
 
-
 MIN_APPOINTMENT_AGE = 18  # ASN are appointed at 18 or older
 FIRST_PPPK_YEAR = 2019  # the first PPPK appointments (PP 49/2018)
 
