@@ -46,8 +46,8 @@ from sqlalchemy import func  # noqa: E402
 from sqlmodel import col, select, update  # noqa: E402
 
 from bot.demo_org import generate_roster, write_roster_csv  # noqa: E402
-from bot.services import broadcasts as bc  # noqa: E402
 from bot.services.access import load_speaker  # noqa: E402
+from bot.services.broadcasts import sending as bc  # noqa: E402
 from bot.services.roster import import_roster  # noqa: E402
 from models import Employee, OutboxMessage  # noqa: E402
 from models.db import create_engine, create_session_factory  # noqa: E402

@@ -115,19 +115,19 @@ async def measure(url: str, employees: int, runs: int) -> None:
     sessions = create_session_factory(engine)
     async with sessions() as session:
         hr = await session.get(Employee, 1)
-        assert hr is not None
-        city = Speaker(employee=hr, roles=frozenset({"hr"}), is_leader=False, hr_opd_ids=None)
-        timings: dict[str, list[float]] = {"jp_by_opd": [], "jp_by_unit": []}
-        groups: list[tr.JpGroup] = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            groups = await tr.jp_by_opd(session, city, YEAR)
-            timings["jp_by_opd"].append(time.perf_counter() - began)
-            began = time.perf_counter()
-            found = await tr.jp_by_unit(session, city, groups[0].id, YEAR)
-            timings["jp_by_unit"].append(time.perf_counter() - began)
-        whole = tr.jp_summary(groups)
-        assert found is not None
+    assert hr is not None
+    city = Speaker(employee=hr, roles=frozenset({"hr"}), is_leader=False, hr_opd_ids=None)
+    timings: dict[str, list[float]] = {"jp_by_opd": [], "jp_by_unit": []}
+    groups: list[tr.JpGroup] = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        groups = await tr.jp_by_opd(sessions, city, YEAR)
+        timings["jp_by_opd"].append(time.perf_counter() - began)
+        began = time.perf_counter()
+        found = await tr.jp_by_unit(sessions, city, groups[0].id, YEAR)
+        timings["jp_by_unit"].append(time.perf_counter() - began)
+    whole = tr.jp_summary(groups)
+    assert found is not None
     print(
         f"scope: {len(groups)} OPDs, {whole.staff} active staff, {whole.trained} with JP, "
         f"{whole.total} JP; largest OPD {groups[0].name}: {len(found[1])} unit rows"

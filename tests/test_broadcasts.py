@@ -11,6 +11,8 @@ from sqlmodel import col, select
 
 from bot.services import broadcasts as bc
 from bot.services.access import load_speaker
+from bot.services.broadcasts import audiences
+from bot.text import visible_length
 from models import AuditLog, Broadcast, BroadcastAck, Employee, OutboxMessage
 from models.db import SessionFactory
 from tests.support.factories import Org, add, make_org
@@ -109,25 +111,32 @@ async def test_audiences_and_scope(sessions: SessionFactory) -> None:
         assert org.opd.id and org.bkpsdm.id and org.unit.id
         other_opd = org.other_opd_staff.opd_id
         # The city-wide HR reaches everyone linked; the scoped HR only their own OPD.
-        everyone = await bc.resolve_recipients(session, city, {"kind": "city"})
+        everyone = await audiences.resolve_recipients(session, city, {"kind": "city"})
         assert everyone is not None and len(everyone) == 7
-        assert await bc.resolve_recipients(session, hr, {"kind": "city"}) is None
+        assert await audiences.resolve_recipients(session, hr, {"kind": "city"}) is None
         assert (
-            await bc.resolve_recipients(session, hr, {"kind": "opd", "ids": [other_opd]}) is None
+            await audiences.resolve_recipients(session, hr, {"kind": "opd", "ids": [other_opd]})
+            is None
         )
-        own = await bc.preview(session, hr, {"kind": "opd", "ids": [org.opd.id]})
+        own = await bc.count_audience(sessions, hr, {"kind": "opd", "ids": [org.opd.id]})
         assert own is not None and own.total == 5
-        several = await bc.preview(session, city, {"kind": "opd", "ids": [org.opd.id, other_opd]})
+        several = await bc.count_audience(
+            sessions, city, {"kind": "opd", "ids": [org.opd.id, other_opd]}
+        )
         assert several is not None and several.total == 6 and len(several.by_opd) == 2
-        units = await bc.resolve_recipients(session, hr, {"kind": "unit", "ids": [org.unit.id]})
+        units = await audiences.resolve_recipients(
+            session, hr, {"kind": "unit", "ids": [org.unit.id]}
+        )
         assert units is not None and {r.chat_id for r in units} == {STAFF_TG, STAFF2_TG, LEADER_TG}
-        leaders = await bc.resolve_recipients(session, city, {"kind": "leaders"})
+        leaders = await audiences.resolve_recipients(session, city, {"kind": "leaders"})
         assert leaders is not None and {r.chat_id for r in leaders} == {HEAD_TG, LEADER_TG}
-        roles = await bc.resolve_recipients(session, hr, {"kind": "role", "roles": ["hr"]})
+        roles = await audiences.resolve_recipients(session, hr, {"kind": "role", "roles": ["hr"]})
         assert roles is not None and [r.chat_id for r in roles] == [HR_TG]  # not the city HR
-        assert await bc.resolve_recipients(session, staff, {"kind": "city"}) is None
-        assert await bc.resolve_recipients(session, city, {"kind": "opd", "ids": "x"}) is None
-        assert await bc.resolve_recipients(session, city, {"kind": "nope"}) is None
+        assert await audiences.resolve_recipients(session, staff, {"kind": "city"}) is None
+        assert (
+            await audiences.resolve_recipients(session, city, {"kind": "opd", "ids": "x"}) is None
+        )
+        assert await audiences.resolve_recipients(session, city, {"kind": "nope"}) is None
         # Blocked and unlinked employees are not recipients.
         await add(session, nip="198503122010011999", name="Belum Tertaut", opd_id=org.opd.id)
         blocked = await session.get(Employee, org.staff2.id)
@@ -135,7 +144,7 @@ async def test_audiences_and_scope(sessions: SessionFactory) -> None:
         blocked.blocked_at = NOW
         session.add(blocked)
         await session.commit()
-        own = await bc.preview(session, hr, {"kind": "opd", "ids": [org.opd.id]})
+        own = await bc.count_audience(sessions, hr, {"kind": "opd", "ids": [org.opd.id]})
         assert own is not None and own.total == 4
 
 
@@ -151,10 +160,10 @@ def test_render_splits_long_caption() -> None:
         "bc:ack:1"
     )
     # Tags and entities do not count: 1,024 visible characters still fit in a caption.
-    assert bc.visible_length("<b>&lt;</b>" + "a" * 1023) == 1024
+    assert visible_length("<b>&lt;</b>" + "a" * 1023) == 1024
     assert len(bc.render("<b>&lt;</b>" + "a" * 1023, "photo", "F", None)) == 1
-    assert bc.check_text("a" * 4097, "") == 4097
-    assert bc.check_text("a" * 4096, "") is None
+    assert bc.length_telegram_refuses("a" * 4097, "") == 4097
+    assert bc.length_telegram_refuses("a" * 4096, "") is None
 
 
 # --- through the bot ---
@@ -301,15 +310,15 @@ async def test_scoped_hr_cannot_target_other_opd(db: DB) -> None:
         assert "Recipients: 3 employees" in bot.last_text(HR_TG)
     async with sessions() as session:
         hr = await load_speaker(session, HR_TG)
-        assert hr is not None
-        created = await bc.create(
-            session,
-            hr,
-            bc.Draft({"kind": "opd", "ids": [other]}, "x", nonce="n1"),
-            now=NOW,
-            ack_label=label,
-        )
-        assert created.refused and created.broadcast is None
+    assert hr is not None
+    created = await bc.send(
+        sessions,
+        hr,
+        bc.Draft({"kind": "opd", "ids": [other]}, "x", nonce="n1"),
+        now=NOW,
+        ack_label=label,
+    )
+    assert created.refused and created.broadcast is None
     assert await broadcasts(sessions) == []
 
 
@@ -356,10 +365,10 @@ async def test_stop_cancels_rest_and_report_counts_blocked(db: DB) -> None:
         second = (await broadcasts(sessions))[1]
         async with sessions() as session:
             city = await load_speaker(session, CITY_TG)
-            assert city is not None
-            lines = await bc.report(session, city, second.id or 0)
-        assert lines is not None
-        by_name = {line.name: line for line in lines}
+        assert city is not None
+        found = await bc.report(sessions, city, second.id or 0)
+        assert found is not None
+        by_name = {line.name: line for line in found.lines}
         assert by_name["Dinas Perhubungan"].blocked == 1
         assert by_name["Dinas Kesehatan"].sent == 5
         assert org.other_opd_staff.id
@@ -440,9 +449,9 @@ async def test_create_twice_with_same_draft_makes_one_broadcast(sessions: Sessio
     draft = bc.Draft({"kind": "opd", "ids": [org.opd.id]}, "<i>Halo</i>", nonce="abc")
     async with sessions() as session:
         hr = await load_speaker(session, HR_TG)
-        assert hr is not None
-        first = await bc.create(session, hr, draft, now=NOW, ack_label=label)
-        second = await bc.create(session, hr, draft, now=NOW, ack_label=label)
+    assert hr is not None
+    first = await bc.send(sessions, hr, draft, now=NOW, ack_label=label)
+    second = await bc.send(sessions, hr, draft, now=NOW, ack_label=label)
     assert first.broadcast is not None and not first.duplicate
     assert second.duplicate and second.broadcast is not None
     assert second.broadcast.id == first.broadcast.id

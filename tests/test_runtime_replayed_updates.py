@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 from bot.services import broadcasts as bc
 from bot.services.access import load_speaker
-from handlers import broadcasts as broadcast_handlers
+from handlers.broadcasts.steps import DRAFT_KEY, BroadcastDraft
 from models import (
     AuditLog,
     Broadcast,
@@ -228,19 +228,20 @@ async def test_a_broadcast_send_handled_again_still_shows_its_progress(
         await first.send(HR_TG, "Rapat pimpinan hari Senin.")
         preview = first.fake.last(HR_TG)
         await first.app.update_persistence()
-        draft = first.app.user_data[HR_TG][broadcast_handlers.DRAFT_KEY]
-        async with sessions() as session:  # what the first process saved before it died
+        draft = BroadcastDraft.from_data(first.app.user_data[HR_TG][DRAFT_KEY])
+        assert draft is not None
+        async with sessions() as session:
             hr = await load_speaker(session, HR_TG)
-            assert hr is not None
-            created = await bc.create(
-                session,
-                hr,
-                broadcast_handlers.to_draft(draft),
-                now=NOW,
-                ack_label=lambda _lang: "I have read this",
-                progress_chat_id=HR_TG,
-            )
-            assert created.broadcast is not None and not created.duplicate
+        assert hr is not None
+        created = await bc.send(  # what the first process saved before it died
+            sessions,
+            hr,
+            draft.to_service(),
+            now=NOW,
+            ack_label=lambda _lang: "I have read this",
+            progress_chat_id=HR_TG,
+        )
+        assert created.broadcast is not None and not created.duplicate
         async with process(db, fake=first.fake) as second:
             await second.press(HR_TG, preview.message_id, preview.button("Send"))
             assert await count(sessions, Broadcast) == 1

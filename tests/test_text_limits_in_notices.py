@@ -25,7 +25,7 @@ from bot.services.reports import drafts as report_drafts
 from bot.services.reports import notices as report_notices
 from bot.services.targets import drafts as target_drafts
 from bot.services.targets import notices as target_notices
-from bot.services.training import planners as training_planners
+from bot.services.training import notices as training_notices
 from bot.text import ELLIPSIS, MAX_CAPTION_CHARS, plain_text, visible_length
 from models import (
     Employee,
@@ -328,10 +328,10 @@ def test_training_invitation_reminders_and_cancellation(lang: str) -> None:
     t = translator(lang)
     session = longest_session()
     for text in (
-        training.invite_text(t, session, widest(NAME)),
-        training.cancelled_text(t, session, widest(NAME)),
-        training_planners.reminder_text(t, session, widest(NAME), "day"),
-        training_planners.reminder_text(t, session, widest(NAME), "hour"),
+        training_notices.invite_text(t, session, widest(NAME)),
+        training_notices.cancelled_text(t, session, widest(NAME)),
+        training_notices.reminder_text(t, session, widest(NAME), "day"),
+        training_notices.reminder_text(t, session, widest(NAME), "hour"),
     ):
         assert ELLIPSIS not in shown(text)
 
@@ -340,7 +340,7 @@ def test_training_invitation_reminders_and_cancellation(lang: str) -> None:
 def test_training_suggestions_for_hr(lang: str) -> None:
     t = translator(lang)
     line = (widest(NAME), widest(NAME), 0.5, 0.5, widest(training.MAX_TOPIC))
-    text = shown(training_planners.reco_text(t, widest(NAME), S2, [line] * 50))
+    text = shown(training_notices.reco_text(t, widest(NAME), S2, [line] * 50))
     assert "/pelatihan" in text
 
 

@@ -22,6 +22,7 @@ from bot.runtime.scheduler import (
 from bot.services import training as tr
 from bot.services.access import speaker_for
 from bot.services.periods import Period
+from bot.services.text_rules import TextProblem, check_text
 from bot.services.training import planners as tp
 from models import (
     Employee,
@@ -210,22 +211,22 @@ async def test_recommendation_scope(sessions: SessionFactory) -> None:
         hr = await speaker_for(session, org.hr)
         city = await speaker_for(session, org.city_hr)
         staff = await speaker_for(session, org.staff)
-        assert [r.unit_name for r in await tr.recommendations_for(session, hr)] == [
-            "Bidang Pelayanan Kesehatan"
-        ]
-        everything = await tr.recommendations_for(session, city)
-        assert len(everything) == 2
-        assert await tr.recommendations_for(session, staff) == []
-        dishub = next(r for r in everything if r.unit_name == "Bidang Lalu Lintas")
-        assert dishub.reco.id is not None
-        assert await tr.recommendation_for(session, hr, dishub.reco.id) is None
-        assert await tr.recommendation_for(session, city, dishub.reco.id) is not None
-        found = await tr.invitees_from_nips(
-            session, hr, f"{org.staff.nip}, {org.other_opd_staff.nip}\n123456789012345678"
-        )
-        assert [e.id for e in found.found] == [org.staff.id]
-        assert found.outside == [org.other_opd_staff.nip]
-        assert found.unknown == ["123456789012345678"]
+    assert [r.unit_name for r in await tr.recommendations_for(sessions, hr)] == [
+        "Bidang Pelayanan Kesehatan"
+    ]
+    everything = await tr.recommendations_for(sessions, city)
+    assert len(everything) == 2
+    assert await tr.recommendations_for(sessions, staff) == []
+    dishub = next(r for r in everything if r.unit_name == "Bidang Lalu Lintas")
+    assert dishub.reco.id is not None
+    assert await tr.recommendation_for(sessions, hr, dishub.reco.id) is None
+    assert await tr.recommendation_for(sessions, city, dishub.reco.id) is not None
+    found = await tr.invitees_from_nips(
+        sessions, hr, f"{org.staff.nip}, {org.other_opd_staff.nip}\n123456789012345678"
+    )
+    assert [e.id for e in found.found] == [org.staff.id]
+    assert found.outside == [org.other_opd_staff.nip]
+    assert found.unknown == ["123456789012345678"]
 
 
 def test_typed_inputs() -> None:
@@ -240,15 +241,15 @@ def test_typed_inputs() -> None:
     saturday = tr.parse_start("23/01/2027 09.00", now)
     assert saturday.starts_at is not None and saturday.not_working_day
     assert tr.parse_start("01-01-2029 09:00", now).problem is not None  # over a year ahead
-    problem = tr.check_text("x" * 5000, tr.MAX_PLACE)
+    problem = check_text("x" * 5000, minimum=1, limit=tr.MAX_PLACE)
     assert problem is not None and (problem.length, problem.limit) == (5000, 500)
-    assert tr.check_text("   ", 10) is not None
+    assert check_text("   ", minimum=1, limit=10) is not None
     assert tr.parse_capacity("25") == 25
     for raw in ("0", "-3", "2,5", "1e9", "teks", "", "501"):
-        assert isinstance(tr.parse_capacity(raw), tr.Problem), raw
+        assert isinstance(tr.parse_capacity(raw), TextProblem), raw
     assert tr.parse_jp("2,5") == Decimal("2.5")
     for raw in ("0", "-3", "1e9", "abc", "101", "1,255"):
-        assert isinstance(tr.parse_jp(raw), tr.Problem), raw
+        assert isinstance(tr.parse_jp(raw), TextProblem), raw
 
 
 # --- reminders ---------------------------------------------------------------------------------
@@ -259,29 +260,27 @@ async def test_reminders_at_the_right_times_and_idempotent(sessions: SessionFact
     start = datetime(2027, 1, 21, 9, 0, tzinfo=WIB)
     async with sessions() as session:
         hr = await speaker_for(session, org.hr)
-        draft = tr.Draft(
-            title="Pembinaan <BerAKHLAK>",
-            topic=tr.TOPIC_BERAKHLAK,
-            starts_at=start,
-            place="Aula",
-            capacity=10,
-            jp=Decimal(2),
-            recommendation_id=None,
-            employee_ids=[org.staff.id or 0, org.staff2.id or 0, org.leader.id or 0],
-        )
-        created = await tr.create_session(session, hr, i18n(), draft, NOW.astimezone(UTC))
-        assert created is not None and created.invited == 3
-        await session.commit()
-        invites = {i.employee_id: i for i in (await session.exec(select(TrainingInvite))).all()}
+    draft = tr.Draft(
+        title="Pembinaan <BerAKHLAK>",
+        topic=tr.TOPIC_BERAKHLAK,
+        starts_at=start,
+        place="Aula",
+        capacity=10,
+        jp=Decimal(2),
+        recommendation_id=None,
+        employee_ids=[org.staff.id or 0, org.staff2.id or 0, org.leader.id or 0],
+    )
+    created = await tr.create_session(sessions, hr, i18n(), draft, NOW.astimezone(UTC))
+    assert created is not None and created.invited == 3
     async with sessions() as session:
-        no = invites[org.leader.id or 0]
-        result, _ = await tr.answer_invite(
-            session, org.leader.id or 0, no.id or 0, False, NOW.astimezone(UTC)
-        )
-        assert result == tr.RSVP_OK
-        yes = invites[org.staff.id or 0]
-        await tr.answer_invite(session, org.staff.id or 0, yes.id or 0, True, NOW.astimezone(UTC))
-        await session.commit()
+        invites = {i.employee_id: i for i in (await session.exec(select(TrainingInvite))).all()}
+    no = invites[org.leader.id or 0]
+    answered = await tr.answer_invite(
+        sessions, org.leader.id or 0, no.id or 0, False, NOW.astimezone(UTC)
+    )
+    assert answered.result == tr.RSVP_OK
+    yes = invites[org.staff.id or 0]
+    await tr.answer_invite(sessions, org.staff.id or 0, yes.id or 0, True, NOW.astimezone(UTC))
 
     async def plan(at: datetime) -> int:
         return await tp.plan_training_reminders(sessions, i18n(), SETTINGS, at)
@@ -305,25 +304,23 @@ async def test_reminders_at_the_right_times_and_idempotent(sessions: SessionFact
     unanswered = next(r for r in rows if r.chat_id == STAFF2_TG and r.dedupe_key.endswith("day"))
     assert "sekadar mengingatkan" in unanswered.payload and "pl:rsvp:" in unanswered.payload
     # A session planned late gets its day reminder at once; a cancelled one gets nothing.
-    async with sessions() as session:
-        soon = await tr.create_session(
-            session,
-            hr,
-            i18n(),
-            tr.Draft(
-                "Besok",
-                "",
-                start + timedelta(days=7),
-                "Aula",
-                5,
-                Decimal(1),
-                None,
-                [org.staff2.id or 0],
-            ),
-            NOW.astimezone(UTC),
-        )
-        assert soon is not None
-        await session.commit()
+    soon = await tr.create_session(
+        sessions,
+        hr,
+        i18n(),
+        tr.Draft(
+            "Besok",
+            "",
+            start + timedelta(days=7),
+            "Aula",
+            5,
+            Decimal(1),
+            None,
+            [org.staff2.id or 0],
+        ),
+        NOW.astimezone(UTC),
+    )
+    assert soon is not None
     late = start + timedelta(days=7) - timedelta(hours=5)
     assert await plan(late) == 1
     async with sessions() as session:
@@ -362,7 +359,7 @@ async def test_hr_creates_session_staff_rsvp_attendance_and_jp(db: DB) -> None:
         await bot.send(HR_TG, "21-01-2027 09:00")  # a new date typed at the place step
         assert "Thursday, 21 January 2027, 09:00 WIB" in bot.last_text(HR_TG)
         await bot.send(HR_TG, "x" * 5000)
-        assert "5,000 characters; the limit is 500" in bot.last_text(HR_TG)
+        assert "5,000 characters, but at most 500 fit" in bot.last_text(HR_TG)
         await bot.send(HR_TG, "Aula <BKPSDM> & Zoom 😀")
         await bot.send(HR_TG, "2,5")
         assert "whole number of seats" in bot.last_text(HR_TG)
@@ -430,8 +427,9 @@ async def test_hr_creates_session_staff_rsvp_attendance_and_jp(db: DB) -> None:
             done = await session.get(TrainingInvite, budi.id)
             assert done is not None and done.attended is True
             assert done.jp_awarded == Decimal("2.5")
-            assert await tr.jp_total(session, org.staff2.id or 0, 2027) == Decimal("2.5")
-            assert await tr.jp_total(session, org.staff2.id or 0, 2026) == Decimal(0)
+        staff2 = org.staff2.id or 0
+        assert (await tr.my_training(bot.deps.sessions, staff2, NOW, 2027)).jp == Decimal("2.5")
+        assert (await tr.my_training(bot.deps.sessions, staff2, NOW, 2026)).jp == Decimal(0)
         await bot.send(STAFF2_TG, "/pelatihan")
         assert "2,5 JP" in bot.last_text(STAFF2_TG) and "hadir" in bot.last_text(STAFF2_TG)
         # RSVP after the start is closed.
@@ -496,20 +494,19 @@ async def test_hr_cancels_a_session_and_invitees_are_told(db: DB) -> None:
         org = await setup(bot.deps.sessions)
         async with bot.deps.sessions() as session:
             hr = await speaker_for(session, org.hr)
-            draft = tr.Draft(
-                title="Menulis <laporan> & SKP",
-                topic="",
-                starts_at=datetime(2027, 1, 21, 9, tzinfo=WIB),
-                place="Aula",
-                capacity=10,
-                jp=Decimal(2),
-                recommendation_id=None,
-                employee_ids=[org.staff.id or 0, org.staff2.id or 0, org.leader.id or 0],
-            )
-            created = await tr.create_session(session, hr, bot.deps.i18n, draft, NOW)
-            assert created is not None
-            training_id = created.training.id
-            await session.commit()
+        draft = tr.Draft(
+            title="Menulis <laporan> & SKP",
+            topic="",
+            starts_at=datetime(2027, 1, 21, 9, tzinfo=WIB),
+            place="Aula",
+            capacity=10,
+            jp=Decimal(2),
+            recommendation_id=None,
+            employee_ids=[org.staff.id or 0, org.staff2.id or 0, org.leader.id or 0],
+        )
+        created = await tr.create_session(bot.deps.sessions, hr, bot.deps.i18n, draft, NOW)
+        assert created is not None
+        training_id = created.training.id
         await bot.drain()
         await bot.press_label(LEADER_TG, "Not attending")  # declined: not told again
         invitation = bot.fake.last(STAFF2_TG)
@@ -607,7 +604,7 @@ async def test_jp_per_opd_and_unit_numbers(sessions: SessionFactory) -> None:
         city = await speaker_for(session, org.city_hr)
         hr = await speaker_for(session, org.hr)
         staff = await speaker_for(session, org.staff)
-        everything = await tr.jp_by_opd(session, city, 2027)
+        everything = await tr.jp_by_opd(sessions, city, 2027)
         assert [(g.name, g.staff, g.trained, g.total, g.average) for g in everything] == [
             ("Dinas Kesehatan", 7, 2, Decimal("6.5"), Decimal("0.93")),
             ("Dinas Perhubungan", 9, 2, Decimal(4), Decimal("0.44")),
@@ -620,11 +617,11 @@ async def test_jp_per_opd_and_unit_numbers(sessions: SessionFactory) -> None:
             Decimal("10.5"),
             Decimal("0.62"),
         )
-        assert [g.name for g in await tr.jp_by_opd(session, hr, 2027)] == ["Dinas Kesehatan"]
-        assert await tr.jp_by_opd(session, staff, 2027) == []
-        last_year = await tr.jp_by_opd(session, city, 2026)
+        assert [g.name for g in await tr.jp_by_opd(sessions, hr, 2027)] == ["Dinas Kesehatan"]
+        assert await tr.jp_by_opd(sessions, staff, 2027) == []
+        last_year = await tr.jp_by_opd(sessions, city, 2026)
         assert [(g.trained, g.total) for g in last_year if g.total] == [(1, Decimal(3))]
-        found = await tr.jp_by_unit(session, hr, org.opd.id or 0, 2027)
+        found = await tr.jp_by_unit(sessions, hr, org.opd.id or 0, 2027)
         assert found is not None
         assert [(g.name, g.staff, g.trained, g.total) for g in found[1]] == [
             ("Bidang Pelayanan Kesehatan", 3, 2, Decimal("6.5")),
@@ -632,9 +629,9 @@ async def test_jp_per_opd_and_unit_numbers(sessions: SessionFactory) -> None:
             ("Seksi Kecil", 2, 0, Decimal(0)),
         ]
         dishub = org.other_opd_staff.opd_id
-        assert await tr.jp_by_unit(session, hr, dishub, 2027) is None
-        assert await tr.jp_by_unit(session, staff, org.opd.id or 0, 2027) is None
-        assert await tr.jp_by_unit(session, city, 987654, 2027) is None
+        assert await tr.jp_by_unit(sessions, hr, dishub, 2027) is None
+        assert await tr.jp_by_unit(sessions, staff, org.opd.id or 0, 2027) is None
+        assert await tr.jp_by_unit(sessions, city, 987654, 2027) is None
 
 
 async def test_hr_sees_jp_this_year_per_opd_and_unit(db: DB) -> None:

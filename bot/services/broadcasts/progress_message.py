@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import N_, I18n, Translator
-from bot.services.broadcasts import Progress, finish_if_done, progress, sending
+from bot.services.broadcasts.reports import Progress, finish_if_done, progress, still_sending
 from models import Broadcast, Employee
 from models.db import SessionFactory
 
@@ -114,7 +114,7 @@ async def due_edits(
     """Finish the broadcasts that are done; return the edit of every one still shown as sending."""
     edits: list[ProgressEdit] = []
     async with db() as session:
-        for broadcast in await sending(session):
+        for broadcast in await still_sending(session):
             done = await finish_if_done(session, broadcast, now)
             edit = await _edit(session, i18n, broadcast, final=done, outbox_rate=outbox_rate)
             if edit is not None:

@@ -15,7 +15,6 @@ hour before the start; never after the start, never for a cancelled session.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
@@ -26,21 +25,19 @@ from sqlmodel import col, select
 
 from bot.config import Settings
 from bot.delivery import outbox_queue
-from bot.i18n import I18n, Translator
+from bot.i18n import I18n
 from bot.services.access import ROLE_HR, hr_scope_of
 from bot.services.evaluation.window import evaluation_window
 from bot.services.periods import Period, period_of
 from bot.services.stats.analytics import capped_means, mean_below
-from bot.services.training import (
-    CANCELLED,
-    RSVP_NO,
-    TOPIC_BERAKHLAK,
-    TOPIC_SKP,
+from bot.services.training.notices import (
     invitee_notice,
+    reco_text,
+    reminder_text,
     rsvp_keyboard,
-    topic_label,
 )
-from bot.text import esc, fit_fields
+from bot.services.training.recommendations import TOPIC_BERAKHLAK, TOPIC_SKP, topic_label
+from bot.services.training.sessions import CANCELLED, RSVP_NO
 from models import (
     Employee,
     Evaluation,
@@ -69,7 +66,6 @@ KIND_REMINDER = "training-reminder"
 RECO_BUTTON = "pl:reco"
 REMIND_DAY_AT = time(9, 0)
 REMIND_HOUR_BEFORE = timedelta(hours=1)
-MAX_LISTED = 20
 
 
 def closed_period(as_of: datetime, settings: Settings) -> Period:
@@ -158,44 +154,6 @@ def recommended(scores: list[UnitScore]) -> list[UnitScore]:
     """Units big enough and over the threshold, worst first."""
     picked = [s for s in scores if s.staff >= MIN_UNIT_SIZE and s.score >= THRESHOLD]
     return sorted(picked, key=lambda s: (-s.score, s.unit_id))
-
-
-def reco_text(
-    t: Translator, name: str, period: Period, lines: list[tuple[str, str, float, float, str]]
-) -> str:
-    """The summary HR receives: unit, OPD, shares and suggested topic per line."""
-    _ = t._
-    listed = lines[:MAX_LISTED]
-
-    def render(fields: Mapping[str, str]) -> str:
-        head = _(
-            "Hello {name}. Looking at the results of semester {semester} {year}, these units "
-            "may benefit from a training session:"
-        ).format(
-            name=esc(fields["name"]), semester="I" if period.half == 1 else "II", year=period.year
-        )
-        parts = [
-            _(
-                "• <b>{unit}</b> ({opd}): below expectations {below}, low achievement {low}. "
-                "Suggested: {topic}"
-            ).format(
-                unit=esc(fields[f"unit{i}"]),
-                opd=esc(fields[f"opd{i}"]),
-                below=t.percent(below),
-                low=t.percent(low),
-                topic=esc(fields[f"topic{i}"]),
-            )
-            for i, (_unit, _opd, below, low, _topic) in enumerate(listed)
-        ]
-        if len(lines) > MAX_LISTED:
-            parts.append(_("… and {count} more.").format(count=len(lines) - MAX_LISTED))
-        tail = _("You can create a session and invite the staff from /pelatihan.")
-        return head + "\n\n" + "\n".join(parts) + "\n\n" + tail
-
-    fields = {"name": name}
-    for i, (unit, opd, _below, _low, topic) in enumerate(listed):
-        fields.update({f"unit{i}": unit, f"opd{i}": opd, f"topic{i}": topic})
-    return fit_fields(render, fields).text
 
 
 async def plan_trainings(
@@ -308,26 +266,6 @@ def reminder_due(starts_at: datetime, as_of: datetime, tz: Any) -> str | None:
     local_start = starts_at.astimezone(tz)
     day_at = datetime.combine(local_start.date() - timedelta(days=1), REMIND_DAY_AT, tzinfo=tz)
     return "day" if as_of >= day_at else None
-
-
-def reminder_text(t: Translator, training: TrainingSession, name: str, which: str) -> str:
-    """The reminder an invitee receives."""
-    _ = t._
-    if which == "day":
-        head = _("Hello {name}, a reminder: your training session is coming up soon.")
-    else:
-        head = _("Hello {name}, your training session starts in about an hour.")
-    return "\n".join(
-        [
-            head.format(name=esc(name)),
-            "",
-            "<b>" + esc(training.title) + "</b>",
-            _("When: {day}, {time} WIB").format(
-                day=t.date(training.starts_at), time=t.time(training.starts_at)
-            ),
-            _("Where: {place}").format(place=esc(training.place)),
-        ]
-    )
 
 
 async def plan_training_reminders(
