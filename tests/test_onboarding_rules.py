@@ -4,6 +4,7 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.services import access, onboarding
@@ -406,3 +407,9 @@ async def test_two_presses_at_once_decide_a_request_once(sessions: SessionFactor
     results = await asyncio.gather(press(True), press(False))
     assert DecisionResult.ALREADY_DECIDED in results
     assert len({*results} - {DecisionResult.ALREADY_DECIDED}) == 1
+
+
+def test_invite_codes_never_start_like_a_formula(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = iter(["-abc", "-def", "Xyz"])
+    monkeypatch.setattr(invites.secrets, "token_urlsafe", lambda _n: next(drawn))
+    assert invites.new_code() == "Xyz"

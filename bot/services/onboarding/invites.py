@@ -27,8 +27,15 @@ def hash_code(code: str) -> str:
 
 
 def new_code() -> str:
-    """Return a fresh random code usable as a /start payload ([A-Za-z0-9_-])."""
-    return secrets.token_urlsafe(CODE_BYTES)
+    """Return a fresh random code usable as a /start payload ([A-Za-z0-9_-]).
+
+    Never one that starts with "-": in the invite CSV a spreadsheet would read it as a formula
+    (and the sanitiser's quote would then change the code HR copies).
+    """
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if not code.startswith("-"):
+            return code
 
 
 @dataclass(frozen=True)
