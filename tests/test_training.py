@@ -241,6 +241,10 @@ def test_typed_inputs() -> None:
     saturday = tr.parse_start("23/01/2027 09.00", now)
     assert saturday.starts_at is not None and saturday.not_working_day
     assert tr.parse_start("01-01-2029 09:00", now).problem is not None  # over a year ahead
+    # A holiday is named in the language of the person typing.
+    christmas = "25-12-2027 09:00"
+    assert tr.parse_start(christmas, now, language="id").holiday == "Hari Raya Natal"
+    assert tr.parse_start(christmas, now, language="en").holiday == "Christmas Day"
     problem = check_text("x" * 5000, minimum=1, limit=tr.MAX_PLACE)
     assert problem is not None and (problem.length, problem.limit) == (5000, 500)
     assert check_text("   ", minimum=1, limit=10) is not None

@@ -164,7 +164,7 @@ async def receive_when(update: Update, context: BotContext) -> int | None:
     draft = DRAFTS.get(context)
     if draft is None:
         return await STEPS.lost(update, context)
-    parsed = tr.parse_start(typed(update), context.deps.clock.now())
+    parsed = tr.parse_start(typed(update), context.deps.clock.now(), language=context.t.lang)
     if parsed.problem is not None or parsed.starts_at is None:
         assert parsed.problem is not None
         await explain(update, context, parsed.problem)
@@ -176,7 +176,7 @@ async def receive_when(update: Update, context: BotContext) -> int | None:
 
 async def receive_place(update: Update, context: BotContext) -> int | None:
     """Take the place, ask the seats; a new date typed here replaces the start time."""
-    if tr.parse_start(typed(update), context.deps.clock.now()).starts_at:
+    if tr.parse_start(typed(update), context.deps.clock.now(), language=context.t.lang).starts_at:
         return await receive_when(update, context)
     read = text_up_to(tr.MAX_PLACE)
     return await take(update, context, read, "place", texts.ask_capacity, CAPACITY)

@@ -39,8 +39,13 @@ class StartParse:
     holiday: str = ""
 
 
-def parse_start(raw: str, now: datetime, tz: ZoneInfo = WIB) -> StartParse:
-    """Read 'dd-mm-yyyy hh:mm' (WIB) in the future; warn when it is not a working day."""
+def parse_start(
+    raw: str, now: datetime, tz: ZoneInfo = WIB, *, language: str = "id"
+) -> StartParse:
+    """Read 'dd-mm-yyyy hh:mm' (WIB) in the future; warn when it is not a working day.
+
+    A holiday is named in `language`, the language of the person typing.
+    """
     match = _DATE_TIME.match(" ".join(raw.split()))
     if match is None:
         return StartParse(
@@ -76,7 +81,7 @@ def parse_start(raw: str, now: datetime, tz: ZoneInfo = WIB) -> StartParse:
     return StartParse(
         starts_at=starts_at,
         not_working_day=not working,
-        holiday=(workdays.holiday_name(local_day) or "") if not working else "",
+        holiday=(workdays.holiday_name(local_day, language) or "") if not working else "",
     )
 
 
