@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.i18n import I18n
+from bot.runtime.persistence import encode_key
 from bot.services import access, evaluation
 from bot.services.evaluation import Draft, Problem
 from bot.services.evaluation.summary import fingerprint
@@ -38,6 +39,7 @@ from models import (
     Target,
 )
 from models.db import SessionFactory
+from models.system import ConversationState, UserDataRow
 from tests.support.factories import Org, make_org
 from tests.support.harness import Harness, running_bot
 from tests.support.harness import test_settings as make_settings
@@ -680,3 +682,69 @@ async def test_confirming_shows_a_gentle_curve_note(
         assert "A gentle note" in text
         assert "at least one Needs improvement" in text
         assert "Good (Baik): at most 70% of the staff" not in text  # 1 of 1 may be Baik
+
+
+# --- HR conversations saved before each HR step was a state of its own -----------------------
+
+
+async def saved_hr_step(sessions: SessionFactory, state: int, draft: dict[str, object]) -> None:
+    """Store a conversation as the version before the upgrade left it (HR_TEXT or HR_CHOICE)."""
+    async with sessions() as session:
+        session.add(
+            ConversationState(
+                name="evaluation", key=encode_key((HR_TG, HR_TG)), state=json.dumps(state)
+            )
+        )
+        session.add(UserDataRow(user_id=HR_TG, data=json.dumps({"ev_hr": draft})))
+        await session.commit()
+
+
+async def test_a_plt_assignment_saved_at_the_old_text_step_continues(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await org_with_targets(sessions)
+    waiting_for_the_evaluator = {
+        "employee_id": org.staff2.id,
+        "name": org.staff2.name,
+        "step": "plt_eval",
+    }
+    await saved_hr_step(sessions, 7, waiting_for_the_evaluator)  # 7: HR_TEXT
+    async with running_bot(db[0], db[1], now=IN_WINDOW) as bot:
+        bot.fake.user(HR_TG, language_code="en")
+        await bot.send(HR_TG, "123")
+        assert "could not find an active employee" in bot.last_text(HR_TG)
+        await bot.send(HR_TG, org.head.nip)
+        assert "reason for this assignment" in bot.last_text(HR_TG)
+        await bot.send(HR_TG, "Kepala Bidang tugas belajar")
+        assert "is now the acting evaluator of Budi Santoso" in bot.last_text(HR_TG)
+    async with sessions() as session:
+        acting = (await session.exec(select(ActingEvaluator))).one()
+        assert (acting.employee_id, acting.evaluator_id) == (org.staff2.id, org.head.id)
+
+
+async def test_a_correction_saved_at_the_old_button_step_continues(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await org_with_targets(sessions)
+    leader = await speaker(sessions, org.leader)
+    fp = await fingerprint_of(sessions, org.staff)
+    saved = await evaluation.finalize(
+        sessions, I18N, leader, draft_for(org.staff, fp, hasil="di_bawah"), IN_WINDOW, SETTINGS
+    )
+    assert saved.evaluation is not None
+    hasil_chosen = {
+        "evaluation_id": saved.evaluation.id,
+        "name": org.staff.name,
+        "hasil": "sesuai",
+        "step": "cor_p",
+    }
+    await saved_hr_step(sessions, 8, hasil_chosen)  # 8: HR_CHOICE
+    async with running_bot(db[0], db[1], now=IN_WINDOW) as bot:
+        bot.fake.user(HR_TG, language_code="en")
+        await bot.press_raw(HR_TG, 1, "ev:cp:1")
+        assert "will be <b>Good (Baik)</b>" in bot.fake.last(HR_TG).html
+        await bot.send(HR_TG, "Laporan terlambat diverifikasi")
+        assert "correction is saved" in bot.last_text(HR_TG)
+    async with sessions() as session:
+        row = (await session.exec(select(Evaluation))).one()
+        assert (row.predikat, row.version) == ("baik", 2)
