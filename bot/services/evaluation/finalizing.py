@@ -66,6 +66,22 @@ def validate_draft(draft: Draft) -> Problem | None:
     return None
 
 
+def _evaluation_of(draft: Draft, speaker: Speaker, now: datetime) -> Evaluation:
+    """The final evaluation the evaluator's (valid) draft becomes."""
+    return Evaluation(
+        period=draft.period,
+        employee_id=draft.employee_id,
+        evaluator_id=speaker.id,
+        hasil_kerja=draft.hasil_kerja,
+        perilaku_kerja=draft.perilaku_kerja,
+        predikat=predikat(draft.hasil_kerja, draft.perilaku_kerja),
+        suggested_hasil_kerja=draft.suggested if draft.suggested in RATINGS else "",
+        behaviour_notes=json.dumps(draft.notes, ensure_ascii=False, sort_keys=True),
+        comment=draft.comment.strip(),
+        finalized_at=now,
+    )
+
+
 async def finalize(
     db: SessionFactory,
     i18n: I18n,
@@ -91,20 +107,8 @@ async def finalize(
             return Saved(Problem.STALE)
         if await fingerprint(session, draft.employee_id, draft.period) != draft.fingerprint:
             return Saved(Problem.STALE)
-        result = predikat(draft.hasil_kerja, draft.perilaku_kerja)
+        evaluation = _evaluation_of(draft, speaker, now)
         late = allowed.state == LATE
-        evaluation = Evaluation(
-            period=draft.period,
-            employee_id=draft.employee_id,
-            evaluator_id=speaker.id,
-            hasil_kerja=draft.hasil_kerja,
-            perilaku_kerja=draft.perilaku_kerja,
-            predikat=result,
-            suggested_hasil_kerja=draft.suggested if draft.suggested in RATINGS else "",
-            behaviour_notes=json.dumps(draft.notes, ensure_ascii=False, sort_keys=True),
-            comment=draft.comment.strip(),
-            finalized_at=now,
-        )
         session.add(evaluation)
         try:
             await session.flush()
@@ -122,7 +126,7 @@ async def finalize(
             period=draft.period,
             hasil_kerja=draft.hasil_kerja,
             perilaku_kerja=draft.perilaku_kerja,
-            predikat=result,
+            predikat=evaluation.predikat,
             suggested=evaluation.suggested_hasil_kerja,
             late=late,
         )
