@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bot.i18n import I18n
+from bot.runtime.persistence import encode_key
 from bot.services import access, evaluation
 from bot.services.evaluation import Draft, Problem
-from bot.services.evaluation import hr_tools as evaluation_admin
+from bot.services.evaluation.summary import fingerprint
 from bot.services.evaluation.window import (
     CLOSED,
     LATE,
@@ -38,6 +39,7 @@ from models import (
     Target,
 )
 from models.db import SessionFactory
+from models.system import ConversationState, UserDataRow
 from tests.support.factories import Org, make_org
 from tests.support.harness import Harness, running_bot
 from tests.support.harness import test_settings as make_settings
@@ -148,7 +150,7 @@ def draft_for(employee: Employee, fingerprint: str, **kw: str) -> Draft:
 async def fingerprint_of(sessions: SessionFactory, employee: Employee) -> str:
     async with sessions() as session:
         assert employee.id is not None
-        return await evaluation.fingerprint(session, employee.id, "2026-2")
+        return await fingerprint(session, employee.id, "2026-2")
 
 
 async def test_evaluator_is_the_supervisor_or_the_plt(sessions: SessionFactory) -> None:
@@ -162,13 +164,12 @@ async def test_evaluator_is_the_supervisor_or_the_plt(sessions: SessionFactory) 
         assert evaluator.id == org.leader.id
         pending = await pending_evaluations(session, org.leader.id or 0, "2026-2")
         assert {e.id for e in pending} == {org.staff.id, org.staff2.id}
-        head = await session.get(Employee, org.head.id)
-        assert head is not None
-        problem = await evaluation_admin.assign_acting(
-            session, hr, staff, head, "2026-2", "Kepala Bidang cuti", IN_WINDOW
-        )
-        assert problem is None
-        await session.commit()
+    assert org.staff.id is not None
+    assert org.head.id is not None
+    problem = await evaluation.assign_acting(
+        sessions, hr, org.staff.id, org.head.id, "2026-2", "Kepala Bidang cuti", IN_WINDOW
+    )
+    assert problem is None
     async with sessions() as session:
         staff = await session.get(Employee, org.staff.id)
         assert staff is not None
@@ -187,23 +188,17 @@ async def test_evaluator_is_the_supervisor_or_the_plt(sessions: SessionFactory) 
         assert "cuti" in audit_rows[0].details
     # Out-of-scope HR (other OPD scoped HR) cannot assign; an empty reason is refused.
     city = await speaker(sessions, org.city_hr)
-    async with sessions() as session:
-        other = await session.get(Employee, org.other_opd_staff.id)
-        leader = await session.get(Employee, org.leader.id)
-        assert other is not None
-        assert leader is not None
-        assert (
-            await evaluation_admin.assign_acting(
-                session, hr, other, leader, "2026-2", "x", IN_WINDOW
-            )
-            == Problem.NOT_HR
-        )
-        assert (
-            await evaluation_admin.assign_acting(
-                session, city, other, leader, "2026-2", " ", IN_WINDOW
-            )
-            == Problem.EMPTY
-        )
+    other, leader = org.other_opd_staff.id, org.leader.id
+    assert other is not None
+    assert leader is not None
+    assert (
+        await evaluation.assign_acting(sessions, hr, other, leader, "2026-2", "x", IN_WINDOW)
+        == Problem.NOT_HR
+    )
+    assert (
+        await evaluation.assign_acting(sessions, city, other, leader, "2026-2", " ", IN_WINDOW)
+        == Problem.EMPTY
+    )
 
 
 async def test_finalize_rules(sessions: SessionFactory) -> None:
@@ -211,30 +206,28 @@ async def test_finalize_rules(sessions: SessionFactory) -> None:
     leader = await speaker(sessions, org.leader)
     head = await speaker(sessions, org.head)
     fp = await fingerprint_of(sessions, org.staff)
-    async with sessions() as session:
-        # Not the evaluator (the head is two levels up).
-        saved = await evaluation.finalize(
-            session, I18N, head, draft_for(org.staff, fp), IN_WINDOW, SETTINGS
-        )
-        assert saved.problem == Problem.NOT_EVALUATOR
-        # Before the window: refused with the opening date.
-        early = datetime(2026, 12, 1, 9, tzinfo=WIB)
-        saved = await evaluation.finalize(
-            session, I18N, leader, draft_for(org.staff, fp), early, SETTINGS
-        )
-        assert saved.problem == Problem.NOT_YET
-        assert saved.opens_at == datetime(2026, 12, 18, tzinfo=WIB)
-        saved = await evaluation.finalize(
-            session,
-            I18N,
-            leader,
-            draft_for(org.staff, fp, hasil="di_atas", perilaku="sesuai", comment="Bagus & rapi"),
-            IN_WINDOW,
-            SETTINGS,
-        )
-        assert saved.problem is None
-        assert saved.late is False
-        await session.commit()
+    # Not the evaluator (the head is two levels up).
+    saved = await evaluation.finalize(
+        sessions, I18N, head, draft_for(org.staff, fp), IN_WINDOW, SETTINGS
+    )
+    assert saved.problem == Problem.NOT_EVALUATOR
+    # Before the window: refused with the opening date.
+    early = datetime(2026, 12, 1, 9, tzinfo=WIB)
+    saved = await evaluation.finalize(
+        sessions, I18N, leader, draft_for(org.staff, fp), early, SETTINGS
+    )
+    assert saved.problem == Problem.NOT_YET
+    assert saved.opens_at == datetime(2026, 12, 18, tzinfo=WIB)
+    saved = await evaluation.finalize(
+        sessions,
+        I18N,
+        leader,
+        draft_for(org.staff, fp, hasil="di_atas", perilaku="sesuai", comment="Bagus & rapi"),
+        IN_WINDOW,
+        SETTINGS,
+    )
+    assert saved.problem is None
+    assert saved.late is False
     async with sessions() as session:
         row = (await session.exec(select(Evaluation))).one()
         assert (row.predikat, row.evaluator_id, row.comment) == (
@@ -253,24 +246,22 @@ async def test_finalize_rules(sessions: SessionFactory) -> None:
         buttons = payload["params"]["reply_markup"]["inline_keyboard"][0]
         assert [b["callback_data"] for b in buttons] == [f"ev:ack:{row.id}", f"ev:obj:{row.id}"]
     # Twice: refused, nothing changes.
-    async with sessions() as session:
-        saved = await evaluation.finalize(
-            session, I18N, leader, draft_for(org.staff, fp, hasil="di_bawah"), IN_WINDOW, SETTINGS
-        )
-        assert saved.problem == Problem.ALREADY
+    saved = await evaluation.finalize(
+        sessions, I18N, leader, draft_for(org.staff, fp, hasil="di_bawah"), IN_WINDOW, SETTINGS
+    )
+    assert saved.problem == Problem.ALREADY
     # Late: after the due date it is accepted and marked late.
     fp2 = await fingerprint_of(sessions, org.staff2)
-    async with sessions() as session:
-        saved = await evaluation.finalize(
-            session,
-            I18N,
-            leader,
-            draft_for(org.staff2, fp2),
-            datetime(2027, 1, 20, tzinfo=WIB),
-            SETTINGS,
-        )
-        assert saved.problem is None
-        assert saved.late is True
+    saved = await evaluation.finalize(
+        sessions,
+        I18N,
+        leader,
+        draft_for(org.staff2, fp2),
+        datetime(2027, 1, 20, tzinfo=WIB),
+        SETTINGS,
+    )
+    assert saved.problem is None
+    assert saved.late is True
 
 
 async def test_a_stale_screen_is_refused(sessions: SessionFactory) -> None:
@@ -286,24 +277,23 @@ async def test_a_stale_screen_is_refused(sessions: SessionFactory) -> None:
             ProgressReport(target_id=target.id, employee_id=org.staff.id or 0, amount=Decimal(1))
         )
         await session.commit()
+    saved = await evaluation.finalize(
+        sessions, I18N, leader, draft_for(org.staff, fp), IN_WINDOW, SETTINGS
+    )
+    assert saved.problem == Problem.STALE
     async with sessions() as session:
-        saved = await evaluation.finalize(
-            session, I18N, leader, draft_for(org.staff, fp), IN_WINDOW, SETTINGS
-        )
-        assert saved.problem == Problem.STALE
         assert (await session.exec(select(Evaluation))).first() is None
     # Bad ratings from a crafted draft are refused too.
-    async with sessions() as session:
-        fresh = await evaluation.fingerprint(session, org.staff.id or 0, "2026-2")
-        saved = await evaluation.finalize(
-            session,
-            I18N,
-            leader,
-            draft_for(org.staff, fresh, hasil="luar_biasa"),
-            IN_WINDOW,
-            SETTINGS,
-        )
-        assert saved.problem == Problem.BAD_RATING
+    fresh = await fingerprint_of(sessions, org.staff)
+    saved = await evaluation.finalize(
+        sessions,
+        I18N,
+        leader,
+        draft_for(org.staff, fresh, hasil="luar_biasa"),
+        IN_WINDOW,
+        SETTINGS,
+    )
+    assert saved.problem == Problem.BAD_RATING
 
 
 async def test_correction_is_hr_only_and_audited(sessions: SessionFactory) -> None:
@@ -311,34 +301,30 @@ async def test_correction_is_hr_only_and_audited(sessions: SessionFactory) -> No
     leader = await speaker(sessions, org.leader)
     hr = await speaker(sessions, org.hr)
     fp = await fingerprint_of(sessions, org.staff)
-    async with sessions() as session:
-        saved = await evaluation.finalize(
-            session, I18N, leader, draft_for(org.staff, fp), IN_WINDOW, SETTINGS
-        )
-        assert saved.evaluation is not None
-        evaluation_id = saved.evaluation.id or 0
-        await session.commit()
-    async with sessions() as session:
-        problem, _ = await evaluation_admin.correct(
-            session, I18N, leader, evaluation_id, "sesuai", "sesuai", "salah input", IN_WINDOW
-        )
-        assert problem == Problem.NOT_HR
-        problem, _ = await evaluation_admin.correct(
-            session, I18N, hr, evaluation_id, "sesuai", "sesuai", "  ", IN_WINDOW
-        )
-        assert problem == Problem.EMPTY
-        problem, _corrected = await evaluation_admin.correct(
-            session,
-            I18N,
-            hr,
-            evaluation_id,
-            "sesuai",
-            "di_bawah",
-            "Salah input <penilai>",
-            IN_WINDOW,
-        )
-        assert problem is None
-        await session.commit()
+    saved = await evaluation.finalize(
+        sessions, I18N, leader, draft_for(org.staff, fp), IN_WINDOW, SETTINGS
+    )
+    assert saved.evaluation is not None
+    evaluation_id = saved.evaluation.id or 0
+    problem, _ = await evaluation.correct(
+        sessions, I18N, leader, evaluation_id, "sesuai", "sesuai", "salah input", IN_WINDOW
+    )
+    assert problem == Problem.NOT_HR
+    problem, _ = await evaluation.correct(
+        sessions, I18N, hr, evaluation_id, "sesuai", "sesuai", "  ", IN_WINDOW
+    )
+    assert problem == Problem.EMPTY
+    problem, _corrected = await evaluation.correct(
+        sessions,
+        I18N,
+        hr,
+        evaluation_id,
+        "sesuai",
+        "di_bawah",
+        "Salah input <penilai>",
+        IN_WINDOW,
+    )
+    assert problem is None
     async with sessions() as session:
         row = await session.get(Evaluation, evaluation_id)
         assert row is not None
@@ -363,44 +349,40 @@ async def test_org_rating_scope_and_spread(sessions: SessionFactory) -> None:
     org = await org_with_targets(sessions)
     hr = await speaker(sessions, org.hr)
     leader = await speaker(sessions, org.leader)
-    async with sessions() as session:
-        assert org.other_opd_staff.opd_id is not None
-        assert (
-            await evaluation_admin.set_org_rating(
-                session, hr, org.other_opd_staff.opd_id, "2026-2", "baik", IN_WINDOW
-            )
-            == Problem.NOT_HR
+    assert org.other_opd_staff.opd_id is not None
+    assert (
+        await evaluation.set_org_rating(
+            sessions, hr, org.other_opd_staff.opd_id, "2026-2", "baik", IN_WINDOW
         )
-        assert (
-            await evaluation_admin.set_org_rating(
-                session, hr, org.opd.id or 0, "2026-2", "hebat", IN_WINDOW
-            )
-            == Problem.BAD_RATING
+        == Problem.NOT_HR
+    )
+    assert (
+        await evaluation.set_org_rating(
+            sessions, hr, org.opd.id or 0, "2026-2", "hebat", IN_WINDOW
         )
-        assert (
-            await evaluation_admin.set_org_rating(
-                session, hr, org.opd.id or 0, "2026-2", "baik", IN_WINDOW
-            )
-            is None
-        )
-        await session.commit()
-        fp = await evaluation.fingerprint(session, org.staff.id or 0, "2026-2")
-        saved = await evaluation.finalize(
-            session,
-            I18N,
-            leader,
-            draft_for(org.staff, fp, hasil="sesuai", perilaku="sesuai"),
-            IN_WINDOW,
-            SETTINGS,
-        )
-        assert saved.problem is None
-        await session.commit()
+        == Problem.BAD_RATING
+    )
+    assert (
+        await evaluation.set_org_rating(sessions, hr, org.opd.id or 0, "2026-2", "baik", IN_WINDOW)
+        is None
+    )
+    fp = await fingerprint_of(sessions, org.staff)
+    saved = await evaluation.finalize(
+        sessions,
+        I18N,
+        leader,
+        draft_for(org.staff, fp, hasil="sesuai", perilaku="sesuai"),
+        IN_WINDOW,
+        SETTINGS,
+    )
+    assert saved.problem is None
     async with sessions() as session:
         assert (await session.exec(select(OrgRating))).one().rating == "baik"
-        spread = await evaluation_admin.opd_spread(session, org.opd, "2026-2")
-        assert spread.counts["baik"] == 1
-        assert spread.org_rating == "baik"
-        assert len(spread.deviations) == 1  # one Baik of one: no Butuh Perbaikan/Kurang yet
+    spread = (await evaluation.spread_for_hr(sessions, hr, "2026-2", opd_id=org.opd.id)).spread
+    assert spread is not None
+    assert spread.counts["baik"] == 1
+    assert spread.org_rating == "baik"
+    assert len(spread.deviations) == 1  # one Baik of one: no Butuh Perbaikan/Kurang yet
 
 
 # --- the flows through the bot -------------------------------------------------------------
@@ -683,14 +665,10 @@ async def test_confirming_shows_a_gentle_curve_note(
 ) -> None:
     org = await org_with_targets(sessions)
     hr = await speaker(sessions, org.hr)
-    async with sessions() as session:
-        assert (
-            await evaluation_admin.set_org_rating(
-                session, hr, org.opd.id or 0, "2026-2", "baik", IN_WINDOW
-            )
-            is None
-        )
-        await session.commit()
+    assert (
+        await evaluation.set_org_rating(sessions, hr, org.opd.id or 0, "2026-2", "baik", IN_WINDOW)
+        is None
+    )
     async with running_bot(db[0], db[1], now=IN_WINDOW) as bot:
         bot.fake.user(LEADER_TG, language_code="en")
         await bot.send(LEADER_TG, "/nilai")
@@ -704,3 +682,69 @@ async def test_confirming_shows_a_gentle_curve_note(
         assert "A gentle note" in text
         assert "at least one Needs improvement" in text
         assert "Good (Baik): at most 70% of the staff" not in text  # 1 of 1 may be Baik
+
+
+# --- HR conversations saved before each HR step was a state of its own -----------------------
+
+
+async def saved_hr_step(sessions: SessionFactory, state: int, draft: dict[str, object]) -> None:
+    """Store a conversation as the version before the upgrade left it (HR_TEXT or HR_CHOICE)."""
+    async with sessions() as session:
+        session.add(
+            ConversationState(
+                name="evaluation", key=encode_key((HR_TG, HR_TG)), state=json.dumps(state)
+            )
+        )
+        session.add(UserDataRow(user_id=HR_TG, data=json.dumps({"ev_hr": draft})))
+        await session.commit()
+
+
+async def test_a_plt_assignment_saved_at_the_old_text_step_continues(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await org_with_targets(sessions)
+    waiting_for_the_evaluator = {
+        "employee_id": org.staff2.id,
+        "name": org.staff2.name,
+        "step": "plt_eval",
+    }
+    await saved_hr_step(sessions, 7, waiting_for_the_evaluator)  # 7: HR_TEXT
+    async with running_bot(db[0], db[1], now=IN_WINDOW) as bot:
+        bot.fake.user(HR_TG, language_code="en")
+        await bot.send(HR_TG, "123")
+        assert "could not find an active employee" in bot.last_text(HR_TG)
+        await bot.send(HR_TG, org.head.nip)
+        assert "reason for this assignment" in bot.last_text(HR_TG)
+        await bot.send(HR_TG, "Kepala Bidang tugas belajar")
+        assert "is now the acting evaluator of Budi Santoso" in bot.last_text(HR_TG)
+    async with sessions() as session:
+        acting = (await session.exec(select(ActingEvaluator))).one()
+        assert (acting.employee_id, acting.evaluator_id) == (org.staff2.id, org.head.id)
+
+
+async def test_a_correction_saved_at_the_old_button_step_continues(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    org = await org_with_targets(sessions)
+    leader = await speaker(sessions, org.leader)
+    fp = await fingerprint_of(sessions, org.staff)
+    saved = await evaluation.finalize(
+        sessions, I18N, leader, draft_for(org.staff, fp, hasil="di_bawah"), IN_WINDOW, SETTINGS
+    )
+    assert saved.evaluation is not None
+    hasil_chosen = {
+        "evaluation_id": saved.evaluation.id,
+        "name": org.staff.name,
+        "hasil": "sesuai",
+        "step": "cor_p",
+    }
+    await saved_hr_step(sessions, 8, hasil_chosen)  # 8: HR_CHOICE
+    async with running_bot(db[0], db[1], now=IN_WINDOW) as bot:
+        bot.fake.user(HR_TG, language_code="en")
+        await bot.press_raw(HR_TG, 1, "ev:cp:1")
+        assert "will be <b>Good (Baik)</b>" in bot.fake.last(HR_TG).html
+        await bot.send(HR_TG, "Laporan terlambat diverifikasi")
+        assert "correction is saved" in bot.last_text(HR_TG)
+    async with sessions() as session:
+        row = (await session.exec(select(Evaluation))).one()
+        assert (row.predikat, row.version) == ("baik", 2)

@@ -19,7 +19,9 @@ from bot.runtime.scheduler import (
     plan_escalations_job,
     plan_evaluations_job,
 )
+from bot.services.evaluation import planner_notices
 from bot.services.evaluation import planners as ep
+from bot.services.evaluation.window import evaluation_window
 from bot.services.periods import Period
 from models import ActingEvaluator, Employee, Evaluation, OutboxMessage
 from models.db import SessionFactory
@@ -42,7 +44,7 @@ def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 
 def test_window_of_semester_two_2026_spans_the_new_year() -> None:
-    opens_at, due_at = ep.evaluation_window(S2_2026, SETTINGS)
+    opens_at, due_at = evaluation_window(S2_2026, SETTINGS)
     assert opens_at == datetime(2026, 12, 18, tzinfo=WIB)
     assert due_at == datetime(2027, 1, 15, tzinfo=WIB)
     assert ep.last_day(due_at, SETTINGS) == date(2027, 1, 14)
@@ -58,13 +60,13 @@ def test_window_of_semester_two_2026_spans_the_new_year() -> None:
     assert ep.escalation_period(at(date(2027, 3, 16), 0), SETTINGS) is None
     # ... or earlier, when the next window opens first.
     short = make_settings("sqlite+aiosqlite://", evaluation_opens_days=90, evaluation_due_days=40)
-    opens_2027, _ = ep.evaluation_window(S1_2027, short)
+    opens_2027, _ = evaluation_window(S1_2027, short)
     assert ep.escalation_period(opens_2027 - timedelta(seconds=1), short) == S2_2026
     assert ep.escalation_period(opens_2027, short) is None
 
 
 def test_window_of_semester_one_2027_and_settings() -> None:
-    opens_at, due_at = ep.evaluation_window(S1_2027, SETTINGS)
+    opens_at, due_at = evaluation_window(S1_2027, SETTINGS)
     assert (opens_at, due_at) == (
         datetime(2027, 6, 17, tzinfo=WIB),
         datetime(2027, 7, 15, tzinfo=WIB),
@@ -74,7 +76,7 @@ def test_window_of_semester_one_2027_and_settings() -> None:
     assert ep.open_period(at(date(2027, 7, 14), 23, 59), SETTINGS) == S1_2027
     assert ep.escalation_period(at(date(2027, 7, 15), 0), SETTINGS) == S1_2027
     custom = make_settings("sqlite+aiosqlite://", evaluation_opens_days=7, evaluation_due_days=3)
-    assert ep.evaluation_window(S1_2027, custom) == (
+    assert evaluation_window(S1_2027, custom) == (
         datetime(2027, 6, 24, tzinfo=WIB),
         datetime(2027, 7, 4, tzinfo=WIB),
     )
@@ -83,7 +85,7 @@ def test_window_of_semester_one_2027_and_settings() -> None:
 def test_follow_up_days_skip_weekends_and_holidays() -> None:
     def days(period: Period, until: date, settings: Any = SETTINGS) -> list[date]:
         seen: list[date] = []
-        day = ep.evaluation_window(period, settings)[0].date()
+        day = evaluation_window(period, settings)[0].date()
         while day <= until:
             follow = ep.followup_day(period, day, settings)
             if follow is not None and follow not in seen:
@@ -118,7 +120,7 @@ def test_follow_up_days_skip_weekends_and_holidays() -> None:
 def test_long_lists_end_with_and_n_more() -> None:
     t = I18n("id", WIB).for_language("en")
     names = [f"Pegawai {i:02d}" for i in range(35)]
-    text = ep.prompt_text(t, "A & B", S2_2026, date(2027, 1, 14), names)
+    text = planner_notices.prompt_text(t, "A & B", S2_2026, date(2027, 1, 14), names)
     assert "Hello, A &amp; B." in text
     assert "Pegawai 29" in text
     assert "Pegawai 30" not in text

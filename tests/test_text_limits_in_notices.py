@@ -17,8 +17,8 @@ import pytest
 from bot.i18n import I18n, Translator
 from bot.services import broadcasts, checkins, evaluation, feedback, roster, training
 from bot.services import questions as qs
-from bot.services.evaluation import hr_tools as evaluation_admin
-from bot.services.evaluation import planners as evaluation_planners
+from bot.services.evaluation import planner_notices as evaluation_planners
+from bot.services.evaluation.predikat import PREDIKAT_LABELS
 from bot.services.periods import Period
 from bot.services.reports import TargetProgress
 from bot.services.reports import drafts as report_drafts
@@ -266,7 +266,7 @@ def given_evaluation() -> Evaluation:
 def test_evaluation_result(lang: str) -> None:
     t = translator(lang)
     text = shown(evaluation.result_text(t, given_evaluation(), person()))
-    assert t._(evaluation.scoring.PREDIKAT_LABELS["baik"]) in text
+    assert t._(PREDIKAT_LABELS["baik"]) in text
 
 
 @LANGUAGES
@@ -278,7 +278,7 @@ def test_objection_for_hr(lang: str) -> None:
 
 @LANGUAGES
 def test_correction_notice(lang: str) -> None:
-    text = evaluation_admin.correction_text(
+    text = evaluation.correction_text(
         translator(lang), given_evaluation(), person(), "kurang", widest(evaluation.MAX_REASON)
     )
     assert ELLIPSIS not in shown(text)  # the longest reason fits whole

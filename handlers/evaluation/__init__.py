@@ -1,11 +1,10 @@
 """/nilai (/evaluate): the leader's semester evaluation, HR's tools, the employee's answer.
 
-The draft lives in user_data["ev"] (plain values only). Every button is re-checked in the
-services: a crafted "ev:pick:<id>" for someone else's staff, or "ev:ack:<id>" for someone
-else's evaluation, is politely refused and nothing changes.
+Every button is re-checked in the services: a crafted "ev:pick:<id>" for someone else's staff,
+or "ev:ack:<id>" for someone else's evaluation, is politely refused and nothing changes.
 
-Modules: common (states, refusals, keyboards), leader (the rating screens), employee
-(Accept / objection), hr (org rating, correction, Plt, spread).
+Modules: state (states, drafts, Batal), steps_leader (the rating screens), steps_hr (org
+rating, spread, correction, Plt), steps_employee (Accept / objection), texts (the screens).
 """
 
 from __future__ import annotations
@@ -23,81 +22,109 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from handlers.evaluation.common import (
+from handlers.evaluation import steps_employee, steps_hr, steps_leader
+from handlers.evaluation.state import (
     CANCEL,
     COMMENT,
     CONFIRM,
+    FLOW,
     HASIL,
+    HR_CHOICE,
+    HR_CORRECT_HASIL,
+    HR_CORRECT_NIP,
+    HR_CORRECT_PERILAKU,
+    HR_CORRECT_REASON,
+    HR_MENU,
+    HR_ORG_OPD,
+    HR_ORG_RATING,
+    HR_PLT_EMPLOYEE,
+    HR_PLT_EVALUATOR,
+    HR_PLT_REASON,
+    HR_SPREAD_OPD,
+    HR_TEXT,
     LIST,
     NOTE,
     OBJECTION,
     PERILAKU,
-    cancel,
     not_text,
 )
-from handlers.evaluation.employee import acknowledge, ask_objection, typed_objection
-from handlers.evaluation.hr import hr_build_states, hr_entry_points
-from handlers.evaluation.leader import (
-    ask_note,
-    back_to_perilaku,
-    confirm,
-    notes_menu,
-    pick,
-    rate_hasil,
-    rate_perilaku,
-    skip_comment,
-    start,
-    typed_comment,
-    typed_note,
-)
+
+Handlers = list[BaseHandler[Update, Any, Any]]
+TEXT = filters.TEXT & ~filters.COMMAND
+HR_BUTTONS = r"^ev:(or|ch|cp):\d+$"
 
 
-def build() -> list[BaseHandler[Update, Any, Any]]:
+def typed_step(callback: Any) -> Handlers:
+    """A step that takes typed text (and answers anything else with a hint)."""
+    return [MessageHandler(TEXT, callback), MessageHandler(~filters.COMMAND, not_text)]
+
+
+def button_step(callback: Any, pattern: str) -> Handlers:
+    """A step of HR's rating buttons: another HR rating button means the screen is gone."""
+    return [
+        CallbackQueryHandler(callback, pattern=pattern),
+        CallbackQueryHandler(FLOW.lost, pattern=HR_BUTTONS),
+    ]
+
+
+def build() -> Handlers:
     """Return the evaluation conversation and the employee's Accept button."""
-    text = filters.TEXT & ~filters.COMMAND
-    cancel_button: BaseHandler[Update, BotContext, Any] = CallbackQueryHandler(
-        cancel, pattern=f"^{CANCEL}$"
-    )
+    leader, hr, employee = steps_leader, steps_hr, steps_employee
     conversation: ConversationHandler[BotContext] = ConversationHandler(
         entry_points=[
-            CommandHandler(["nilai", "evaluate"], start),
-            CallbackQueryHandler(start, pattern="^ev:start$"),  # the planners' prompt button
-            CallbackQueryHandler(pick, pattern=r"^ev:pick:\d+$"),
-            CallbackQueryHandler(ask_objection, pattern=r"^ev:obj:\d+$"),
-            *hr_entry_points(),
+            CommandHandler(["nilai", "evaluate"], leader.start),
+            CallbackQueryHandler(leader.start, pattern="^ev:start$"),  # the planners' prompt
+            CallbackQueryHandler(leader.pick, pattern=r"^ev:pick:\d+$"),
+            CallbackQueryHandler(employee.ask_objection, pattern=r"^ev:obj:\d+$"),
+            CallbackQueryHandler(hr.hr_menu, pattern="^ev:hr$"),
+            CallbackQueryHandler(hr.start_org_rating, pattern="^ev:hr:org$"),
+            CallbackQueryHandler(hr.start_correction, pattern="^ev:hr:cor$"),
+            CallbackQueryHandler(hr.start_plt, pattern="^ev:hr:plt$"),
+            CallbackQueryHandler(hr.start_spread, pattern="^ev:hr:dist$"),
         ],
         states={
-            LIST: [CallbackQueryHandler(pick, pattern=r"^ev:pick:\d+$")],
-            HASIL: [CallbackQueryHandler(rate_hasil, pattern=r"^ev:h:\d+$")],
+            LIST: [CallbackQueryHandler(leader.pick, pattern=r"^ev:pick:\d+$")],
+            HASIL: [CallbackQueryHandler(leader.rate_hasil, pattern=r"^ev:h:\d+$")],
             PERILAKU: [
-                CallbackQueryHandler(rate_perilaku, pattern=r"^ev:p:\d+$"),
-                CallbackQueryHandler(notes_menu, pattern="^ev:notes$"),
-                CallbackQueryHandler(ask_note, pattern=r"^ev:note:\d+$"),
-                CallbackQueryHandler(back_to_perilaku, pattern="^ev:back$"),
+                CallbackQueryHandler(leader.rate_perilaku, pattern=r"^ev:p:\d+$"),
+                CallbackQueryHandler(leader.notes_menu, pattern="^ev:notes$"),
+                CallbackQueryHandler(leader.ask_note, pattern=r"^ev:note:\d+$"),
+                CallbackQueryHandler(leader.back_to_perilaku, pattern="^ev:back$"),
             ],
             NOTE: [
-                MessageHandler(text, typed_note),
-                CallbackQueryHandler(back_to_perilaku, pattern="^ev:back$"),
-                MessageHandler(~filters.COMMAND, not_text),
+                *typed_step(leader.typed_note),
+                CallbackQueryHandler(leader.back_to_perilaku, pattern="^ev:back$"),
             ],
             COMMENT: [
-                MessageHandler(text, typed_comment),
-                CallbackQueryHandler(skip_comment, pattern="^ev:skip$"),
-                MessageHandler(~filters.COMMAND, not_text),
+                *typed_step(leader.typed_comment),
+                CallbackQueryHandler(leader.skip_comment, pattern="^ev:skip$"),
             ],
-            CONFIRM: [CallbackQueryHandler(confirm, pattern="^ev:ok$")],
-            OBJECTION: [
-                MessageHandler(text, typed_objection),
-                MessageHandler(~filters.COMMAND, not_text),
-            ],
-            **hr_build_states(text, not_text),
+            CONFIRM: [CallbackQueryHandler(leader.confirm, pattern="^ev:ok$")],
+            OBJECTION: typed_step(employee.typed_objection),
+            HR_MENU: [],
+            HR_ORG_OPD: typed_step(hr.typed_org_opd),
+            HR_ORG_RATING: button_step(hr.chosen_org_rating, r"^ev:or:\d+$"),
+            HR_SPREAD_OPD: typed_step(hr.typed_spread_opd),
+            HR_CORRECT_NIP: typed_step(hr.typed_correction_nip),
+            HR_CORRECT_HASIL: button_step(hr.corrected_hasil, r"^ev:ch:\d+$"),
+            HR_CORRECT_PERILAKU: button_step(hr.corrected_perilaku, r"^ev:cp:\d+$"),
+            HR_CORRECT_REASON: typed_step(hr.typed_correction_reason),
+            HR_PLT_EMPLOYEE: typed_step(hr.typed_plt_employee),
+            HR_PLT_EVALUATOR: typed_step(hr.typed_plt_evaluator),
+            HR_PLT_REASON: typed_step(hr.typed_plt_reason),
+            # Conversations saved before HR's steps were states of their own.
+            HR_TEXT: typed_step(hr.resume_typed),
+            HR_CHOICE: [CallbackQueryHandler(hr.resume_choice, pattern=HR_BUTTONS)],
         },
-        fallbacks=[CommandHandler(["batal", "cancel"], cancel), cancel_button],
+        fallbacks=[
+            CommandHandler(["batal", "cancel"], FLOW.cancel),
+            CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
+        ],
         name="evaluation",
         persistent=True,
         allow_reentry=True,
     )
     accept: BaseHandler[Update, BotContext, Any] = CallbackQueryHandler(
-        acknowledge, pattern=r"^ev:ack:\d+$"
+        employee.acknowledge, pattern=r"^ev:ack:\d+$"
     )
     return [conversation, accept]

@@ -29,7 +29,7 @@ from bot.services.stats import analytics
 from bot.services.stats.analytics import OutOfScope, Scope
 from bot.text import MAX_CAPTION_CHARS, callback_data, esc, parse_callback, shorten
 from handlers.common import answer, edit_or_reply, keyboard, reply, require_speaker
-from handlers.evaluation.common import deviation_lines
+from handlers.evaluation.texts import deviation_lines
 
 LABEL_COMPLIANCE = N_("Reporting compliance")
 LABEL_ACHIEVEMENT = N_("Achievement")
@@ -39,13 +39,6 @@ LABEL_UNITS = N_("Units that may need support")
 LABEL_CHOOSE_OPD = N_("Choose an OPD")
 LABEL_ALL_OPDS = N_("All OPDs")
 LABEL_BACK = N_("‹ Back to statistics")
-SHORT_PREDIKAT = {
-    scoring.SANGAT_BAIK: "SB",
-    scoring.BAIK: "B",
-    scoring.BUTUH_PERBAIKAN: "BP",
-    scoring.KURANG: "K",
-    scoring.SANGAT_KURANG: "SK",
-}
 
 
 def not_hr_text(t: Translator) -> str:
@@ -301,12 +294,12 @@ async def show_predikat(update: Update, context: BotContext, opd_id: int, period
         await _send(update, context, None, "", text, opd_id)
         return
     legend = " · ".join(
-        f"{SHORT_PREDIKAT[p]} = {_(scoring.PREDIKAT_LABELS[p])}" for p in scoring.PREDIKATS
+        f"{scoring.PREDIKAT_SHORT[p]} = {_(scoring.PREDIKAT_LABELS[p])}" for p in scoring.PREDIKATS
     )
     lines = [f"<b>{esc(title)}</b>", esc(legend), ""]
     for row in rows:
         counts = " · ".join(
-            f"{SHORT_PREDIKAT[p]} {t.number(row.counts[p])}" for p in scoring.PREDIKATS
+            f"{scoring.PREDIKAT_SHORT[p]} {t.number(row.counts[p])}" for p in scoring.PREDIKATS
         )
         rating = (
             _(distribution.ORG_RATING_LABELS[row.org_rating])
@@ -324,7 +317,7 @@ async def show_predikat(update: Update, context: BotContext, opd_id: int, period
         partial(
             analytics.render_bars,
             [(r.code, [r.counts[p] for p in scoring.PREDIKATS]) for r in rows],
-            series=[SHORT_PREDIKAT[p] for p in scoring.PREDIKATS],
+            series=[scoring.PREDIKAT_SHORT[p] for p in scoring.PREDIKATS],
             title=title,
             value_label=lambda v: t.number(int(v)),
             stacked=True,

@@ -2,9 +2,8 @@
 
 The window of a semester opens ``settings.evaluation_opens_days`` before its last day (at the
 start of that day, WIB) and is due ``settings.evaluation_due_days`` after the semester ends
-(Semester II 2026: 17 Dec 2026 00:00 to 15 Jan 2027 00:00, i.e. through 14 January). The
-evaluator of an employee is the acting evaluator (Plt) of that period if HR assigned one,
-else the direct supervisor; an active employee without an Evaluation row is still to evaluate.
+(Semester II 2026: 17 Dec 2026 00:00 to 15 Jan 2027 00:00, i.e. through 14 January). Who
+waits for whom is read by workload; the messages are written by planner_notices.
 
 Both planners are pure, idempotent functions of (database, as_of). They read the whole city
 with a handful of set-based queries and insert their rows in bulk; dedupe keys make reruns,
@@ -20,8 +19,6 @@ a second replica or a restart add nothing:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -31,26 +28,28 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.delivery import outbox_queue
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import I18n, Translator
 from bot.services import workdays
-from bot.services.access import CITY_SCOPE, CITY_WIDE_HR_OPD, ROLE_HR
+from bot.services.evaluation.planner_notices import (
+    followup_text,
+    hr_text,
+    prompt_text,
+    start_keyboard,
+    supervisor_text,
+)
 from bot.services.evaluation.window import evaluation_window
+from bot.services.evaluation.workload import Person, hr_recipients, load_workload
 from bot.services.periods import Period, period_of
-from bot.text import esc, fit_fields
-from models import ActingEvaluator, Employee, Evaluation, Opd, OutboxMessage
+from models import OutboxMessage
 from models.db import SessionFactory
 
 KIND_OPEN = "eval-open"
 KIND_FOLLOW = "eval-follow"
 KIND_ESC_SUPERVISOR = "eval-esc-sup"
 KIND_ESC_HR = "eval-esc-hr"
-START = "ev:start"  # the evaluation flow's entry button (owned by the evaluation feature)
-MAX_LISTED = 30  # names per message before "and N more" (long names are shortened to fit)
-# Late evaluations are accepted this many days after the due date (evaluation_window.py's
-# LATE_GRACE_DAYS); escalating after that would ask for something the bot no longer takes.
+# Late evaluations are accepted this many days after the due date (window.LATE_GRACE_DAYS);
+# escalating after that would ask for something the bot no longer takes.
 ESCALATE_DAYS = 60
-
-LABEL_START = N_("Start evaluating")
 
 
 # --- the window ----------------------------------------------------------------------------
@@ -109,106 +108,6 @@ def followup_day(period: Period, today: date, settings: Settings) -> date | None
         latest = day
 
 
-def period_label(period: Period) -> str:
-    """'Semester II 2026' (the same in Indonesian and English)."""
-    return f"Semester {'I' if period.half == 1 else 'II'} {period.year}"
-
-
-# --- who evaluates whom (one read of the city) ---------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)  # a whole city of them is loaded at once
-class Person:
-    """The columns the planners need of one employee."""
-
-    id: int
-    name: str
-    opd_id: int
-    supervisor_id: int | None
-    chat_id: int | None
-    language: str | None
-    blocked: bool
-    active: bool
-    roles: str
-    hr_scope: str
-
-    @property
-    def reachable(self) -> bool:
-        """Active, linked to Telegram and not blocking the bot."""
-        return self.active and self.chat_id is not None and not self.blocked
-
-
-@dataclass
-class Workload:
-    """Everyone still to evaluate in one period, grouped by evaluator."""
-
-    people: dict[int, Person]
-    opds: dict[int, tuple[str, str]]  # id -> (code, name)
-    pending: dict[int, list[int]] = field(default_factory=dict)  # evaluator -> employees
-
-
-async def load_workload(session: AsyncSession, period: Period) -> Workload:
-    """Read employees, evaluations and Plt assignments of a period: three set-based queries."""
-    query = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
-        Employee.id,
-        Employee.name,
-        Employee.opd_id,
-        Employee.supervisor_id,
-        Employee.telegram_user_id,
-        Employee.language,
-        col(Employee.blocked_at).is_not(None),
-        Employee.active,
-        Employee.roles,
-        Employee.hr_scope,
-    )
-    people = {
-        int(row[0]): Person(
-            int(row[0]),
-            row[1],
-            int(row[2]),
-            row[3],
-            int(row[4]) if row[4] is not None else None,
-            row[5],
-            bool(row[6]),
-            bool(row[7]),
-            row[8],
-            row[9],
-        )
-        for row in await session.exec(query)
-    }
-    evaluated = set(
-        (
-            await session.exec(
-                select(Evaluation.employee_id).where(Evaluation.period == period.code)
-            )
-        ).all()
-    )
-    acting = dict(
-        (
-            await session.exec(
-                select(ActingEvaluator.employee_id, ActingEvaluator.evaluator_id).where(
-                    ActingEvaluator.period == period.code
-                )
-            )
-        ).all()
-    )
-    opds = {
-        int(i or 0): (code, name)
-        for i, code, name in (await session.exec(select(Opd.id, Opd.code, Opd.name))).all()
-    }
-    pending: dict[int, list[int]] = defaultdict(list)
-    for person in people.values():
-        if not person.active or person.id in evaluated:
-            continue
-        evaluator = acting.get(person.id) or person.supervisor_id
-        if evaluator is None or evaluator not in people or evaluator == person.id:
-            continue
-        pending[evaluator].append(person.id)
-    for ids in pending.values():
-        ids.sort(key=lambda i: (people[i].name.casefold(), i))
-    return Workload(people, opds, dict(pending))
-
-
 class _Translators:
     """One Translator per language, made once per planner run."""
 
@@ -220,73 +119,6 @@ class _Translators:
         if lang not in self.cache:
             self.cache[lang] = self.i18n.for_language(lang)
         return self.cache[lang]
-
-
-def _bullets(t: Translator, lines: list[str], total: int) -> str:
-    """Bullet the (already escaped) lines, then 'and N more' for the rest of `total`."""
-    shown = "\n".join(f"• {line}" for line in lines)
-    rest = total - len(lines)
-    if rest > 0:
-        shown += "\n" + t._("… and {count} more").format(count=t.number(rest))
-    return shown
-
-
-def _listed(names: Iterable[str]) -> dict[str, str]:
-    """The names a message lists (at most MAX_LISTED) as fit_fields fields: '0', '1', ..."""
-    return {str(i): name for i, name in enumerate(list(names)[:MAX_LISTED])}
-
-
-def _escaped(fields: Mapping[str, str], count: int) -> list[str]:
-    """The first `count` listed names of fit_fields' (possibly shortened) fields, escaped."""
-    return [esc(fields[str(i)]) for i in range(min(count, MAX_LISTED))]
-
-
-def start_keyboard(t: Translator) -> dict[str, Any]:
-    """The prompt's single button: start evaluating."""
-    return outbox_queue.inline_keyboard([[(t._(LABEL_START), START)]])
-
-
-# --- prompts and follow-ups ----------------------------------------------------------------
-
-
-def prompt_text(t: Translator, name: str, period: Period, due: date, names: list[str]) -> str:
-    """Return the HTML of the prompt sent when the window opens."""
-    _ = t._
-    ask = _("These colleagues are waiting for your evaluation ({count}):").format(
-        count=t.number(len(names))
-    )
-    tail = _(
-        "Tap <b>Start evaluating</b> whenever you are ready. The bot suggests a rating from each "
-        "person's reported achievement; you always make the final decision."
-    )
-
-    def render(fields: Mapping[str, str]) -> str:
-        head = _(
-            "Hello, {name}. The performance evaluation for <b>{period}</b> is now open and "
-            "runs until {due}."
-        ).format(name=esc(fields["name"]), period=period_label(period), due=t.date(due))
-        listed = _bullets(t, _escaped(fields, len(names)), len(names))
-        return f"{head}\n\n{ask}\n{listed}\n\n{tail}"
-
-    return fit_fields(render, {"name": name, **_listed(names)}).text
-
-
-def followup_text(t: Translator, name: str, period: Period, due: date, names: list[str]) -> str:
-    """Return the HTML of a friendly follow-up listing who is still waiting."""
-    _ = t._
-    tail = _(
-        "The evaluations are due by {due}. Thank you for taking the time; every evaluation "
-        "helps your team grow. Tap <b>Start evaluating</b> to continue."
-    ).format(due=t.date(due))
-
-    def render(fields: Mapping[str, str]) -> str:
-        head = _(
-            "Hello, {name}. There are still {count} colleague(s) waiting for your "
-            "<b>{period}</b> evaluation:"
-        ).format(name=esc(fields["name"]), count=t.number(len(names)), period=period_label(period))
-        return f"{head}\n{_bullets(t, _escaped(fields, len(names)), len(names))}\n\n{tail}"
-
-    return fit_fields(render, {"name": name, **_listed(names)}).text
 
 
 def _open_rows(period: Period) -> ColumnElement[bool]:
@@ -368,108 +200,6 @@ async def plan_evaluations(
 
 
 # --- escalations ---------------------------------------------------------------------------
-
-
-def _is_city_wide(person: Person, opds: dict[int, tuple[str, str]]) -> bool:
-    """HR of BKPSDM, or with scope 'kota', covers the whole city (as access.hr_scope_of)."""
-    code = opds.get(person.opd_id, ("", ""))[0]
-    return person.hr_scope == CITY_SCOPE or code.upper() == CITY_WIDE_HR_OPD
-
-
-def hr_recipients(work: Workload, opd_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Return OPD id -> HR officer ids, by the rule of access.hr_officers_for.
-
-    The OPD's own HR first; when it has none (reachable), the city-wide HR. Officers who
-    blocked the bot are left out before choosing, so a summary still reaches someone.
-    """
-    officers = [
-        p
-        for p in work.people.values()
-        if p.reachable and ROLE_HR in {r for r in p.roles.split(";") if r}
-    ]
-    city = [p.id for p in officers if _is_city_wide(p, work.opds)]
-    result: dict[int, list[int]] = {}
-    for opd_id in opd_ids:
-        own = [p.id for p in officers if p.opd_id == opd_id and p.hr_scope != CITY_SCOPE]
-        result[opd_id] = own or city
-    return result
-
-
-def supervisor_text(
-    t: Translator, name: str, period: Period, due: date, lines: list[tuple[str, int]]
-) -> str:
-    """Return the HTML of the supervisor's summary: evaluator -> employees still waiting."""
-    _ = t._
-    tail = _(
-        "A friendly word or a little help from you may make it easier for them to finish. "
-        "Thank you for your support."
-    )
-
-    def render(fields: Mapping[str, str]) -> str:
-        head = _(
-            "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due "
-            "by {due}. Some members of your team still have evaluations to finish:"
-        ).format(name=esc(fields["name"]), period=period_label(period), due=t.date(due))
-        items = _waiting(t, _escaped(fields, len(lines)), lines)
-        return f"{head}\n{_bullets(t, items, len(lines))}\n\n{tail}"
-
-    fields = {"name": name, **_listed(evaluator for evaluator, _count in lines)}
-    return fit_fields(render, fields).text
-
-
-def _waiting(t: Translator, evaluators: list[str], lines: list[tuple[str, int]]) -> list[str]:
-    """'Evaluator: N employee(s) waiting' for each (escaped) evaluator name shown."""
-    return [
-        t._("{evaluator}: {count} employee(s) waiting").format(
-            evaluator=evaluator, count=t.number(count)
-        )
-        for evaluator, (_name, count) in zip(evaluators, lines, strict=False)
-    ]
-
-
-def hr_text(
-    t: Translator,
-    name: str,
-    period: Period,
-    due: date,
-    by_opd: list[tuple[str, int, int, list[tuple[str, int]]]],
-) -> str:
-    """Return the HTML of an HR summary: per OPD, employees waiting and their evaluators."""
-    _ = t._
-    tail = _(
-        "Some evaluators may need a hand: a reminder, help with the bot, or an acting "
-        "evaluator (Plt) when they are away. Thank you for supporting them."
-    )
-    single = len(by_opd) == 1
-    # One OPD lists its evaluators; several OPDs list themselves.
-    listed = [e for e, _count in by_opd[0][3]] if single else [o for o, *_rest in by_opd]
-
-    def render(fields: Mapping[str, str]) -> str:
-        head = _(
-            "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due "
-            "by {due}. These are not finished yet:"
-        ).format(name=esc(fields["name"]), period=period_label(period), due=t.date(due))
-        names = _escaped(fields, len(listed))
-        if single:
-            _opd, employees, evaluators, lines = by_opd[0]
-            summary = _(
-                "<b>{opd}</b>: {count} employee(s) waiting, with {evaluators} evaluator(s):"
-            ).format(
-                opd=esc(fields["opd"]), count=t.number(employees), evaluators=t.number(evaluators)
-            )
-            parts = [summary, _bullets(t, _waiting(t, names, lines), len(lines))]
-        else:
-            items = [
-                _(
-                    "<b>{opd}</b>: {count} employee(s) waiting, with {evaluators} evaluator(s)"
-                ).format(opd=opd, count=t.number(employees), evaluators=t.number(evaluators))
-                for opd, (_name, employees, evaluators, _lines) in zip(names, by_opd, strict=False)
-            ]
-            parts = [_bullets(t, items, len(by_opd))]
-        return f"{head}\n\n" + "\n".join(parts) + f"\n\n{tail}"
-
-    fields = {"name": name, "opd": by_opd[0][0] if single else "", **_listed(listed)}
-    return fit_fields(render, fields).text
 
 
 async def plan_escalations(

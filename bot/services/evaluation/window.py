@@ -1,4 +1,5 @@
-"""When a semester is evaluated, and by whom: the window, the evaluator (Plt first), who waits.
+"""When a semester is evaluated, and by whom: the window, the evaluator (Plt first), who waits,
+and whether a speaker may evaluate an employee now.
 
 Window: it opens `evaluation_opens_days` before the semester ends and is due
 `evaluation_due_days` after the end (both in WIB). Decision on lateness: after the due date
@@ -17,6 +18,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.services.access import Speaker
+from bot.services.evaluation.problems import Problem
 from bot.services.periods import Period, period_of
 from models import ActingEvaluator, Employee, Evaluation
 
@@ -26,6 +29,11 @@ OPEN = "open"  # inside the window
 LATE = "late"  # after the due date, within the grace period
 NOT_YET = "not_yet"  # before the window opens
 CLOSED = "closed"  # after the grace period
+
+
+def period_name(period: Period) -> str:
+    """'Semester II 2026' (the same in both languages)."""
+    return f"Semester {'I' if period.half == 1 else 'II'} {period.year}"
 
 
 def evaluation_window(period: Period, settings: Settings) -> tuple[datetime, datetime]:
@@ -137,3 +145,41 @@ async def pending_evaluations(
     people = await evaluatees(session, evaluator_id, period)
     done = await evaluations_by_employee(session, [e.id for e in people if e.id], period)
     return [e for e in people if e.id not in done]
+
+
+@dataclass(frozen=True)
+class Access:
+    """May this speaker evaluate this employee now? With the reason when not."""
+
+    problem: Problem | None
+    employee: Employee | None = None
+    period: Period | None = None
+    state: str = ""
+    opens_at: datetime | None = None
+
+
+async def check_may_evaluate(
+    session: AsyncSession, speaker: Speaker, employee_id: int, now: datetime, settings: Settings
+) -> Access:
+    """Refuse unless the speaker is the evaluator, the window allows it and none exists yet."""
+    current = current_evaluation_period(now, settings)
+    employee = await session.get(Employee, employee_id)
+    if employee is None or not employee.active:
+        return Access(Problem.NOT_FOUND)
+    evaluator = await evaluator_for(session, employee, current.period.code)
+    if evaluator is None or evaluator.id != speaker.id:
+        return Access(Problem.NOT_EVALUATOR, employee)
+    if current.state == NOT_YET:
+        return Access(Problem.NOT_YET, employee, current.period, current.state, current.opens_at)
+    if current.state == CLOSED:
+        return Access(Problem.CLOSED, employee, current.period, current.state)
+    done = (
+        await session.exec(
+            select(Evaluation.id).where(
+                Evaluation.employee_id == employee_id, Evaluation.period == current.period.code
+            )
+        )
+    ).first()
+    if done is not None:
+        return Access(Problem.ALREADY, employee, current.period, current.state)
+    return Access(None, employee, current.period, current.state, current.opens_at)

@@ -26,16 +26,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import N_, Translator
-from bot.services.evaluation.predikat import (
-    BAIK,
-    BUTUH_PERBAIKAN,
-    DI_ATAS,
-    DI_BAWAH,
-    KURANG,
-    SANGAT_BAIK,
-    SANGAT_KURANG,
-    SESUAI,
-)
+from bot.services.evaluation.predikat import PREDIKAT_NAMES, RATING_NAMES
 from bot.services.periods import Period, parse_period
 from bot.services.stats.analytics import Scope, achievement_by_employee, month_start_utc
 from models import (
@@ -61,18 +52,6 @@ MIME = {
     CSV: "text/csv",
 }
 
-RATING_ID = {
-    DI_ATAS: "Di atas ekspektasi",
-    SESUAI: "Sesuai ekspektasi",
-    DI_BAWAH: "Di bawah ekspektasi",
-}
-PREDIKAT_ID = {
-    SANGAT_BAIK: "Sangat Baik",
-    BAIK: "Baik",
-    BUTUH_PERBAIKAN: "Butuh Perbaikan",
-    KURANG: "Kurang",
-    SANGAT_KURANG: "Sangat Kurang",
-}
 EVALUATION_HEADER = (
     "NIP",
     "Nama",
@@ -355,9 +334,9 @@ async def evaluation_rows(
             position,
             opd,
             unit or "",
-            RATING_ID.get(hasil, hasil),
-            RATING_ID.get(perilaku, perilaku),
-            PREDIKAT_ID.get(predikat, predikat),
+            RATING_NAMES.get(hasil, hasil),
+            RATING_NAMES.get(perilaku, perilaku),
+            PREDIKAT_NAMES.get(predikat, predikat),
             evaluator_nip or "",
             _day(at, tz),
         )

@@ -1,0 +1,161 @@
+"""What the evaluator sees before rating: the semester's targets, reports and feedback, the
+suggested hasil-kerja rating, and the fingerprint that tells a stale screen from a fresh one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.services.access import Speaker
+from bot.services.evaluation.problems import Problem
+from bot.services.evaluation.suggestion import Suggestion, TargetAchievement, suggest_hasil_kerja
+from bot.services.evaluation.window import check_may_evaluate
+from bot.services.periods import Period
+from bot.services.targets import achievement
+from models import Employee, Evaluation, ProgressReport, Target
+from models.db import SessionFactory
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One approved target with its achievement."""
+
+    title: str
+    jenis: str
+    unit: str
+    target_amount: float | None
+    achieved: float
+    ratio: float | None
+    reports: int
+
+
+@dataclass(frozen=True)
+class SemesterSummary:
+    """What the evaluator sees before rating: targets, reports, feedback, the suggestion."""
+
+    employee: Employee
+    period: Period
+    lines: list[SummaryLine]
+    reports: int
+    feedback: dict[str, int]
+    suggestion: Suggestion
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The summary the evaluator may rate now, or why not (with the opening day if early)."""
+
+    problem: Problem | None
+    summary: SemesterSummary | None = None
+    opens_at: datetime | None = None
+
+
+async def open_summary(
+    db: SessionFactory, speaker: Speaker, employee_id: int, now: datetime, settings: Settings
+) -> Opened:
+    """Check that the speaker may evaluate the employee now; collect the semester summary."""
+    async with db() as session:
+        allowed = await check_may_evaluate(session, speaker, employee_id, now, settings)
+        if allowed.problem is not None or allowed.employee is None or allowed.period is None:
+            return Opened(allowed.problem or Problem.NOT_FOUND, opens_at=allowed.opens_at)
+        summary = await semester_summary(session, allowed.employee, allowed.period)
+    return Opened(None, summary)
+
+
+async def fingerprint(session: AsyncSession, employee_id: int, period: str) -> str:
+    """Return a digest of everything the evaluation screen is built on (stale detection)."""
+    targets = (
+        await session.exec(
+            select(Target.id, Target.version, Target.status)
+            .where(Target.employee_id == employee_id, Target.period == period)
+            .order_by(col(Target.id))
+        )
+    ).all()
+    ids = [t[0] for t in targets]
+    reports: tuple[int, datetime | None] = (0, None)
+    if ids:
+        count, latest = (
+            await session.exec(
+                select(func.count(), func.max(ProgressReport.updated_at)).where(
+                    col(ProgressReport.target_id).in_(ids)
+                )
+            )
+        ).one()
+        reports = (int(count), latest)
+    exists = (
+        await session.exec(
+            select(Evaluation.id, Evaluation.version).where(
+                Evaluation.employee_id == employee_id, Evaluation.period == period
+            )
+        )
+    ).first()
+    raw = json.dumps([list(map(list, targets)), list(reports), list(exists or [])], default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+async def _feedback_counts(
+    session: AsyncSession, employee_id: int, period: Period
+) -> dict[str, int]:
+    """Feedback received in the semester; zeros when the feedback feature is not there."""
+    try:
+        from bot.services.feedback import feedback_counts  # another feature; may be absent
+    except ImportError:
+        return {}
+    counts = await feedback_counts(session, [employee_id], period)
+    return dict(counts.get(employee_id, {}))
+
+
+async def semester_summary(
+    session: AsyncSession, employee: Employee, period: Period
+) -> SemesterSummary:
+    """Collect the semester summary and the suggested hasil-kerja rating."""
+    assert employee.id is not None
+    targets = list(
+        (
+            await session.exec(
+                select(Target)
+                .where(
+                    Target.employee_id == employee.id,
+                    Target.period == period.code,
+                    Target.status == "approved",
+                )
+                .order_by(col(Target.jenis).desc(), col(Target.id))
+            )
+        ).all()
+    )
+    ids = [t.id for t in targets if t.id is not None]
+    achieved = await achievement.achieved_by_target(session, ids)
+    counts = await achievement.report_counts(session, ids)
+    lines = []
+    for t in targets:
+        assert t.id is not None
+        lines.append(
+            SummaryLine(
+                title=t.title,
+                jenis=t.jenis,
+                unit=t.unit.strip(),
+                target_amount=float(t.target_amount) if t.target_amount is not None else None,
+                achieved=float(achieved[t.id]),
+                ratio=achievement.ratio(achieved[t.id], t),
+                reports=counts[t.id],
+            )
+        )
+    suggestion = suggest_hasil_kerja([TargetAchievement(li.jenis, li.ratio) for li in lines])
+    return SemesterSummary(
+        employee=employee,
+        period=period,
+        lines=lines,
+        reports=sum(counts.values()),
+        feedback=await _feedback_counts(session, employee.id, period),
+        suggestion=suggestion,
+        fingerprint=await fingerprint(session, employee.id, period.code),
+    )
