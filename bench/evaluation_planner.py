@@ -5,7 +5,7 @@
 A fresh SQLite database (or --database-url, which must be empty) is migrated and filled with
 a synthetic roster; about 90 % of the employees are linked to Telegram, a few are blocked, a
 few hundred already have a Semester II 2026 evaluation and some have an acting evaluator
-(Plt). plan_evaluations runs as of Thursday 17 December 2026 09:00 WIB (the window opens),
+(Plt). plan_evaluations runs as of Friday 18 December 2026 09:00 WIB (the window opens),
 then again (idempotent: 0) and on the first follow-up day; plan_escalations runs as of Friday
 15 January 2027 09:00 WIB (the day after the due date), then again. Target: < 5 s each.
 """
@@ -38,8 +38,8 @@ from models.db import SessionFactory, create_engine, create_session_factory  # n
 from models.migrate import upgrade_to_head  # noqa: E402
 
 WIB = ZoneInfo("Asia/Jakarta")
-OPENING = datetime(2026, 12, 17, 9, 0, tzinfo=WIB)
-FOLLOW_UP = datetime(2026, 12, 21, 9, 0, tzinfo=WIB)
+OPENING = datetime(2026, 12, 18, 9, 0, tzinfo=WIB)
+FOLLOW_UP = datetime(2026, 12, 22, 9, 0, tzinfo=WIB)
 AFTER_DUE = datetime(2027, 1, 15, 9, 0, tzinfo=WIB)
 CHAT_BASE = 700_000_000
 PERIOD = "2026-2"
