@@ -318,7 +318,9 @@ async def test_edits_need_approval_again_and_are_audited(sessions: SessionFactor
             f"target:ask:{target.id}:2",
         ]
         # The old notice's buttons (version 1) are now stale.
-        old = await targets.decide(sessions, leader, target.id, 1, approve=True, now=NOW, i18n=I18N)
+        old = await targets.decide(
+            sessions, leader, target.id, 1, approve=True, now=NOW, i18n=I18N
+        )
         assert old.outcome is Outcome.STALE
         # Editing a pending target does not add another edit audit row.
         await targets.edit(
