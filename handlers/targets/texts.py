@@ -167,11 +167,11 @@ def status_line(t: Translator, line: TargetLine) -> str:
         return badge + ": <i>" + esc(target.return_note) + "</i>"
     if target.status != STATUS_APPROVED:
         return badge
-    if target.kind == KIND_QUANT and target.target_amount:
+    if line.ratio is not None:
         progress = _("reported {achieved} of {amount} ({ratio})").format(
             achieved=t.number(line.achieved),
             amount=amount_text(t, target),
-            ratio=t.percent(float(line.achieved / target.target_amount)),
+            ratio=t.percent(line.ratio),
         )
     else:
         progress = _("reports: {count}").format(count=t.number(line.reports))

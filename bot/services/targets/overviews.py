@@ -21,7 +21,6 @@ from bot.services.periods import Period
 from bot.services.targets import achievement
 from bot.services.targets.lifecycle import direct_subordinate
 from bot.services.targets.vocabulary import (
-    KIND_QUANT,
     STATUS_APPROVED,
     STATUS_ARCHIVED,
     STATUS_PENDING,
@@ -115,9 +114,7 @@ async def cascade_of(session: AsyncSession, parent: Target) -> Cascade:
             matching += 1
             summed_target += child.target_amount
             summed_achieved += sums[child.id]
-    ratio = None
-    if matching and parent.kind == KIND_QUANT and parent.target_amount:
-        ratio = float(summed_achieved / parent.target_amount)
+    ratio = achievement.ratio(summed_achieved, parent) if matching else None
     return Cascade(
         parent=parent,
         children=children,
@@ -154,6 +151,11 @@ class TargetLine:
     reports: int
     contribution: Contribution | None
     cascade: Cascade | None  # only when approved children exist
+
+    @property
+    def ratio(self) -> float | None:
+        """How far the target has come; None for a qualitative target."""
+        return achievement.ratio(self.achieved, self.target)
 
 
 @dataclass
