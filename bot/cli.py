@@ -37,7 +37,7 @@ def translator(settings: Settings) -> Translator:
 # Planner name -> (module, function); each is `async (sessions, i18n, settings, as_of) -> int`.
 PLANNERS = {
     "checkins": ("bot.services.checkins", "plan_checkins"),
-    "digests": ("bot.services.reports.notices", "plan_report_digests"),
+    "digests": ("bot.services.reports.planners", "plan_report_digests"),
     "evaluations": ("bot.services.evaluation.planners", "plan_evaluations"),
     "escalations": ("bot.services.evaluation.planners", "plan_escalations"),
     "trainings": ("bot.services.training.planners", "plan_trainings"),

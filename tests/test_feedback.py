@@ -12,8 +12,8 @@ from sqlmodel import col, select
 
 from bot.i18n import I18n
 from bot.services import feedback as fb
+from bot.services import reports
 from bot.services.feedback import AnswerResult, SendResult
-from bot.services.reports import notices as report_notices
 from bot.services.reports.drafts import ReportDraft
 from models import ActingEvaluator, Employee, Feedback, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
@@ -67,16 +67,14 @@ async def setup(sessions: SessionFactory) -> tuple[Org, Target, Target]:
 
 async def make_report(sessions: SessionFactory, employee_id: int, target_id: int) -> int:
     """A saved report with its instant notice queued for the leader."""
-    async with sessions() as session:
-        outcome = await report_notices.submit_report(
-            session,
-            i18n(),
-            employee_id=employee_id,
-            draft=ReportDraft(target_id=target_id, amount=Decimal(2), note="rapi"),
-            period=PERIOD,
-            now=NOW - timedelta(hours=1),
-        )
-        await session.commit()
+    outcome = await reports.submit_report(
+        sessions,
+        i18n(),
+        employee_id=employee_id,
+        draft=ReportDraft(target_id=target_id, amount=Decimal(2), note="rapi"),
+        period=PERIOD,
+        now=NOW - timedelta(hours=1),
+    )
     assert outcome.report is not None
     assert outcome.report.id is not None
     return outcome.report.id

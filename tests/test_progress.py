@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import I18n, Translator
 from bot.services import charts, progress
+from handlers.progress import texts as progress_texts
 from models import CheckinPause, Employee, ProgressReport, Target
 from models.db import SessionFactory
 from tests.support.factories import Org, make_org
@@ -138,16 +139,15 @@ async def build(sessions: SessionFactory) -> Setup:
 
 async def summary_of(sessions: SessionFactory, employee: Employee) -> progress.ProgressSummary:
     assert employee.id is not None
-    async with sessions() as session:
-        return await progress.progress_of(session, employee.id, TODAY)
+    return await progress.load_summary(sessions, employee.id, TODAY)
 
 
 def test_progress_bar_caps_at_ten_cells() -> None:
-    assert progress.progress_bar(0) == "░" * 10
-    assert progress.progress_bar(0.4) == "▓▓▓▓░░░░░░"
-    assert progress.progress_bar(0.999) == "▓" * 9 + "░"
-    assert progress.progress_bar(1.3) == "▓" * 10
-    assert progress.progress_bar(-1) == "░" * 10
+    assert progress_texts.progress_bar(0) == "░" * 10
+    assert progress_texts.progress_bar(0.4) == "▓▓▓▓░░░░░░"
+    assert progress_texts.progress_bar(0.999) == "▓" * 9 + "░"
+    assert progress_texts.progress_bar(1.3) == "▓" * 10
+    assert progress_texts.progress_bar(-1) == "░" * 10
 
 
 async def test_summary_text_shows_bars_real_percentages_and_how_overall_is_computed(
@@ -162,7 +162,7 @@ async def test_summary_text_shows_bars_real_percentages_and_how_overall_is_compu
     ]
     assert summary.lines[0].achieved == Decimal(16)  # withdrawn reports do not count
     assert summary.overall == 0.7  # (0.4 + min(1.3, 1)) / 2
-    text = progress.render_summary(summary, translator("en"))
+    text = progress_texts.render_summary(summary, translator("en"))
     assert "<b>Your performance, Semester II 2026</b>" in text
     assert "Days left in this semester: 35" in text
     assert "Your last report: Friday, 20 November 2026" in text
@@ -192,7 +192,9 @@ async def test_summary_in_indonesian_with_pause_and_decimal_comma(
         await report(session, setup.documents, "0.5")
         session.add(CheckinPause(employee_id=setup.org.staff.id, until=date(2026, 12, 15)))
         await session.commit()
-    text = progress.render_summary(await summary_of(sessions, setup.org.staff), translator("id"))
+    text = progress_texts.render_summary(
+        await summary_of(sessions, setup.org.staff), translator("id")
+    )
     assert "<b>Kinerja Anda, Semester II 2026</b>" in text
     assert "Sisa hari pada semester ini: 35" in text
     assert "16,5 dari 40 Dokumen" in text
@@ -208,7 +210,7 @@ async def test_employee_without_targets_gets_a_friendly_explanation(
         org = await make_org(session)
     summary = await summary_of(sessions, org.staff2)
     assert summary.overall is None
-    text = progress.render_summary(summary, translator("en"))
+    text = progress_texts.render_summary(summary, translator("en"))
     assert "no approved targets for this semester yet" in text
     assert "Overall" not in text
 

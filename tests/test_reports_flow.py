@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from bot.services.reports import notices as report_notices
+from bot.services.reports import planners as report_planners
 from models import AuditLog, Employee, OutboxMessage, ProgressReport, ReportEvidence, Target
 from models.db import SessionFactory
 from tests.support.factories import Org, make_org
@@ -501,7 +501,7 @@ async def test_digest_leader_hears_nothing_until_the_planner_runs(
         deps = bot.deps
         at_four = NOW + timedelta(hours=7)  # 16:00 WIB
         deps.clock.freeze(at_four)
-        added = await report_notices.plan_report_digests(
+        added = await report_planners.plan_report_digests(
             deps.sessions, deps.i18n, deps.settings, at_four
         )
         assert added == 1

@@ -17,7 +17,7 @@ from bot.services import access, reports
 from bot.services.numbers import AmountError
 from bot.services.reports import ChangeResult, SaveResult
 from bot.services.reports import drafts as report_drafts
-from bot.services.reports import notices as report_notices
+from bot.services.reports import planners as report_planners
 from bot.services.reports.drafts import DraftError, Evidence, ReportDraft
 from bot.services.targets import achievement
 from models import AuditLog, Employee, OutboxMessage, ProgressReport, ReportEvidence, Target
@@ -84,12 +84,9 @@ async def setup(
 async def save(
     sessions: SessionFactory, employee_id: int, draft: ReportDraft, now: datetime = NOW
 ) -> reports.SaveOutcome:
-    async with sessions() as session:
-        outcome = await report_notices.submit_report(
-            session, i18n(), employee_id=employee_id, draft=draft, period=PERIOD, now=now
-        )
-        await session.commit()
-    return outcome
+    return await reports.submit_report(
+        sessions, i18n(), employee_id=employee_id, draft=draft, period=PERIOD, now=now
+    )
 
 
 async def count(sessions: SessionFactory, model: type) -> int:
@@ -265,7 +262,7 @@ async def test_far_above_the_target_needs_confirmation(sessions: SessionFactory)
     assert await count(sessions, ProgressReport) == 0
     draft.confirmed_large = True
     assert (await save(sessions, org.staff.id, draft)).result is SaveResult.SAVED
-    assert not report_drafts.is_far_above(number, Decimal(0), Decimal(80))
+    assert not achievement.is_far_above(number, Decimal(0), Decimal(80))
 
 
 async def test_qualitative_target_takes_a_narrative(sessions: SessionFactory) -> None:
@@ -294,11 +291,11 @@ async def test_correct_and_withdraw_within_24_hours_are_audited(sessions: Sessio
     later = NOW + timedelta(hours=23)
     async with sessions() as session:
         other = await reports.correct_report(
-            session, employee_id=org.staff2.id, report_id=report_id, now=later, amount=Decimal(1)
+            sessions, employee_id=org.staff2.id, report_id=report_id, now=later, amount=Decimal(1)
         )
         assert other.result is ChangeResult.NOT_FOUND
         fixed = await reports.correct_report(
-            session, employee_id=org.staff.id, report_id=report_id, now=later, amount=Decimal(4)
+            sessions, employee_id=org.staff.id, report_id=report_id, now=later, amount=Decimal(4)
         )
         assert fixed.result is ChangeResult.OK
         assert fixed.progress is not None
@@ -316,11 +313,11 @@ async def test_correct_and_withdraw_within_24_hours_are_audited(sessions: Sessio
         assert Decimal(details["before"]["amount"]) == 3
         assert Decimal(details["after"]["amount"]) == 4
         too_late = await reports.withdraw_report(
-            session, employee_id=org.staff.id, report_id=report_id, now=NOW + timedelta(hours=24)
+            sessions, employee_id=org.staff.id, report_id=report_id, now=NOW + timedelta(hours=24)
         )
         assert too_late.result is ChangeResult.TOO_LATE
         gone = await reports.withdraw_report(
-            session, employee_id=org.staff.id, report_id=report_id, now=later
+            sessions, employee_id=org.staff.id, report_id=report_id, now=later
         )
         assert gone.result is ChangeResult.OK
         await session.commit()
@@ -330,7 +327,7 @@ async def test_correct_and_withdraw_within_24_hours_are_audited(sessions: Sessio
         actions = (await session.exec(select(AuditLog.action).order_by(col(AuditLog.id)))).all()
         assert list(actions) == ["report.correct", "report.withdraw"]
         again = await reports.withdraw_report(
-            session, employee_id=org.staff.id, report_id=report_id, now=later
+            sessions, employee_id=org.staff.id, report_id=report_id, now=later
         )
         assert again.result is ChangeResult.WITHDRAWN
 
@@ -340,24 +337,23 @@ async def test_correction_far_above_needs_confirmation(sessions: SessionFactory)
     assert org.staff.id is not None
     saved = await save(sessions, org.staff.id, ReportDraft(number.id or 0, amount=Decimal(30)))
     assert saved.report is not None
-    async with sessions() as session:
-        ask = await reports.correct_report(
-            session,
-            employee_id=org.staff.id,
-            report_id=saved.report.id or 0,
-            now=NOW,
-            amount=Decimal(90),
-        )
-        assert ask.result is ChangeResult.NEEDS_CONFIRMATION
-        ok = await reports.correct_report(
-            session,
-            employee_id=org.staff.id,
-            report_id=saved.report.id or 0,
-            now=NOW,
-            amount=Decimal(90),
-            confirmed=True,
-        )
-        assert ok.result is ChangeResult.OK
+    ask = await reports.correct_report(
+        sessions,
+        employee_id=org.staff.id,
+        report_id=saved.report.id or 0,
+        now=NOW,
+        amount=Decimal(90),
+    )
+    assert ask.result is ChangeResult.NEEDS_CONFIRMATION
+    ok = await reports.correct_report(
+        sessions,
+        employee_id=org.staff.id,
+        report_id=saved.report.id or 0,
+        now=NOW,
+        amount=Decimal(90),
+        confirmed=True,
+    )
+    assert ok.result is ChangeResult.OK
 
 
 # --- leader notices ---
@@ -433,7 +429,7 @@ async def test_digests_on_working_days_after_digest_time_and_idempotent(
         org.staff.id,
         ReportDraft(words.id or 0, qualitative=True, note="Bimbingan <tim>"),
     )
-    plan = report_notices.plan_report_digests
+    plan = report_planners.plan_report_digests
     assert await plan(sessions, i18n(), settings(), wib(27, 15, 59)) == 0  # Friday, before 16:00
     assert await plan(sessions, i18n(), settings(), wib(28, 17)) == 0  # Saturday
     assert await plan(sessions, i18n(), settings(), wib(27, 16)) == 1
@@ -478,7 +474,7 @@ async def test_no_digest_on_a_holiday(sessions: SessionFactory) -> None:
     assert org.staff.id is not None
     christmas = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)  # Friday 17:00 WIB, public holiday
     await save(sessions, org.staff.id, ReportDraft(number.id or 0, amount=Decimal(4)), christmas)
-    plan = report_notices.plan_report_digests
+    plan = report_planners.plan_report_digests
     assert await plan(sessions, i18n(), settings(), christmas) == 0
     assert await plan(sessions, i18n(), settings(), christmas + timedelta(days=3)) == 1  # Monday
 
@@ -493,7 +489,7 @@ async def test_digest_skips_reports_already_noticed_instantly(sessions: SessionF
         leader.notice_mode = "digest"
         session.add(leader)
         await session.commit()
-    plan = report_notices.plan_report_digests
+    plan = report_planners.plan_report_digests
     assert await plan(sessions, i18n(), settings(), wib(27, 16)) == 0
 
 
@@ -519,10 +515,10 @@ async def test_evidence_only_for_author_leaders_and_hr(sessions: SessionFactory)
             (org.other_opd_staff, False),
         ]:
             speaker = await access.speaker_for(session, person)
-            files = await reports.evidence_for_viewer(session, speaker, report_id)
+            files = await reports.evidence_for_viewer(sessions, speaker, report_id)
             assert (files is not None) is allowed, person.name
         speaker = await access.speaker_for(session, org.leader)
-        assert await reports.evidence_for_viewer(session, speaker, 999_999) is None
+        assert await reports.evidence_for_viewer(sessions, speaker, 999_999) is None
 
 
 async def test_a_long_digest_stays_one_message(sessions: SessionFactory) -> None:
@@ -539,7 +535,7 @@ async def test_a_long_digest_stays_one_message(sessions: SessionFactory) -> None
                 )
             )
         await session.commit()
-    plan = report_notices.plan_report_digests
+    plan = report_planners.plan_report_digests
     assert await plan(sessions, i18n(), settings(), wib(27, 16)) == 1
     async with sessions() as session:
         row = (await session.exec(select(OutboxMessage))).one()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from models import AuditLog, Employee, Target
+from models import AuditLog, ConversationState, Employee, Target, UserDataRow
 from models.db import SessionFactory
 from tests.support.factories import Org, make_org
 from tests.support.harness import Harness, running_bot
@@ -427,3 +428,56 @@ async def test_return_mid_draft_keeps_the_draft_and_never_steals_typing(
         assert "target amount" in bot.last_text(LEADER_TG)  # the draft is still there
         [target] = await targets_of(sessions, org.staff)
         assert (target.status, target.return_note) == ("returned", "Mohon dirinci")
+
+
+async def test_drafts_saved_before_the_upgrade_carry_on(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    """A target draft and a pending return note, in the JSON an older version stored."""
+    org = await setup(sessions)
+    async with sessions() as session:
+        pending = Target(
+            employee_id=org.staff2.id or 0,
+            period="2026-2",
+            title="Usulan Budi",
+            target_amount=Decimal(5),
+            unit="laporan",
+        )
+        session.add(pending)
+        await session.flush()
+        old_draft = {  # unanswered steps were simply absent
+            "mode": "add",
+            "employee_id": org.staff.id,
+            "period": "2026-2",
+            "jenis": "utama",
+            "kind": "kuantitatif",
+            "title": "Laporan bulanan",
+            "indicator": "Tepat waktu",
+        }
+        session.add(UserDataRow(user_id=STAFF_TG, data=json.dumps({"tg_draft": old_draft})))
+        session.add(
+            UserDataRow(user_id=LEADER_TG, data=json.dumps({"tg_return": [pending.id, 1]}))
+        )
+        for tg, state in ((STAFF_TG, 4), (LEADER_TG, 20)):  # ASK_AMOUNT, ASK_NOTE
+            key = json.dumps([tg, tg], separators=(",", ":"))
+            session.add(ConversationState(name="targets", key=key, state=json.dumps(state)))
+        await session.commit()
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        open_chats(bot)
+        await bot.send(STAFF_TG, "12")
+        assert "unit" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "dokumen")
+        await bot.press_label(STAFF_TG, "Skip")
+        assert "Please check your target" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Save")
+        [target] = await targets_of(sessions, org.staff)
+        assert (target.title, target.indicator, target.target_amount, target.unit) == (
+            "Laporan bulanan",
+            "Tepat waktu",
+            12,
+            "dokumen",
+        )
+        await bot.send(LEADER_TG, "Mohon dirinci")
+        assert "Returned" in bot.last_text(LEADER_TG)
+        [returned] = await targets_of(sessions, org.staff2)
+        assert (returned.status, returned.return_note) == ("returned", "Mohon dirinci")

@@ -14,9 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.i18n import I18n
 from bot.services import access, targets
 from bot.services.periods import Period
-from bot.services.targets import Outcome
+from bot.services.targets import Outcome, overviews, vocabulary
 from bot.services.targets import drafts as target_drafts
-from bot.services.targets import views as target_views
 from bot.services.targets.drafts import TargetDraft
 from models import AuditLog, Employee, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
@@ -32,7 +31,7 @@ def draft(**fields: object) -> TargetDraft:
     values: dict[str, object] = {
         "title": "Laporan evaluasi imunisasi",
         "indicator": "Jumlah laporan tepat waktu",
-        "kind": target_drafts.KIND_QUANT,
+        "kind": vocabulary.KIND_QUANT,
         "amount": Decimal(12),
         "unit": "dokumen",
     }
@@ -68,15 +67,23 @@ async def approved_target(
         employee_id=owner.id or 0,
         period=kw.pop("period", PERIOD.code),  # type: ignore[arg-type]
         title=kw.pop("title", f"Target {owner.name}"),  # type: ignore[arg-type]
-        kind=kw.pop("kind", target_drafts.KIND_QUANT),  # type: ignore[arg-type]
+        kind=kw.pop("kind", vocabulary.KIND_QUANT),  # type: ignore[arg-type]
         target_amount=Decimal(amount),
         unit=unit,
-        status=kw.pop("status", target_drafts.STATUS_APPROVED),  # type: ignore[arg-type]
-        source=kw.pop("source", target_drafts.SOURCE_CHAT),  # type: ignore[arg-type]
+        status=kw.pop("status", vocabulary.STATUS_APPROVED),  # type: ignore[arg-type]
+        source=kw.pop("source", vocabulary.SOURCE_CHAT),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
     session.add(target)
     await session.flush()
+    return target
+
+
+async def reloaded(sessions: SessionFactory, target_id: int) -> Target:
+    """The target as stored now (the services commit in sessions of their own)."""
+    async with sessions() as session:
+        target = await session.get(Target, target_id)
+    assert target is not None
     return target
 
 
@@ -104,10 +111,10 @@ def test_field_checks_state_limits() -> None:
     assert target_drafts.check_fields(draft(amount=Decimal(-3)))
     assert target_drafts.check_fields(draft(unit=""))
     assert target_drafts.check_fields(draft(unit="u" * 51))
-    qual = draft(kind=target_drafts.KIND_QUAL, amount=None, unit="", expectation="")
+    qual = draft(kind=vocabulary.KIND_QUAL, amount=None, unit="", expectation="")
     assert target_drafts.check_fields(qual)[0].message.startswith("Please describe")
-    assert target_drafts.check_fields(draft(kind=target_drafts.KIND_QUAL, expectation="e" * 2001))
-    assert not target_drafts.check_fields(draft(kind=target_drafts.KIND_QUAL, expectation="Rapi"))
+    assert target_drafts.check_fields(draft(kind=vocabulary.KIND_QUAL, expectation="e" * 2001))
+    assert not target_drafts.check_fields(draft(kind=vocabulary.KIND_QUAL, expectation="Rapi"))
     assert target_drafts.check_fields(draft(jenis="lain"))
     assert target_drafts.check_fields(draft(kind="lain"))
     assert target_drafts.check_fields(draft(quality_standard="q" * 501))
@@ -134,7 +141,7 @@ async def test_parent_must_be_an_approved_target_of_the_direct_supervisor(
     async with sessions() as session:
         org = await setup(session)
         good = await approved_target(session, org.leader)
-        pending = await approved_target(session, org.leader, status=target_drafts.STATUS_PENDING)
+        pending = await approved_target(session, org.leader, status=vocabulary.STATUS_PENDING)
         old = await approved_target(session, org.leader, period="2026-1")
         head = await approved_target(session, org.head)  # the supervisor's supervisor
         peer = await approved_target(session, org.staff2)
@@ -157,7 +164,7 @@ async def test_propose_is_pending_and_asks_the_direct_leader(sessions: SessionFa
         org = await setup(session)
         me = await speaker(session, org.staff)
         result = await targets.propose(
-            session, me, draft(title="<b>Rekap</b> & data"), period=PERIOD, now=NOW, i18n=I18N
+            sessions, me, draft(title="<b>Rekap</b> & data"), period=PERIOD, now=NOW, i18n=I18N
         )
         await session.commit()
         assert result.outcome is Outcome.OK
@@ -175,11 +182,11 @@ async def test_propose_is_pending_and_asks_the_direct_leader(sessions: SessionFa
         assert buttons == [f"tg:ok:{target.id}:1", f"tg:ret:{target.id}:1"]
         # Invalid drafts and employees without a supervisor are refused, nothing stored.
         bad = await targets.propose(
-            session, me, draft(title="x"), period=PERIOD, now=NOW, i18n=I18N
+            sessions, me, draft(title="x"), period=PERIOD, now=NOW, i18n=I18N
         )
         assert bad.outcome is Outcome.INVALID
         boss = await speaker(session, org.head)
-        none = await targets.propose(session, boss, draft(), period=PERIOD, now=NOW, i18n=I18N)
+        none = await targets.propose(sessions, boss, draft(), period=PERIOD, now=NOW, i18n=I18N)
         assert none.outcome is Outcome.NO_SUPERVISOR
         await session.commit()
         assert len((await session.exec(select(Target))).all()) == 1
@@ -191,7 +198,7 @@ async def test_only_the_direct_supervisor_decides_once_at_the_current_version(
     async with sessions() as session:
         org = await setup(session)
         me = await speaker(session, org.staff)
-        result = await targets.propose(session, me, draft(), period=PERIOD, now=NOW, i18n=I18N)
+        result = await targets.propose(sessions, me, draft(), period=PERIOD, now=NOW, i18n=I18N)
         await session.commit()
         target = result.target
         assert target is not None
@@ -199,32 +206,32 @@ async def test_only_the_direct_supervisor_decides_once_at_the_current_version(
         for other in (org.head, org.staff2, org.hr, org.city_hr, org.staff):
             who = await speaker(session, other)
             refused = await targets.decide(
-                session, who, target.id, 1, approve=True, now=NOW, i18n=I18N
+                sessions, who, target.id, 1, approve=True, now=NOW, i18n=I18N
             )
             assert refused.outcome is Outcome.FORBIDDEN, other.name
         leader = await speaker(session, org.leader)
         stale = await targets.decide(
-            session, leader, target.id, 2, approve=True, now=NOW, i18n=I18N
+            sessions, leader, target.id, 2, approve=True, now=NOW, i18n=I18N
         )
         assert stale.outcome is Outcome.STALE
         missing = await targets.decide(
-            session, leader, 999_999, 1, approve=True, now=NOW, i18n=I18N
+            sessions, leader, 999_999, 1, approve=True, now=NOW, i18n=I18N
         )
         assert missing.outcome is Outcome.NOT_FOUND
         no_note = await targets.decide(
-            session, leader, target.id, 1, approve=False, note="  ", now=NOW, i18n=I18N
+            sessions, leader, target.id, 1, approve=False, note="  ", now=NOW, i18n=I18N
         )
         assert no_note.outcome is Outcome.INVALID
         await session.commit()
-        await session.refresh(target)
+        target = await reloaded(sessions, target.id)
         assert target.status == "pending"
-        ok = await targets.decide(session, leader, target.id, 1, approve=True, now=NOW, i18n=I18N)
+        ok = await targets.decide(sessions, leader, target.id, 1, approve=True, now=NOW, i18n=I18N)
         await session.commit()
         assert ok.outcome is Outcome.OK
-        await session.refresh(target)
+        target = await reloaded(sessions, target.id)
         assert (target.status, target.approved_by_id) == ("approved", org.leader.id)
         twice = await targets.decide(
-            session, leader, target.id, 1, approve=False, note="x", now=NOW, i18n=I18N
+            sessions, leader, target.id, 1, approve=False, note="x", now=NOW, i18n=I18N
         )
         assert twice.outcome is Outcome.ALREADY_DECIDED
         [approval] = await audits(session, "target_approve")
@@ -239,12 +246,12 @@ async def test_return_with_note_reaches_the_employee_escaped(sessions: SessionFa
     async with sessions() as session:
         org = await setup(session)
         me = await speaker(session, org.staff)
-        result = await targets.propose(session, me, draft(), period=PERIOD, now=NOW, i18n=I18N)
+        result = await targets.propose(sessions, me, draft(), period=PERIOD, now=NOW, i18n=I18N)
         assert result.target is not None
         assert result.target.id is not None
         leader = await speaker(session, org.leader)
         back = await targets.decide(
-            session,
+            sessions,
             leader,
             result.target.id,
             1,
@@ -270,36 +277,36 @@ async def test_edits_need_approval_again_and_are_audited(sessions: SessionFactor
     async with sessions() as session:
         org = await setup(session)
         me = await speaker(session, org.staff)
-        result = await targets.propose(session, me, draft(), period=PERIOD, now=NOW, i18n=I18N)
+        result = await targets.propose(sessions, me, draft(), period=PERIOD, now=NOW, i18n=I18N)
         target = result.target
         assert target is not None
         assert target.id is not None
         leader = await speaker(session, org.leader)
-        await targets.decide(session, leader, target.id, 1, approve=True, now=NOW, i18n=I18N)
+        await targets.decide(sessions, leader, target.id, 1, approve=True, now=NOW, i18n=I18N)
         await session.commit()
 
-        same = await targets.edit(session, me, target.id, 1, draft(), now=NOW, i18n=I18N)
+        same = await targets.edit(sessions, me, target.id, 1, draft(), now=NOW, i18n=I18N)
         assert same.outcome is Outcome.UNCHANGED
         other = await speaker(session, org.staff2)
         assert (
             await targets.edit(
-                session, other, target.id, 1, draft(amount=Decimal(3)), now=NOW, i18n=I18N
+                sessions, other, target.id, 1, draft(amount=Decimal(3)), now=NOW, i18n=I18N
             )
         ).outcome is Outcome.FORBIDDEN
         stale = await targets.edit(
-            session, me, target.id, 7, draft(amount=Decimal(3)), now=NOW, i18n=I18N
+            sessions, me, target.id, 7, draft(amount=Decimal(3)), now=NOW, i18n=I18N
         )
         assert stale.outcome is Outcome.STALE
         invalid = await targets.edit(
-            session, me, target.id, 1, draft(title="no"), now=NOW, i18n=I18N
+            sessions, me, target.id, 1, draft(title="no"), now=NOW, i18n=I18N
         )
         assert invalid.outcome is Outcome.INVALID
         changed = await targets.edit(
-            session, me, target.id, 1, draft(amount=Decimal(15)), now=NOW, i18n=I18N
+            sessions, me, target.id, 1, draft(amount=Decimal(15)), now=NOW, i18n=I18N
         )
         await session.commit()
         assert changed.outcome is Outcome.OK
-        await session.refresh(target)
+        target = await reloaded(sessions, target.id)
         assert (target.status, target.version, target.target_amount) == ("pending", 2, 15)
         assert target.approved_by_id is None
         [edit] = await audits(session, "target_edit")
@@ -311,11 +318,13 @@ async def test_edits_need_approval_again_and_are_audited(sessions: SessionFactor
             f"target:ask:{target.id}:2",
         ]
         # The old notice's buttons (version 1) are now stale.
-        old = await targets.decide(session, leader, target.id, 1, approve=True, now=NOW, i18n=I18N)
+        old = await targets.decide(
+            sessions, leader, target.id, 1, approve=True, now=NOW, i18n=I18N
+        )
         assert old.outcome is Outcome.STALE
         # Editing a pending target does not add another edit audit row.
         await targets.edit(
-            session, me, target.id, 2, draft(amount=Decimal(16)), now=NOW, i18n=I18N
+            sessions, me, target.id, 2, draft(amount=Decimal(16)), now=NOW, i18n=I18N
         )
         await session.commit()
         assert len(await audits(session, "target_edit")) == 1
@@ -326,27 +335,27 @@ async def test_imported_targets_are_not_edited_in_chat_and_withdraw_rules(
 ) -> None:
     async with sessions() as session:
         org = await setup(session)
-        imported = await approved_target(session, org.staff, source=target_drafts.SOURCE_IMPORT)
+        imported = await approved_target(session, org.staff, source=vocabulary.SOURCE_IMPORT)
         pending = await approved_target(
-            session, org.staff, title="Usulan", status=target_drafts.STATUS_PENDING
+            session, org.staff, title="Usulan", status=vocabulary.STATUS_PENDING
         )
         await session.commit()
         assert imported.id is not None
         assert pending.id is not None
         me = await speaker(session, org.staff)
-        no = await targets.edit(session, me, imported.id, 1, draft(), now=NOW, i18n=I18N)
+        no = await targets.edit(sessions, me, imported.id, 1, draft(), now=NOW, i18n=I18N)
         assert no.outcome is Outcome.NOT_EDITABLE
         assert (
-            await targets.withdraw(session, me, imported.id, 1, now=NOW)
+            await targets.withdraw(sessions, me, imported.id, 1, now=NOW)
         ).outcome is Outcome.NOT_EDITABLE
         other = await speaker(session, org.staff2)
         assert (
-            await targets.withdraw(session, other, pending.id, 1, now=NOW)
+            await targets.withdraw(sessions, other, pending.id, 1, now=NOW)
         ).outcome is Outcome.FORBIDDEN
-        gone = await targets.withdraw(session, me, pending.id, 1, now=NOW)
+        gone = await targets.withdraw(sessions, me, pending.id, 1, now=NOW)
         await session.commit()
         assert gone.outcome is Outcome.OK
-        listed = await target_views.list_targets(session, org.staff.id or 0, PERIOD)
+        listed = await overviews.list_targets(session, org.staff.id or 0, PERIOD)
         assert [t.id for t in listed] == [imported.id]
 
 
@@ -357,10 +366,10 @@ async def test_leader_assigns_only_to_direct_subordinates(sessions: SessionFacto
         await session.commit()
         leader = await speaker(session, org.leader)
         result = await targets.assign(
-            session,
+            sessions,
             leader,
             org.staff.id or 0,
-            draft(parent_target_id=parent.id, jenis=target_drafts.JENIS_TAMBAHAN),
+            draft(parent_target_id=parent.id, jenis=vocabulary.JENIS_TAMBAHAN),
             period=PERIOD,
             now=NOW,
             i18n=I18N,
@@ -381,16 +390,16 @@ async def test_leader_assigns_only_to_direct_subordinates(sessions: SessionFacto
         head = await speaker(session, org.head)
         for who, whom in ((head, org.staff), (leader, org.other_opd_staff), (leader, org.head)):
             refused = await targets.assign(
-                session, who, whom.id or 0, draft(), period=PERIOD, now=NOW, i18n=I18N
+                sessions, who, whom.id or 0, draft(), period=PERIOD, now=NOW, i18n=I18N
             )
             assert refused.outcome is Outcome.FORBIDDEN
-        team = await target_views.team(session, leader, PERIOD)
+        team = await targets.team(sessions, leader, PERIOD)
         assert [(m.employee.name, m.targets, m.pending) for m in team] == [
             ("Budi Santoso", 0, 0),
             ("Siti <Aminah> & Co 😀", 1, 0),
         ]
-        assert await target_views.overview(session, leader, org.staff.id or 0, PERIOD) is not None
-        assert await target_views.overview(session, head, org.staff.id or 0, PERIOD) is None
+        assert await targets.overview(sessions, leader, org.staff.id or 0, PERIOD) is not None
+        assert await targets.overview(sessions, head, org.staff.id or 0, PERIOD) is None
 
 
 async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> None:
@@ -411,7 +420,7 @@ async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> Non
             org.staff2,
             amount=99,
             parent_target_id=parent.id,
-            status=target_drafts.STATUS_PENDING,
+            status=vocabulary.STATUS_PENDING,
             title="P",
         )
         for target, amount in ((mine, 6), (theirs, 4), (other_unit, 3)):
@@ -424,7 +433,7 @@ async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> Non
                 )
             )
         await session.commit()
-        cascade = await target_views.cascade_of(session, parent)
+        cascade = await overviews.cascade_of(session, parent)
         assert len(cascade.children) == 3  # the pending child is not part of it
         assert cascade.summed_target == 22
         assert cascade.summed_achieved == 10
@@ -432,14 +441,14 @@ async def test_cascade_adds_only_matching_units(sessions: SessionFactory) -> Non
         assert cascade.other_units == 1
         laporan = next(c for c in cascade.children if c.target.id == other_unit.id)
         assert (laporan.same_unit, laporan.share, laporan.reports) == (False, None, 1)
-        contribution = await target_views.contribution_of(session, mine)
+        contribution = await overviews.contribution_of(session, mine)
         assert contribution is not None
         assert contribution.share == pytest.approx(0.3)
         assert contribution.parent_owner_name == "Rina Harahap"
-        assert (await target_views.contribution_of(session, other_unit)).share is None  # type: ignore[union-attr]
-        assert await target_views.contribution_of(session, parent) is None
+        assert (await overviews.contribution_of(session, other_unit)).share is None  # type: ignore[union-attr]
+        assert await overviews.contribution_of(session, parent) is None
         leader = await speaker(session, org.leader)
-        view = await target_views.overview(session, leader, org.leader.id or 0, PERIOD)
+        view = await targets.overview(sessions, leader, org.leader.id or 0, PERIOD)
         assert view is not None
         [line] = view.lines
         assert line.cascade is not None
@@ -453,14 +462,14 @@ async def test_qualitative_parent_counts_children_only(sessions: SessionFactory)
             employee_id=org.leader.id or 0,
             period=PERIOD.code,
             title="Layanan prima",
-            kind=target_drafts.KIND_QUAL,
+            kind=vocabulary.KIND_QUAL,
             expectation="Keluhan ditangani cepat",
-            status=target_drafts.STATUS_APPROVED,
+            status=vocabulary.STATUS_APPROVED,
         )
         session.add(parent)
         await session.flush()
         await approved_target(session, org.staff, amount=12, parent_target_id=parent.id)
         await session.commit()
-        cascade = await target_views.cascade_of(session, parent)
+        cascade = await overviews.cascade_of(session, parent)
         assert (len(cascade.children), cascade.ratio, cascade.summed_target) == (1, None, None)
         assert cascade.other_units == 1

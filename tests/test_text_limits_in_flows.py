@@ -18,7 +18,7 @@ from bot.services import questions as qs
 from bot.services import targets
 from bot.services.access import load_speaker
 from bot.services.periods import Period
-from bot.services.targets import drafts as target_drafts
+from bot.services.targets import TargetDraft, vocabulary
 from bot.text import esc
 from models import Employee, Question, Target
 from models.db import SessionFactory
@@ -134,27 +134,26 @@ async def test_approval_request_for_the_longest_target_reaches_the_leader(
         parent = Target(
             employee_id=org.leader.id,  # type: ignore[arg-type]
             period="2026-2",
-            title=widest(target_drafts.MAX_TITLE),
-            kind=target_drafts.KIND_QUAL,
+            title=widest(vocabulary.MAX_TITLE),
+            kind=vocabulary.KIND_QUAL,
             expectation="Semua layanan tepat waktu",
             status="approved",
         )
         session.add(parent)
-        await session.flush()
-        draft = target_drafts.TargetDraft(
-            title=widest(target_drafts.MAX_TITLE),
-            indicator=widest(target_drafts.MAX_INDICATOR),
-            kind=target_drafts.KIND_QUAL,
-            expectation=widest(target_drafts.MAX_EXPECTATION),
-            quality_standard=widest(target_drafts.MAX_QUALITY),
+        await session.commit()
+        draft = TargetDraft(
+            title=widest(vocabulary.MAX_TITLE),
+            indicator=widest(vocabulary.MAX_INDICATOR),
+            kind=vocabulary.KIND_QUAL,
+            expectation=widest(vocabulary.MAX_EXPECTATION),
+            quality_standard=widest(vocabulary.MAX_QUALITY),
             parent_target_id=parent.id,
         )
         speaker = await load_speaker(session, STAFF_TG)
         assert speaker is not None
-        proposed = await targets.propose(
-            session, speaker, draft, period=Period(2026, 2), now=NOW, i18n=I18n("en", WIB)
-        )
-        await session.commit()
+    proposed = await targets.propose(
+        sessions, speaker, draft, period=Period(2026, 2), now=NOW, i18n=I18n("en", WIB)
+    )
     assert proposed.target is not None and proposed.notified
     async with running_bot(db[0], db[1], now=NOW) as bot:
         open_chats(bot)

@@ -23,7 +23,7 @@ from bot.services.periods import Period
 from bot.services.reports import TargetProgress
 from bot.services.reports import drafts as report_drafts
 from bot.services.reports import notices as report_notices
-from bot.services.targets import drafts as target_drafts
+from bot.services.targets import describing, vocabulary
 from bot.services.targets import notices as target_notices
 from bot.services.training import notices as training_notices
 from bot.text import ELLIPSIS, MAX_CAPTION_CHARS, plain_text, visible_length
@@ -62,20 +62,20 @@ def person(**fields: object) -> Employee:
     return Employee(**values)  # type: ignore[arg-type]
 
 
-def longest_target(kind: str = target_drafts.KIND_QUAL, **fields: object) -> Target:
+def longest_target(kind: str = vocabulary.KIND_QUAL, **fields: object) -> Target:
     values: dict[str, object] = {
         "id": 11,
         "employee_id": 7,
         "period": S2.code,
-        "title": widest(target_drafts.MAX_TITLE),
-        "indicator": widest(target_drafts.MAX_INDICATOR),
+        "title": widest(vocabulary.MAX_TITLE),
+        "indicator": widest(vocabulary.MAX_INDICATOR),
         "kind": kind,
-        "target_amount": Decimal("999999999.9999") if kind == target_drafts.KIND_QUANT else None,
-        "unit": widest(target_drafts.MAX_UNIT) if kind == target_drafts.KIND_QUANT else "",
-        "expectation": widest(target_drafts.MAX_EXPECTATION),
-        "quality_standard": widest(target_drafts.MAX_QUALITY),
-        "return_note": widest(target_drafts.MAX_NOTE),
-        "status": target_drafts.STATUS_PENDING,
+        "target_amount": Decimal("999999999.9999") if kind == vocabulary.KIND_QUANT else None,
+        "unit": widest(vocabulary.MAX_UNIT) if kind == vocabulary.KIND_QUANT else "",
+        "expectation": widest(vocabulary.MAX_EXPECTATION),
+        "quality_standard": widest(vocabulary.MAX_QUALITY),
+        "return_note": widest(vocabulary.MAX_NOTE),
+        "status": vocabulary.STATUS_PENDING,
         "version": 2,
         "parent_target_id": 10,
     }
@@ -87,10 +87,10 @@ def longest_target(kind: str = target_drafts.KIND_QUAL, **fields: object) -> Tar
 
 
 @LANGUAGES
-@pytest.mark.parametrize("kind", target_drafts.KINDS)
+@pytest.mark.parametrize("kind", vocabulary.KINDS)
 def test_approval_request(lang: str, kind: str) -> None:
     t = translator(lang)
-    parent = longest_target(id=10, title=widest(target_drafts.MAX_TITLE))
+    parent = longest_target(id=10, title=widest(vocabulary.MAX_TITLE))
     fitted = target_notices.request_text(t, longest_target(kind), person(), parent)
     text = shown(fitted.text)
     assert fitted.shortened
@@ -98,7 +98,7 @@ def test_approval_request(lang: str, kind: str) -> None:
     assert text.endswith(t._(target_notices.SHORTENED_NOTE))
     assert (
         t._("Type: {jenis}, {kind}").format(  # no line is lost
-            jenis=target_drafts.jenis_label(t, "utama"), kind=target_drafts.kind_label(t, kind)
+            jenis=describing.jenis_label(t, "utama"), kind=describing.kind_label(t, kind)
         )
         in text
     )
@@ -115,7 +115,7 @@ def test_an_ordinary_approval_request_is_not_shortened(lang: str) -> None:
 @LANGUAGES
 def test_decision_with_the_longest_return_note(lang: str) -> None:
     t = translator(lang)
-    target = longest_target(status=target_drafts.STATUS_RETURNED)
+    target = longest_target(status=vocabulary.STATUS_RETURNED)
     text = shown(target_notices.decision_text(t, target, person()))
     assert "/target" in text
     assert ELLIPSIS not in text  # 1,000 characters of note fit whole
@@ -149,12 +149,12 @@ def report(**fields: object) -> ProgressReport:
 
 
 @LANGUAGES
-@pytest.mark.parametrize("kind", target_drafts.KINDS)
+@pytest.mark.parametrize("kind", vocabulary.KINDS)
 def test_instant_report_notice(lang: str, kind: str) -> None:
     t = translator(lang)
-    target = longest_target(kind, status=target_drafts.STATUS_APPROVED)
+    target = longest_target(kind, status=vocabulary.STATUS_APPROVED)
     progress = TargetProgress(target, Decimal("999999999"), 99)
-    amount = Decimal("999999999.9999") if kind == target_drafts.KIND_QUANT else None
+    amount = Decimal("999999999.9999") if kind == vocabulary.KIND_QUANT else None
     text = shown(report_notices.instant_text(t, person(), progress, report(amount=amount), 10))
     assert t._("A few words of feedback help your team member keep going.") in text
 
@@ -162,7 +162,7 @@ def test_instant_report_notice(lang: str, kind: str) -> None:
 @LANGUAGES
 def test_report_digest(lang: str) -> None:
     t = translator(lang)
-    target = longest_target(target_drafts.KIND_QUANT, status=target_drafts.STATUS_APPROVED)
+    target = longest_target(vocabulary.KIND_QUANT, status=vocabulary.STATUS_APPROVED)
     progress = {11: TargetProgress(target, Decimal("999999999"), 99)}
     items = [report_notices.DigestItem(person(id=100 + i), report(id=i)) for i in range(1, 60)]
     text = shown(report_notices.digest_text(t, NOW, items, progress, {i: 10 for i in range(60)}))

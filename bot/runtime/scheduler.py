@@ -79,10 +79,10 @@ async def plan_checkins_job(context: BotContext) -> None:
 async def plan_digests_job(context: BotContext) -> None:
     """Job: queue leaders' report digests (skipped until the report feature provides them)."""
     try:
-        module = importlib.import_module("bot.services.reports.notices")
+        module = importlib.import_module("bot.services.reports.planners")
         planner: Planner = module.plan_report_digests
     except (ImportError, AttributeError):
-        log.info("report digests are not available yet (bot.services.reports.notices); skipped")
+        log.info("report digests are not available yet (bot.services.reports.planners); skipped")
         return
     await _run(context, "digests", planner)
 

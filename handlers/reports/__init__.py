@@ -2,13 +2,12 @@
 
 The flow, all by buttons: pick a target -> type the amount (or a description for a
 qualitative target) -> a short note or Skip -> photos/documents, then Done or Skip ->
-summary -> Send / Change / Cancel. Rules live in bot.services.reports, report_drafts and
-report_notices. This module only wires the steps together:
+summary -> Send / Change / Cancel. Rules live in bot.services.reports. This module only wires
+the steps together:
 
-- state.py: states, user_data keys, shared lookups     - texts.py: labels and rendering
-- prompts.py: the question each step shows             - flow.py: target, amount, note, cancel
-- evidence.py: files and "Lihat bukti"                 - sending.py: Send / Change on the summary
-- changes.py: correcting and withdrawing within 24 hours
+- state.py: states, the typed drafts, the flow's shared steps   - texts.py: every screen
+- prompts.py: the question each step shows                      - steps_report.py: the steps
+- steps_evidence.py: files and "Lihat bukti"                    - steps_change.py: corrections
 """
 
 from __future__ import annotations
@@ -26,7 +25,21 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from handlers.reports.changes import (
+from handlers.conversation import earlier_step
+from handlers.reports.state import (
+    AMOUNT,
+    CANCEL,
+    CONFIRM_BIG,
+    EVIDENCE,
+    FIX_CONFIRM,
+    FIX_FIELD,
+    FIX_VALUE,
+    FLOW,
+    NOTE,
+    PICK,
+    SUMMARY,
+)
+from handlers.reports.steps_change import (
     ask_withdraw,
     do_withdraw,
     fix_confirm,
@@ -36,32 +49,25 @@ from handlers.reports.changes import (
     keep_report,
     start_fix,
 )
-from handlers.reports.evidence import evidence_finished, file_expected, receive_file, view_evidence
-from handlers.reports.flow import (
+from handlers.reports.steps_evidence import (
+    evidence_finished,
+    file_expected,
+    receive_file,
+    view_evidence,
+)
+from handlers.reports.steps_report import (
     amount_not_text,
-    cancel,
+    change_report,
     confirm_big,
-    earlier_step,
     note_not_text,
     pick_target,
     receive_amount,
     receive_note,
+    retarget,
+    send_report,
     skip_note,
     start_report,
 )
-from handlers.reports.sending import change_report, retarget, send_report
-from handlers.reports.state import (
-    AMOUNT,
-    CONFIRM_BIG,
-    EVIDENCE,
-    FIX_CONFIRM,
-    FIX_FIELD,
-    FIX_VALUE,
-    NOTE,
-    PICK,
-    SUMMARY,
-)
-from handlers.reports.texts import CANCEL
 
 
 def build() -> list[BaseHandler[Update, Any, Any]]:
@@ -106,8 +112,8 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
             FIX_CONFIRM: [CallbackQueryHandler(fix_confirm, pattern=r"^rp:fx:(ok|no)$")],
         },
         fallbacks=[
-            CommandHandler(["batal", "cancel"], cancel),
-            CallbackQueryHandler(cancel, pattern=f"^{CANCEL}$"),
+            CommandHandler(["batal", "cancel"], FLOW.cancel),
+            CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
             # Buttons of other steps of this flow: answered here, never acted upon.
             CallbackQueryHandler(
                 earlier_step, pattern=r"^rp:(t|big|skip|done|send|edit|retarget|fx)(:|$)"

@@ -1,23 +1,23 @@
-"""The report conversation's states, what it keeps in user_data, and lookups every step shares.
+"""The report conversation's states, its typed drafts in user_data, and the flow's shared steps.
 
-State numbers and user_data keys are persisted: changing them would break conversations
-and drafts in progress across an upgrade.
+State numbers, user_data keys and the drafts' JSON field names are persisted: changing them
+would break conversations and drafts in progress across an upgrade.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
+from bot.i18n import N_
 from bot.services import reports
 from bot.services.access import Speaker
 from bot.services.reports import TargetProgress
 from bot.services.reports.drafts import ReportDraft
-from bot.text import parse_callback
-from handlers.common import answer, reply
+from handlers.conversation import DraftStore, FlowSteps, JsonDraft
 
 PICK, AMOUNT, CONFIRM_BIG, NOTE, EVIDENCE, SUMMARY, FIX_FIELD, FIX_VALUE, FIX_CONFIRM = range(
     1, 10
@@ -27,22 +27,31 @@ DRAFT_KEY = "report_draft"
 FIX_KEY = "report_fix"
 ACK_KEY = "report_ack"  # the "file received" message an album's later photos update
 THEN_KEY = "report_then"  # where a confirmed large amount continues: note step or summary
+CANCEL = "rp:cancel"
 
 
-def draft_of(context: BotContext) -> ReportDraft | None:
-    return ReportDraft.from_data((context.user_data or {}).get(DRAFT_KEY))
+@dataclass
+class ReportFix(JsonDraft):
+    """A correction of a sent report: the report, the part corrected, the checked new value."""
+
+    report_id: int
+    field: str = "note"  # amount | note | narrative
+    value: str | None = None  # checked; an amount as text
+
+    def usable(self) -> bool:
+        return isinstance(self.report_id, int)
 
 
-def keep(context: BotContext, draft: ReportDraft) -> None:
-    """Store the draft in user_data (persisted, so it survives a restart)."""
-    if context.user_data is not None:
-        context.user_data[DRAFT_KEY] = draft.to_data()
-
-
-def forget(context: BotContext) -> None:
-    if context.user_data is not None:
-        for key in (DRAFT_KEY, FIX_KEY, ACK_KEY, THEN_KEY):
-            context.user_data.pop(key, None)
+DRAFTS = DraftStore(DRAFT_KEY, ReportDraft, also=(FIX_KEY, ACK_KEY, THEN_KEY))
+FIXES = DraftStore(FIX_KEY, ReportFix)
+FLOW = FlowSteps(
+    forget=DRAFTS.forget,
+    cancel_data=CANCEL,
+    lost_text=N_(
+        "Sorry, this report draft is no longer available. Please start again with /lapor."
+    ),
+    cancelled_text=N_("All right, nothing was sent. You can report any time with /lapor."),
+)
 
 
 def now(context: BotContext) -> datetime:
@@ -53,27 +62,10 @@ def period(context: BotContext) -> str:
     return reports.current_period(context.deps.clock.now().date())
 
 
-async def lost(update: Update, context: BotContext) -> int:
-    """The draft is gone (or the account unlinked): say so kindly and end."""
-    _ = context.t._
-    forget(context)
-    await answer(update)
-    await reply(
-        update,
-        context,
-        _("Sorry, this report draft is no longer available. Please start again with /lapor."),
-    )
-    return END
-
-
 async def load_progress(
     context: BotContext, speaker: Speaker, target_id: int
 ) -> TargetProgress | None:
-    async with context.deps.sessions() as session:
-        return await reports.reportable_target(session, speaker.id, target_id, period(context))
-
-
-def report_id_of(update: Update, prefix: str) -> int | None:
-    data = update.callback_query.data if update.callback_query else None
-    parsed = parse_callback(data, prefix, 1)
-    return parsed[0] if parsed else None
+    """The target if the speaker may report on it now, with its progress."""
+    return await reports.reportable_target(
+        context.deps.sessions, speaker.id, target_id, period(context)
+    )

@@ -1,15 +1,14 @@
 """/target: SKP targets of the semester, proposing and changing them, and the leader's side.
 
 Adding or changing a target, and a leader's return note, are one persistent conversation
-("targets"). The draft lives in user_data["tg_draft"] as plain JSON values, so pressing Return
+("targets"). The draft is a typed TargetFlowDraft in user_data["tg_draft"], so pressing Return
 on a notice mid-draft loses nothing: the draft waits behind "Continue the unfinished target".
 A leader's Approve button works anywhere (a plain callback handler, no state involved).
 This module only wires the screens together:
 
-- state.py: states, the draft in user_data, shared helpers  - texts.py: rendering
-- overview.py: my targets, list buttons, withdrawing        - team.py: the leader's team view
-- prompts.py: the question of each draft step, the summary  - steps.py: the answers to them
-- draft.py: start (add, assign, edit, resume), save, cancel - decisions.py: approve / return
+- state.py: states, the typed drafts, the flow's shared steps  - texts.py: every screen
+- prompts.py: the question of each draft step, the summary     - steps_draft.py: the answers
+- steps_lists.py: my targets, the team, withdrawing            - steps_decide.py: approve/return
 """
 
 from __future__ import annotations
@@ -27,8 +26,18 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.services.targets import drafts as target_drafts
-from handlers.targets.decisions import (
+from bot.services.targets import drafts
+from handlers.targets.state import (
+    ASK_NOTE,
+    CANCEL,
+    FLOW,
+    PICK_FIELD,
+    RETURN_CANCEL,
+    STATE_OF,
+    SUMMARY,
+    Step,
+)
+from handlers.targets.steps_decide import (
     approve,
     cancel_return,
     note_not_text,
@@ -36,27 +45,21 @@ from handlers.targets.decisions import (
     show_full,
     start_return,
 )
-from handlers.targets.draft import cancel, resume, save, start_add, start_assign, start_edit
-from handlers.targets.overview import ask_withdraw, navigate, show_mine, withdraw
-from handlers.targets.prompts import pick_field
-from handlers.targets.state import (
-    ASK_NOTE,
-    CANCEL,
-    PICK_FIELD,
-    RETURN_CANCEL,
-    STATE_OF,
-    SUMMARY,
-    Step,
-)
-from handlers.targets.steps import (
+from handlers.targets.steps_draft import (
+    change,
     change_field,
-    check_indicator,
     choose,
     receive_amount,
+    resume,
+    save,
+    start_add,
+    start_assign,
+    start_edit,
     type_text,
     typed_step,
     use_buttons,
 )
+from handlers.targets.steps_lists import ask_withdraw, navigate, show_mine, withdraw
 
 
 def build() -> list[BaseHandler[Update, Any, Any]]:
@@ -64,16 +67,16 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.TEXT & ~filters.COMMAND
     cancels: list[BaseHandler[Update, BotContext, Any]] = [
-        CommandHandler(["batal", "cancel"], cancel),
-        CallbackQueryHandler(cancel, pattern=f"^{CANCEL}$"),
+        CommandHandler(["batal", "cancel"], FLOW.cancel),
+        CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
     ]
     typed: dict[str, Step] = {
-        "title": typed_step("title", target_drafts.check_title),
-        "indicator": typed_step("indicator", check_indicator),
+        "title": typed_step("title", drafts.check_title),
+        "indicator": typed_step("indicator", drafts.check_typed_indicator),
         "amount": receive_amount,
-        "unit": typed_step("unit", target_drafts.check_unit),
-        "expectation": typed_step("expectation", target_drafts.check_expectation),
-        "quality": typed_step("quality", target_drafts.check_quality),
+        "unit": typed_step("unit", drafts.check_unit),
+        "expectation": typed_step("expectation", drafts.check_expectation),
+        "quality": typed_step("quality", drafts.check_quality),
     }
     buttons = {"jenis": "j", "kind": "k", "unit": "u", "quality": "q", "parent": "p"}
     states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {}
@@ -88,7 +91,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         states[state] = handlers
     states[SUMMARY] = [
         CallbackQueryHandler(save, pattern=r"^tg:save$"),
-        CallbackQueryHandler(pick_field, pattern=r"^tg:change$"),
+        CallbackQueryHandler(change, pattern=r"^tg:change$"),
         MessageHandler(text | other, use_buttons(SUMMARY)),
     ]
     states[PICK_FIELD] = [

@@ -1,26 +1,35 @@
-"""The target conversation's states, the draft kept in user_data, and helpers every screen shares.
+"""The target conversation's states, its typed drafts in user_data, and the flow's shared steps.
 
-State numbers and the user_data keys ("tg_draft", "tg_return") are persisted: changing them
-would break drafts and conversations in progress across an upgrade.
+State numbers, the user_data keys ("tg_draft", "tg_return") and the drafts' JSON field names
+are persisted: changing them would break drafts and conversations in progress across an
+upgrade.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.services.periods import Period, period_of
-from bot.services.targets import TargetResult
-from bot.services.targets import drafts as target_drafts
-from bot.services.targets.drafts import TargetDraft
-from handlers.common import answer, edit_or_reply, reply, require_speaker
-from handlers.targets.texts import refusal_text
-from models import Employee, Target
+from bot.i18n import N_
+from bot.services.periods import Period, parse_period, period_of
+from bot.services.targets import TargetDraft
+from bot.services.targets.vocabulary import (
+    COMMON_UNITS,
+    JENIS,
+    JENIS_UTAMA,
+    KIND_QUAL,
+    KIND_QUANT,
+    KINDS,
+)
+from bot.text import parse_callback
+from handlers.common import answer, edit_or_reply
+from handlers.conversation import DraftStore, FlowSteps, JsonDraft
+from models import Target
 
 (
     ASK_JENIS,
@@ -53,10 +62,152 @@ STEPS = (
 )
 STATE_OF = dict(zip(STEPS, range(ASK_JENIS, SUMMARY), strict=True))
 STEP_OF = {state: step for step, state in STATE_OF.items()}
+MODES = ("add", "assign", "edit")
 
-
-Draft = dict[str, Any]
 Step = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
+
+
+@dataclass
+class TargetFlowDraft(JsonDraft):
+    """A target being written in the chat: whose it is, how it is saved, the answers so far.
+
+    A step is unanswered while its field is None; a skipped quality standard is "" and "no
+    leader's target" is 0. Unanswered fields stay out of the JSON, as they always did.
+    """
+
+    mode: str = "add"  # add: one's own | assign: a leader's, for a subordinate | edit
+    employee_id: int = 0  # whose target it is
+    period: str = ""
+    target_id: int | None = None  # edit only: the target and the version the edit started from
+    version: int | None = None
+    review: bool = False  # the summary was shown: going on leads back to it
+    jenis: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    indicator: str | None = None
+    amount: str | None = None  # a Decimal, as text
+    unit: str | None = None
+    expectation: str | None = None
+    quality: str | None = None
+    parent: int | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """Return the draft as JSON values, leaving out what is not answered yet."""
+        return {k: v for k, v in super().to_data().items() if v is not None}
+
+    def usable(self) -> bool:
+        """A draft names its mode, its owner and a semester."""
+        try:
+            parse_period(self.period)
+        except (ValueError, AttributeError):
+            return False
+        return self.mode in MODES and isinstance(self.employee_id, int) and self.employee_id > 0
+
+    @classmethod
+    def for_edit(cls, target: Target) -> Self:
+        """A draft holding a stored target's values, for changing it."""
+        assert target.id is not None
+        draft = cls(
+            mode="edit",
+            employee_id=target.employee_id,
+            period=target.period,
+            target_id=target.id,
+            version=target.version,
+            jenis=target.jenis,
+            kind=target.kind,
+            title=target.title,
+            indicator=target.indicator,
+            quality=target.quality_standard,
+            parent=target.parent_target_id or 0,
+        )
+        if target.kind == KIND_QUANT:
+            draft.amount = str(target.target_amount) if target.target_amount else ""
+            draft.unit = target.unit
+        else:
+            draft.expectation = target.expectation
+        return draft
+
+    @property
+    def semester(self) -> Period:
+        return parse_period(self.period)
+
+    def applies(self, step: str) -> bool:
+        """Amount and unit belong to quantitative targets, the expectation to qualitative ones."""
+        if step in ("amount", "unit"):
+            return self.kind == KIND_QUANT
+        if step == "expectation":
+            return self.kind == KIND_QUAL
+        return True
+
+    def next_step(self) -> str | None:
+        """Return the first step still unanswered, or None when the draft is complete."""
+        for step in STEPS:
+            if self.applies(step) and getattr(self, step) is None:
+                return step
+        return None
+
+    def answer(self, step: str, value: str | int) -> None:
+        """Keep the answer to one step (a field named like the step)."""
+        assert step in STEPS
+        setattr(self, step, value)
+
+    def choose(self, button: str, value: str) -> bool:
+        """Take a button answer (j: jenis, k: kind, u: a unit, q: skip); False if unknown."""
+        if button == "j" and value in JENIS:
+            self.jenis = value
+        elif button == "k" and value in KINDS:
+            if self.kind != value:  # the other kind's answers no longer fit
+                self.amount = self.unit = self.expectation = None
+            self.kind = value
+        elif button == "u" and value.isdigit() and int(value) < len(COMMON_UNITS):
+            self.unit = COMMON_UNITS[int(value)]
+        elif button == "q" and value == "skip":
+            self.quality = ""
+        else:
+            return False
+        return True
+
+    def fields(self) -> TargetDraft:
+        """The target the draft describes, for the service."""
+        return TargetDraft(
+            title=self.title or "",
+            indicator=self.indicator or "",
+            kind=self.kind or KIND_QUANT,
+            amount=Decimal(self.amount) if self.amount else None,
+            unit=self.unit or "",
+            expectation=self.expectation or "",
+            quality_standard=self.quality or "",
+            jenis=self.jenis or JENIS_UTAMA,
+            parent_target_id=self.parent or None,
+        )
+
+
+@dataclass
+class PendingReturn(JsonDraft):
+    """A leader's Return waiting for its note: the target and the version it was pressed on."""
+
+    target_id: int
+    version: int
+
+    @classmethod
+    def from_data(cls, data: object) -> Self | None:
+        """Also read the [target_id, version] pair kept before drafts were typed."""
+        if isinstance(data, list) and len(data) == 2:
+            data = {"target_id": data[0], "version": data[1]}
+        return super().from_data(data)
+
+    def usable(self) -> bool:
+        return isinstance(self.target_id, int) and isinstance(self.version, int)
+
+
+DRAFTS = DraftStore(DRAFT_KEY, TargetFlowDraft)
+RETURNS = DraftStore(RETURN_KEY, PendingReturn)
+FLOW = FlowSteps(
+    forget=DRAFTS.forget,
+    cancel_data=CANCEL,
+    lost_text=N_("This target draft is no longer open. Send /target to start again."),
+    cancelled_text=N_("All right, nothing was saved. Send /target to start again."),
+)
 
 
 def current_period(context: BotContext) -> Period:
@@ -64,113 +215,22 @@ def current_period(context: BotContext) -> Period:
     return period_of(context.deps.clock.now().date())
 
 
-def user_data(context: BotContext) -> dict[Any, Any]:
-    """Return this user's persistent scratch data."""
-    assert context.user_data is not None
-    return context.user_data
-
-
-def get_draft(context: BotContext) -> Draft | None:
-    """Return the unfinished draft, if any."""
-    draft = user_data(context).get(DRAFT_KEY)
-    return draft if isinstance(draft, dict) else None
-
-
-def to_draft(draft: Draft) -> TargetDraft:
-    """Turn the JSON draft into the service's TargetDraft."""
-    amount = draft.get("amount")
-    return TargetDraft(
-        title=draft.get("title", ""),
-        indicator=draft.get("indicator", ""),
-        kind=draft.get("kind", target_drafts.KIND_QUANT),
-        amount=Decimal(amount) if amount else None,
-        unit=draft.get("unit", ""),
-        expectation=draft.get("expectation", ""),
-        quality_standard=draft.get("quality", ""),
-        jenis=draft.get("jenis", target_drafts.JENIS_UTAMA),
-        parent_target_id=draft.get("parent") or None,
-    )
-
-
-def from_target(target: Target) -> Draft:
-    """Fill a JSON draft from a stored target (for editing)."""
-    draft: Draft = {
-        "jenis": target.jenis,
-        "kind": target.kind,
-        "title": target.title,
-        "indicator": target.indicator,
-        "quality": target.quality_standard,
-        "parent": target.parent_target_id or 0,
-    }
-    if target.kind == target_drafts.KIND_QUANT:
-        draft["amount"] = str(target.target_amount) if target.target_amount else ""
-        draft["unit"] = target.unit
-    else:
-        draft["expectation"] = target.expectation
-    return draft
-
-
-def applicable(step: str, draft: Draft) -> bool:
-    """Amount and unit belong to quantitative targets, the expectation to qualitative ones."""
-    if step in ("amount", "unit"):
-        return draft.get("kind") == target_drafts.KIND_QUANT
-    if step == "expectation":
-        return draft.get("kind") == target_drafts.KIND_QUAL
-    return True
-
-
-def next_step(draft: Draft) -> str | None:
-    """Return the first step still unanswered, or None when the draft is complete."""
-    for step in STEPS:
-        if applicable(step, draft) and step not in draft:
-            return step
-    return None
-
-
 async def show(
     update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Edit the pressed message, or send a new one when the user typed."""
-    if update.callback_query is not None:
-        await answer(update)
-        await edit_or_reply(update, context, text, markup)
-    else:
-        await reply(update, context, text, markup)
+    await answer(update)
+    await edit_or_reply(update, context, text, markup)
 
 
-def continue_row(context: BotContext) -> list[list[tuple[str, str]]]:
-    """Offer to go back to an unfinished target draft, if there is one."""
-    if get_draft(context) is None:
-        return []
-    return [[(context.t._("▶️ Continue the unfinished target"), "tg:resume")]]
+def typed_text(update: Update) -> str:
+    """The text the user typed ('' for anything else)."""
+    message = update.effective_message
+    return (message.text or "") if message else ""
 
 
-async def owner_of(context: BotContext, draft: Draft) -> Employee:
-    """Return the employee the draft's target belongs to."""
-    speaker = require_speaker(context)
-    if draft.get("employee_id", speaker.id) == speaker.id:
-        return speaker.employee
-    async with context.deps.sessions() as session:
-        employee = await session.get(Employee, draft["employee_id"])
-    assert employee is not None
-    return employee
-
-
-async def gone(update: Update, context: BotContext) -> int:
-    """Explain that the draft no longer exists (finished elsewhere, or stale buttons)."""
-    _ = context.t._
-    text = _("This target draft is no longer open. Send /target to start again.")
-    if update.callback_query is not None:
-        await answer(update, text, alert=True)
-    else:
-        await reply(update, context, text)
-    return ConversationHandler.END
-
-
-async def refuse(update: Update, context: BotContext, result: TargetResult) -> None:
-    """Answer a refused target action politely (an alert for buttons)."""
-    text = refusal_text(context, result)
-    if update.callback_query is not None:
-        await answer(update, text, alert=True)
-    else:
-        await reply(update, context, text)
+def target_version(update: Update, prefix: str) -> tuple[int, int] | None:
+    """Parse 'prefix:<target id>:<version>' from the pressed button; None when malformed."""
+    data = update.callback_query.data if update.callback_query else None
+    parsed = parse_callback(data, prefix, 2)
+    return (parsed[0], parsed[1]) if parsed else None

@@ -1,23 +1,126 @@
-"""Rendering for the target screens: semester labels, status badges, the overview, refusals."""
+"""The target screens: the lists, each step's question, the summary, answers and refusals.
+
+Functions return text (HTML, user text escaped) and keyboard rows; the steps send them.
+"""
 
 from __future__ import annotations
 
-from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.services.periods import Period
-from bot.services.targets import Outcome, TargetResult
-from bot.services.targets import drafts as target_drafts
-from bot.services.targets import views as target_views
-from bot.services.targets.drafts import Problem
-from bot.text import esc
-from models import Target
+from bot.services.targets import (
+    DraftSetting,
+    FullTarget,
+    Outcome,
+    Overview,
+    Problem,
+    TargetLine,
+    TargetResult,
+    TeamMember,
+    is_editable,
+    is_withdrawable,
+)
+from bot.services.targets.describing import amount_text, describe, jenis_label
+from bot.services.targets.vocabulary import (
+    COMMON_UNITS,
+    JENIS,
+    KIND_QUAL,
+    KIND_QUANT,
+    MAX_EXPECTATION,
+    MAX_NOTE,
+    MAX_TITLE,
+    MAX_UNIT,
+    MIN_TITLE,
+    STATUS_APPROVED,
+    STATUS_ARCHIVED,
+    STATUS_PENDING,
+    STATUS_RETURNED,
+)
+from bot.text import esc, shorten
+from handlers.targets.state import CANCEL, RETURN_CANCEL, STEPS, TargetFlowDraft
+from models import Employee, Target
+
+Rows = list[list[tuple[str, str]]]
 
 BADGES = {
-    target_drafts.STATUS_PENDING: N_("⏳ awaiting approval"),
-    target_drafts.STATUS_RETURNED: N_("↩️ returned"),
-    target_drafts.STATUS_APPROVED: N_("✅ approved"),
+    STATUS_PENDING: N_("⏳ awaiting approval"),
+    STATUS_RETURNED: N_("↩️ returned"),
+    STATUS_APPROVED: N_("✅ approved"),
 }
 LABEL_CHARS = 40
+MEMBER_LABEL_CHARS = 32
+INVALID_BUTTON = N_("This button is no longer valid.")
+NO_SUPERVISOR = N_("Your direct supervisor is not recorded, so targets cannot be proposed here.")
+NOT_DIRECT_STAFF = N_("You can only see the targets of your direct staff.")
+NOT_DIRECT_STAFF_ASSIGN = N_("You can only add targets for your direct staff.")
+NOT_AVAILABLE = N_("This target is no longer available.")
+REFUSALS = {
+    Outcome.NOT_FOUND: N_("This target no longer exists."),
+    Outcome.FORBIDDEN: N_("This target is not yours to change or decide."),
+    Outcome.STALE: N_(
+        "This screen is out of date: the target was changed in the meantime. "
+        "Send /target to see the latest version."
+    ),
+    Outcome.NOT_EDITABLE: N_(
+        "This target cannot be changed here. Targets imported from the official SKP are "
+        "changed through the HR officer of your OPD."
+    ),
+    Outcome.NO_SUPERVISOR: NO_SUPERVISOR,
+}
+QUESTIONS = {
+    "jenis": N_(
+        "Is this a <b>main</b> (utama) or an <b>additional</b> (tambahan) target? "
+        "Main targets come from your position's core tasks."
+    ),
+    "kind": N_(
+        "Is the target <b>quantitative</b> (a number, e.g. 12 dokumen) or "
+        "<b>qualitative</b> (a description of what is expected)?"
+    ),
+    "title": N_(
+        "Please type the <b>work result</b> (rencana hasil kerja), for example: "
+        "<i>Laporan evaluasi program imunisasi</i>. ({min}–{max} characters)"
+    ),
+    "indicator": N_(
+        "Please type the <b>indicator</b> (indikator kinerja individu): how is the result "
+        "measured? For example: <i>Jumlah laporan yang selesai tepat waktu</i>."
+    ),
+    "amount": N_("Please type the <b>target amount</b> as a number, for example 12 or 12,5."),
+    "unit": N_(
+        "Choose the <b>unit</b> of the target, or type another one (at most {max} characters)."
+    ),
+    "expectation": N_(
+        "Please describe the <b>expectation</b>: what result will your leader see when this "
+        "target is met? (at most {max} characters)"
+    ),
+    "quality": N_(
+        "Is there a <b>quality standard</b>? For example: <i>sesuai format dan tepat "
+        "waktu</i>. Type it, or press Skip."
+    ),
+    "parent": N_(
+        "Which target of your leader does this support (RHK pimpinan yang diintervensi)? "
+        "Choose one, or “None”."
+    ),
+}
+QUESTION_LIMITS = {
+    "title": {"min": MIN_TITLE, "max": MAX_TITLE},
+    "unit": {"max": MAX_UNIT},
+    "expectation": {"max": MAX_EXPECTATION},
+}
+FIELD_LABELS = {
+    "jenis": N_("Main or additional"),
+    "kind": N_("Quantitative or qualitative"),
+    "title": N_("Work result"),
+    "indicator": N_("Indicator"),
+    "amount": N_("Target amount"),
+    "unit": N_("Unit"),
+    "expectation": N_("Expectation"),
+    "quality": N_("Quality standard"),
+    "parent": N_("Leader's target"),
+}
+
+
+def label(text: str, limit: int = LABEL_CHARS) -> str:
+    """A title on one line, short enough for a button (labels are plain text, never HTML)."""
+    return shorten(" ".join(text.split()), limit)
 
 
 def period_label(t: Translator, period: Period) -> str:
@@ -27,10 +130,12 @@ def period_label(t: Translator, period: Period) -> str:
     )
 
 
-def short(text: str, limit: int = LABEL_CHARS) -> str:
-    """Shorten a title for a button label (labels are plain text, never HTML)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def with_prefix(prefix: str, text: str) -> str:
+    """Put a reason (a refusal, a hint) above the screen it comes with."""
+    return f"{prefix}\n\n{text}" if prefix else text
+
+
+# --------------------------------------------------------------------------- refusals
 
 
 def problems_text(t: Translator, problems: list[Problem]) -> str:
@@ -38,85 +143,77 @@ def problems_text(t: Translator, problems: list[Problem]) -> str:
     return "\n".join("• " + p.render(t) for p in problems)
 
 
-def refusal_text(context: BotContext, result: TargetResult) -> str:
-    """Explain politely why a target action was refused."""
-    _ = context.t._
+def refusal(result: TargetResult) -> str:
+    """The msgid that says politely why a target action was refused."""
     if result.outcome is Outcome.ALREADY_DECIDED and result.target is not None:
         status = result.target.status
-        if status == target_drafts.STATUS_ARCHIVED:
-            return _("This target was withdrawn by the employee.")
-        if status == target_drafts.STATUS_APPROVED:
-            return _("This target was already approved.")
-        return _("This target was already returned.")
-    texts = {
-        Outcome.NOT_FOUND: _("This target no longer exists."),
-        Outcome.FORBIDDEN: _("This target is not yours to change or decide."),
-        Outcome.STALE: _(
-            "This screen is out of date: the target was changed in the meantime. "
-            "Send /target to see the latest version."
-        ),
-        Outcome.NOT_EDITABLE: _(
-            "This target cannot be changed here. Targets imported from the official SKP are "
-            "changed through the HR officer of your OPD."
-        ),
-        Outcome.NO_SUPERVISOR: _(
-            "Your direct supervisor is not recorded, so targets cannot be proposed here."
-        ),
-    }
-    return texts.get(result.outcome, _("This button is no longer valid."))
+        if status == STATUS_ARCHIVED:
+            return N_("This target was withdrawn by the employee.")
+        if status == STATUS_APPROVED:
+            return N_("This target was already approved.")
+        return N_("This target was already returned.")
+    return REFUSALS.get(result.outcome, INVALID_BUTTON)
 
 
-def status_line(t: Translator, line: target_views.TargetLine) -> str:
+# --------------------------------------------------------------------------- the lists
+
+
+def status_line(t: Translator, line: TargetLine) -> str:
     """Badge plus progress (approved) or the leader's note (returned)."""
     _ = t._
     target = line.target
     badge = _(BADGES.get(target.status, target.status))
-    if target.status == target_drafts.STATUS_RETURNED and target.return_note:
+    if target.status == STATUS_RETURNED and target.return_note:
         return badge + ": <i>" + esc(target.return_note) + "</i>"
-    if target.status != target_drafts.STATUS_APPROVED:
+    if target.status != STATUS_APPROVED:
         return badge
-    if target.kind == target_drafts.KIND_QUANT and target.target_amount:
+    if line.ratio is not None:
         progress = _("reported {achieved} of {amount} ({ratio})").format(
             achieved=t.number(line.achieved),
-            amount=target_drafts.amount_text(t, target),
-            ratio=t.percent(float(line.achieved / target.target_amount)),
+            amount=amount_text(t, target),
+            ratio=t.percent(line.ratio),
         )
     else:
         progress = _("reports: {count}").format(count=t.number(line.reports))
     return f"{badge} · {progress}"
 
 
-def cascade_lines(t: Translator, line: target_views.TargetLine) -> list[str]:
+def contribution_lines(t: Translator, line: TargetLine) -> list[str]:
+    """How the target feeds its leader's target, and how far all its contributions have come."""
+    _ = t._
+    contribution = line.contribution
+    if contribution is None:
+        return []
+    parent = contribution.parent
+    names = {"parent": esc(parent.title), "leader": esc(contribution.parent_owner_name)}
+    if contribution.share is not None:
+        text = _(
+            "↗ Supports “{parent}” ({leader}): {amount} is {share} of the {parent_amount}."
+        ).format(
+            **names,
+            amount=amount_text(t, line.target),
+            share=t.percent(contribution.share),
+            parent_amount=amount_text(t, parent),
+        )
+    else:
+        text = _("↗ Supports “{parent}” ({leader}).").format(**names)
+    lines = [text]
+    above = contribution.cascade
+    if above.ratio is not None and above.summed_achieved is not None:
+        lines.append(
+            _("   All contributions so far: {achieved} of {amount} ({ratio}).").format(
+                achieved=t.number(above.summed_achieved),
+                amount=amount_text(t, parent),
+                ratio=t.percent(above.ratio),
+            )
+        )
+    return lines
+
+
+def cascade_lines(t: Translator, line: TargetLine) -> list[str]:
     """Explain how the target feeds its leader's target and how the team feeds it."""
     _ = t._
-    lines: list[str] = []
-    contribution = line.contribution
-    if contribution is not None:
-        parent = contribution.parent
-        if contribution.share is not None:
-            text = _(
-                "↗ Supports “{parent}” ({leader}): {amount} is {share} of the {parent_amount}."
-            ).format(
-                parent=esc(parent.title),
-                leader=esc(contribution.parent_owner_name),
-                amount=target_drafts.amount_text(t, line.target),
-                share=t.percent(contribution.share),
-                parent_amount=target_drafts.amount_text(t, parent),
-            )
-        else:
-            text = _("↗ Supports “{parent}” ({leader}).").format(
-                parent=esc(parent.title), leader=esc(contribution.parent_owner_name)
-            )
-        lines.append(text)
-        above = contribution.cascade
-        if above.ratio is not None and above.summed_achieved is not None:
-            lines.append(
-                _("   All contributions so far: {achieved} of {amount} ({ratio}).").format(
-                    achieved=t.number(above.summed_achieved),
-                    amount=target_drafts.amount_text(t, parent),
-                    ratio=t.percent(above.ratio),
-                )
-            )
+    lines = contribution_lines(t, line)
     cascade = line.cascade
     if cascade is not None:
         text = _("↘ Contributing team targets: {count}.").format(
@@ -125,7 +222,7 @@ def cascade_lines(t: Translator, line: target_views.TargetLine) -> list[str]:
         if cascade.ratio is not None and cascade.summed_achieved is not None:
             text += " " + _("Reported together: {achieved} of {amount} ({ratio}).").format(
                 achieved=t.number(cascade.summed_achieved),
-                amount=target_drafts.amount_text(t, cascade.parent),
+                amount=amount_text(t, cascade.parent),
                 ratio=t.percent(cascade.ratio),
             )
         if cascade.other_units:
@@ -136,52 +233,53 @@ def cascade_lines(t: Translator, line: target_views.TargetLine) -> list[str]:
     return lines
 
 
-def overview_text(t: Translator, view: target_views.Overview, own: bool) -> str:
-    """Render the targets of one employee and semester, grouped utama / tambahan."""
+def target_lines(t: Translator, number: int, line: TargetLine) -> list[str]:
+    """One target of the overview: title (and amount), status, indicator, cascade."""
+    target = line.target
+    head = f"{number}. {esc(target.title)}"
+    if target.kind == KIND_QUANT:
+        head += f" — {amount_text(t, target)}"
+    lines = [head, "   " + status_line(t, line)]
+    if target.indicator:
+        lines.append("   " + t._("Indicator: {indicator}").format(indicator=esc(target.indicator)))
+    return lines + ["   " + text for text in cascade_lines(t, line)]
+
+
+def overview_head(t: Translator, view: Overview, own: bool) -> list[str]:
+    """The overview's title, and a kind word when there are no targets yet."""
     _ = t._
+    period = period_label(t, view.period)
     if own:
-        head = _("<b>Your SKP targets — {period}</b>").format(period=period_label(t, view.period))
+        head = [_("<b>Your SKP targets — {period}</b>").format(period=period)]
     else:
-        head = _("<b>SKP targets of {name} — {period}</b>").format(
-            name=esc(view.employee.name), period=period_label(t, view.period)
-        )
-    parts = [head]
-    if not view.lines:
-        parts.append("")
-        if own:
-            parts.append(
-                _(
-                    "You have no targets for this semester yet. Press “Add target” to propose "
-                    "one to your leader. Your leader will look at it with you."
-                )
-            )
-        else:
-            parts.append(_("No targets for this semester yet."))
+        name = esc(view.employee.name)
+        head = [_("<b>SKP targets of {name} — {period}</b>").format(name=name, period=period)]
+    if view.lines:
+        return head
+    if not own:
+        return [*head, "", _("No targets for this semester yet.")]
+    empty = _(
+        "You have no targets for this semester yet. Press “Add target” to propose "
+        "one to your leader. Your leader will look at it with you."
+    )
+    return [*head, "", empty]
+
+
+def overview_text(t: Translator, view: Overview, own: bool) -> str:
+    """Render the targets of one employee and semester, grouped utama / tambahan."""
+    parts = overview_head(t, view, own)
     number = 0
-    for jenis in target_drafts.JENIS:
+    for jenis in JENIS:
         group = [line for line in view.lines if line.target.jenis == jenis]
-        if not group:
-            continue
-        parts.append("")
-        parts.append("<b>" + target_drafts.jenis_label(t, jenis) + "</b>")
+        if group:
+            parts += ["", "<b>" + jenis_label(t, jenis) + "</b>"]
         for line in group:
             number += 1
-            target = line.target
-            parts.append(
-                f"{number}. {esc(target.title)} — {target_drafts.amount_text(t, target)}"
-                if target.kind == target_drafts.KIND_QUANT
-                else f"{number}. {esc(target.title)}"
-            )
-            parts.append("   " + status_line(t, line))
-            if target.indicator:
-                parts.append(
-                    "   " + _("Indicator: {indicator}").format(indicator=esc(target.indicator))
-                )
-            parts.extend("   " + text for text in cascade_lines(t, line))
+            parts += target_lines(t, number, line)
     if own and not view.has_supervisor:
         parts.append("")
         parts.append(
-            _(
+            t._(
                 "Your direct supervisor is not recorded, so targets cannot be proposed here. "
                 "Your targets can be imported from the official SKP: please contact the HR "
                 "officer of your OPD."
@@ -190,12 +288,210 @@ def overview_text(t: Translator, view: target_views.Overview, own: bool) -> str:
     return "\n".join(parts)
 
 
-def numbered(view: target_views.Overview) -> list[tuple[int, Target]]:
+def numbered(view: Overview) -> list[tuple[int, Target]]:
     """Number targets in the order overview_text shows them."""
-    ordered = [
-        line.target
-        for jenis in target_drafts.JENIS
-        for line in view.lines
-        if line.target.jenis == jenis
-    ]
+    ordered = [line.target for jenis in JENIS for line in view.lines if line.target.jenis == jenis]
     return list(enumerate(ordered, start=1))
+
+
+def my_rows(t: Translator, view: Overview, *, resumable: bool, leader: bool) -> Rows:
+    """The buttons under one's own targets: change, withdraw, add, continue, the team."""
+    _ = t._
+    rows: Rows = []
+    for n, target in numbered(view):
+        row: list[tuple[str, str]] = []
+        if is_editable(target) and view.has_supervisor:
+            row.append((_("✏️ Change {n}").format(n=n), f"tg:edit:{target.id}:{target.version}"))
+        if is_withdrawable(target):
+            row.append((_("🗑 Withdraw {n}").format(n=n), f"tg:wd:{target.id}:{target.version}"))
+        if row:
+            rows.append(row)
+    if view.has_supervisor:
+        rows.append([(_("➕ Add target"), "tg:add")])
+    rows += continue_rows(t, resumable)
+    if leader:
+        rows.append([(_("👥 Team targets"), "tg:team")])
+    return rows
+
+
+def continue_rows(t: Translator, resumable: bool) -> Rows:
+    """Offer to go back to an unfinished target draft, if there is one."""
+    return [[(t._("▶️ Continue the unfinished target"), "tg:resume")]] if resumable else []
+
+
+def team_text(t: Translator, period: Period, members: list[TeamMember]) -> str:
+    """The leader's direct subordinates with their targets and what waits for approval."""
+    _ = t._
+    lines = [_("<b>Team targets — {period}</b>").format(period=period_label(t, period)), ""]
+    if not members:
+        lines.append(_("Nobody reports directly to you."))
+    for member in members:
+        lines.append(
+            _("• {name}: {count} target(s), {pending} awaiting approval").format(
+                name=esc(member.employee.name),
+                count=t.number(member.targets),
+                pending=t.number(member.pending),
+            )
+        )
+    if members:
+        lines += ["", _("Choose a person to see and decide their targets.")]
+    return "\n".join(lines)
+
+
+def team_rows(t: Translator, members: list[TeamMember]) -> Rows:
+    """A button per subordinate (with what waits for approval), and back to one's own."""
+    rows: Rows = []
+    for member in members:
+        text = label(member.employee.name, MEMBER_LABEL_CHARS)
+        if member.pending:
+            text += f" (⏳ {member.pending})"
+        rows.append([(text, f"tg:emp:{member.employee.id}")])
+    rows.append([(t._("« My targets"), "tg:my")])
+    return rows
+
+
+def member_rows(t: Translator, view: Overview) -> Rows:
+    """Approve / Return for each pending target of a subordinate, Assign, and back."""
+    _ = t._
+    rows: Rows = []
+    for n, target in numbered(view):
+        if target.status == STATUS_PENDING:
+            version = f"{target.id}:{target.version}"
+            rows.append(
+                [
+                    (_("✅ Approve {n}").format(n=n), f"tg:ok:{version}"),
+                    (_("↩️ Return {n}").format(n=n), f"tg:ret:{version}"),
+                ]
+            )
+    rows.append([(_("➕ Add a target for this employee"), f"tg:asg:{view.employee.id}")])
+    rows.append([(_("« Team"), "tg:team")])
+    return rows
+
+
+def employee_rows(t: Translator, owner: Employee) -> Rows:
+    """Back to the targets of the employee just decided or assigned."""
+    return [[(t._("« Targets of this employee"), f"tg:emp:{owner.id}")]]
+
+
+def withdraw_question(t: Translator, target: Target) -> tuple[str, Rows]:
+    """Ask before withdrawing a pending or returned target."""
+    _ = t._
+    text = _("Withdraw the target “{title}”? It will no longer wait for approval.").format(
+        title=esc(target.title)
+    )
+    rows = [[(_("Yes, withdraw"), f"tg:wdy:{target.id}:{target.version}"), (_("No"), "tg:my")]]
+    return text, rows
+
+
+def full_target_text(t: Translator, full: FullTarget) -> str:
+    """One target with every field in full."""
+    lines = [t._("<b>Target of {name}</b>").format(name=esc(full.owner.name)), ""]
+    return "\n".join(lines + describe(t, full.target, full.parent))
+
+
+# --------------------------------------------------------------------------- the draft
+
+
+def question(t: Translator, step: str, options: list[Target]) -> tuple[str, Rows]:
+    """One step's question and its buttons (the leader's targets to choose for "parent")."""
+    _ = t._
+    limits = {k: t.number(v) for k, v in QUESTION_LIMITS.get(step, {}).items()}
+    text = _(QUESTIONS[step]).format(**limits)
+    rows: Rows = []
+    if step == "jenis":
+        rows = [[(_("Main (utama)"), "tg:j:utama"), (_("Additional (tambahan)"), "tg:j:tambahan")]]
+    elif step == "kind":
+        rows = [
+            [(_("Quantitative"), f"tg:k:{KIND_QUANT}"), (_("Qualitative"), f"tg:k:{KIND_QUAL}")]
+        ]
+    elif step == "unit":
+        rows = [[(unit, f"tg:u:{i}") for i, unit in enumerate(COMMON_UNITS)]]
+    elif step == "quality":
+        rows = [[(_("Skip"), "tg:q:skip")]]
+    elif step == "parent":
+        rows = [[(label(o.title), f"tg:p:{o.id}")] for o in options]
+        rows.append([(_("None"), "tg:p:0")])
+    return text, [*rows, [(_("Cancel"), CANCEL)]]
+
+
+def summary(t: Translator, draft: TargetFlowDraft, setting: DraftSetting) -> tuple[str, Rows]:
+    """The whole draft with Save / Change / Cancel, in the words of its mode."""
+    _ = t._
+    name = esc(setting.owner.name)
+    if draft.mode == "assign":
+        head = _("Please check the target for <b>{name}</b>:").format(name=name)
+        foot = _("It is approved at once, and {name} will be told.").format(name=name)
+    elif draft.mode == "edit":
+        head = _("Please check the changed target:")
+        foot = _("After saving, it goes to your leader for approval again.")
+    else:
+        head = _("Please check your target:")
+        foot = _("After saving, it goes to your leader for approval.")
+    body = describe(t, draft.fields(), setting.parent)
+    rows = [
+        [(_("💾 Save"), "tg:save"), (_("✏️ Change"), "tg:change")],
+        [(_("Cancel"), CANCEL)],
+    ]
+    return "\n".join([head, "", *body, "", foot]), rows
+
+
+def field_choice(t: Translator, draft: TargetFlowDraft) -> tuple[str, Rows]:
+    """Offer the fields of the draft that can be changed."""
+    _ = t._
+    rows = [[(_(FIELD_LABELS[s]), f"tg:f:{s}")] for s in STEPS if draft.applies(s)]
+    rows.append([(_("« Back"), "tg:f:back")])
+    return _("What would you like to change?"), rows
+
+
+def saved_text(t: Translator, mode: str, result: TargetResult) -> tuple[str, Rows]:
+    """Thank the speaker for a saved target (or say why it was not saved), with a way back."""
+    _ = t._
+    back = [[(_("📋 My targets"), "tg:my")]]
+    if result.outcome is Outcome.UNCHANGED:
+        return _("Nothing was changed."), back
+    if result.outcome is not Outcome.OK:
+        return _(refusal(result)), back
+    if mode == "assign":
+        assert result.owner is not None
+        name = esc(result.owner.name)
+        text = _("Saved and approved: the target is now on the list of {name}.").format(name=name)
+        if not result.notified:
+            text += " " + _("{name} is not using the bot yet, so no message was sent.").format(
+                name=name
+            )
+        return text, employee_rows(t, result.owner)
+    if result.notified:
+        return _("Thank you, your target is saved and was sent to your leader for approval."), back
+    return _(
+        "Thank you, your target is saved. Your leader is not using the bot yet, so it "
+        "waits as “awaiting approval” until they do."
+    ), back
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def decided_text(t: Translator, result: TargetResult) -> str:
+    """Thank the leader for an approval or a return, naming the target and its owner."""
+    assert result.target is not None
+    assert result.owner is not None
+    if result.target.status == STATUS_APPROVED:
+        template = t._("Approved: “{title}” of {name}. Thank you, {name} has been told.")
+    else:
+        template = t._("Returned: “{title}” went back to {name} with your note. Thank you.")
+    return template.format(title=esc(result.target.title), name=esc(result.owner.name))
+
+
+def note_question(t: Translator, result: TargetResult) -> str:
+    """Ask the leader for a short, kind note before returning a target."""
+    assert result.target is not None
+    assert result.owner is not None
+    return t._(
+        "Please type a short note for {name}: what should change in “{title}”? "
+        "A kind, concrete note helps most. (at most {max} characters)"
+    ).format(name=esc(result.owner.name), title=esc(result.target.title), max=t.number(MAX_NOTE))
+
+
+def return_cancel_rows(t: Translator) -> Rows:
+    """The Cancel of a return note (it leaves a target draft alone)."""
+    return [[(t._("Cancel"), RETURN_CANCEL)]]

@@ -1,8 +1,9 @@
 """Report drafts: what an employee types or sends while writing a report, checked step by step.
 
 The draft lives in the handler's user_data as JSON (see ReportDraft.to_data); these checks
-raise DraftError (or AmountError) with an untranslated msgid the handler translates. Saving
-and changing reports is in bot.services.reports.
+raise DraftError (or AmountError) with an untranslated msgid the handler translates. Lengths
+follow the one text rule (bot.services.text_rules.check_text). Saving is in saving.py,
+changing a sent report in changes.py.
 """
 
 from __future__ import annotations
@@ -14,17 +15,12 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.services.numbers import AmountError, parse_amount
-from models import Target
+from bot.services.text_rules import TOO_SHORT, check_text
 
 NOTE_MAX_CHARS = 1000
 NARRATIVE_MAX_CHARS = 2000
 MAX_EVIDENCE_FILES = 10
 MAX_DECIMALS = 4  # the amount column keeps four decimals; more would be silently rounded
-
-
-# A report that takes the total beyond twice the target is most likely a typo ("120" for "12").
-FAR_ABOVE_FACTOR = Decimal(2)
-QUALITATIVE = "kualitatif"
 
 
 # Evidence documents need an allowed extension: the viewer's phone opens a file by its name, so
@@ -157,38 +153,41 @@ def parse_report_amount(raw: str | None) -> Decimal:
     return value
 
 
+def _checked(raw: str | None, *, limit: int, empty: str, too_long: str) -> str:
+    """Return the trimmed text, or raise DraftError in the field's own words (the text rule)."""
+    text = (raw or "").strip()
+    problem = check_text(text, minimum=1, limit=limit)
+    if problem is None:
+        return text
+    if problem.reason == TOO_SHORT:
+        raise DraftError(empty)
+    raise DraftError(too_long, length=problem.length, limit=limit)
+
+
 def check_note(raw: str | None) -> str:
     """Return the trimmed quality note, refusing empty or over-long text."""
-    text = (raw or "").strip()
-    if not text:
-        raise DraftError(N_("Please type a short note, or press Skip."))
-    if len(text) > NOTE_MAX_CHARS:
-        raise DraftError(
-            N_(
-                "Your note has {length} characters, but at most {limit} fit. "
-                "Please shorten it and send it again."
-            ),
-            length=len(text),
-            limit=NOTE_MAX_CHARS,
-        )
-    return text
+    return _checked(
+        raw,
+        limit=NOTE_MAX_CHARS,
+        empty=N_("Please type a short note, or press Skip."),
+        too_long=N_(
+            "Your note has {length} characters, but at most {limit} fit. "
+            "Please shorten it and send it again."
+        ),
+    )
 
 
 def check_narrative(raw: str | None) -> str:
     """Return the trimmed narrative of a qualitative report (required, limited in length)."""
-    text = (raw or "").strip()
-    if not text:
-        raise DraftError(N_("Please describe in a few sentences what you achieved."))
-    if len(text) > NARRATIVE_MAX_CHARS:
-        raise DraftError(
-            N_(
-                "Your description has {length} characters, but at most {limit} fit. "
-                "Please shorten it and send it again."
-            ),
-            length=len(text),
-            limit=NARRATIVE_MAX_CHARS,
-        )
-    return text
+    return _checked(
+        raw,
+        limit=NARRATIVE_MAX_CHARS,
+        empty=N_("Please describe in a few sentences what you achieved."),
+        too_long=N_(
+            "Your description has {length} characters, but at most {limit} fit. "
+            "Please shorten it and send it again."
+        ),
+    )
 
 
 def megabytes(size: int) -> float:
@@ -247,10 +246,3 @@ def add_evidence(draft: ReportDraft, item: Evidence, *, max_bytes: int) -> bool:
     check_evidence(item, existing=len(draft.evidence), max_bytes=max_bytes)
     draft.evidence.append(item)
     return True
-
-
-def is_far_above(target: Target, achieved: Decimal, amount: Decimal) -> bool:
-    """True when this amount would take the total far beyond the target (likely a typo)."""
-    if target.kind == QUALITATIVE or not target.target_amount:
-        return False
-    return achieved + amount > target.target_amount * FAR_ABOVE_FACTOR

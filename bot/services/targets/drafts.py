@@ -1,8 +1,8 @@
-"""What an SKP target consists of, the draft being written, its checks, and its rendering.
+"""The target being written: its fields, their checks, and what the draft's steps look up.
 
-The vocabulary (kinds, jenis, statuses, sources, limits) is shared by the chat flow and the
-import. Field checks return a Problem (an untranslated msgid with its values) instead of
-raising, so a handler can ask for exactly that field again.
+Field checks return a Problem (an untranslated msgid with its values) instead of raising, so
+a handler can ask for exactly that field again. Lengths follow the one text rule
+(bot.services.text_rules.check_text), told in each field's own words.
 """
 
 from __future__ import annotations
@@ -15,33 +15,26 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import N_, Translator
+from bot.services.access import Speaker
 from bot.services.numbers import MAX_AMOUNT, AmountError, parse_amount
 from bot.services.periods import Period
-from bot.text import esc
+from bot.services.targets.vocabulary import (
+    JENIS,
+    JENIS_UTAMA,
+    KIND_QUAL,
+    KIND_QUANT,
+    MAX_EXPECTATION,
+    MAX_INDICATOR,
+    MAX_NOTE,
+    MAX_QUALITY,
+    MAX_TITLE,
+    MAX_UNIT,
+    MIN_TITLE,
+    STATUS_APPROVED,
+)
+from bot.services.text_rules import TOO_SHORT, check_text
 from models import Employee, Target
-
-KIND_QUANT = "kuantitatif"
-KIND_QUAL = "kualitatif"
-KINDS = (KIND_QUANT, KIND_QUAL)
-JENIS_UTAMA = "utama"
-JENIS_TAMBAHAN = "tambahan"
-JENIS = (JENIS_UTAMA, JENIS_TAMBAHAN)
-STATUS_PENDING = "pending"
-STATUS_APPROVED = "approved"
-STATUS_RETURNED = "returned"
-STATUS_ARCHIVED = "archived"
-SOURCE_CHAT = "chat"
-SOURCE_LEADER = "leader"
-SOURCE_IMPORT = "import"
-
-MIN_TITLE = 3
-MAX_TITLE = 500
-MAX_INDICATOR = 500
-MAX_UNIT = 50
-MAX_EXPECTATION = 2000
-MAX_QUALITY = 500
-MAX_NOTE = 1000
-COMMON_UNITS = ("dokumen", "kegiatan", "laporan", "orang", "%")
+from models.db import SessionFactory
 
 
 @dataclass(frozen=True)
@@ -110,76 +103,95 @@ class TargetDraft:
 # --------------------------------------------------------------------------- validation
 
 
+def _checked(
+    text: str,
+    *,
+    limit: int,
+    too_long: str,
+    minimum: int = 0,
+    too_short: Problem | None = None,
+) -> Problem | None:
+    """Apply the text rule to a field: `too_short` when under `minimum`, `too_long` over it."""
+    problem = check_text(text, minimum=minimum, limit=limit)
+    if problem is None:
+        return None
+    if problem.reason == TOO_SHORT and too_short is not None:
+        return too_short
+    return Problem(too_long, {"max": limit, "length": problem.length})
+
+
 def check_title(text: str) -> Problem | None:
     """Check a rencana hasil kerja: 3 to 500 characters."""
-    text = text.strip()
-    if len(text) < MIN_TITLE:
-        return Problem(N_("The work result needs at least {min} characters."), {"min": MIN_TITLE})
-    if len(text) > MAX_TITLE:
-        return Problem(
-            N_("The work result may have at most {max} characters; yours has {length}."),
-            {"max": MAX_TITLE, "length": len(text)},
-        )
-    return None
+    return _checked(
+        text,
+        limit=MAX_TITLE,
+        too_long=N_("The work result may have at most {max} characters; yours has {length}."),
+        minimum=MIN_TITLE,
+        too_short=Problem(
+            N_("The work result needs at least {min} characters."), {"min": MIN_TITLE}
+        ),
+    )
+
+
+INDICATOR_TOO_LONG = N_("The indicator may have at most {max} characters; yours has {length}.")
 
 
 def check_indicator(text: str) -> Problem | None:
-    """Check an indicator: at most 500 characters."""
-    if len(text.strip()) > MAX_INDICATOR:
-        return Problem(
-            N_("The indicator may have at most {max} characters; yours has {length}."),
-            {"max": MAX_INDICATOR, "length": len(text.strip())},
-        )
-    return None
+    """Check an indicator: at most 500 characters (an import may leave it empty)."""
+    return _checked(text, limit=MAX_INDICATOR, too_long=INDICATOR_TOO_LONG)
+
+
+def check_typed_indicator(text: str) -> Problem | None:
+    """Check an indicator typed in the chat: required there, at most 500 characters."""
+    return _checked(
+        text,
+        limit=MAX_INDICATOR,
+        too_long=INDICATOR_TOO_LONG,
+        minimum=1,
+        too_short=Problem(N_("Please type the indicator.")),
+    )
 
 
 def check_unit(text: str) -> Problem | None:
     """Check a unit of measure (satuan): 1 to 50 characters."""
-    text = text.strip()
-    if not text:
-        return Problem(N_("Please give a unit of measure, for example dokumen or %."))
-    if len(text) > MAX_UNIT:
-        return Problem(
-            N_("The unit may have at most {max} characters; yours has {length}."),
-            {"max": MAX_UNIT, "length": len(text)},
-        )
-    return None
+    return _checked(
+        text,
+        limit=MAX_UNIT,
+        too_long=N_("The unit may have at most {max} characters; yours has {length}."),
+        minimum=1,
+        too_short=Problem(N_("Please give a unit of measure, for example dokumen or %.")),
+    )
 
 
 def check_expectation(text: str) -> Problem | None:
     """Check the expectation of a qualitative target: required, at most 2000 characters."""
-    text = text.strip()
-    if not text:
-        return Problem(N_("Please describe what is expected for this qualitative target."))
-    if len(text) > MAX_EXPECTATION:
-        return Problem(
-            N_("The expectation may have at most {max} characters; yours has {length}."),
-            {"max": MAX_EXPECTATION, "length": len(text)},
-        )
-    return None
+    return _checked(
+        text,
+        limit=MAX_EXPECTATION,
+        too_long=N_("The expectation may have at most {max} characters; yours has {length}."),
+        minimum=1,
+        too_short=Problem(N_("Please describe what is expected for this qualitative target.")),
+    )
 
 
 def check_quality(text: str) -> Problem | None:
     """Check an optional quality standard: at most 500 characters."""
-    if len(text.strip()) > MAX_QUALITY:
-        return Problem(
-            N_("The quality standard may have at most {max} characters; yours has {length}."),
-            {"max": MAX_QUALITY, "length": len(text.strip())},
-        )
-    return None
+    return _checked(
+        text,
+        limit=MAX_QUALITY,
+        too_long=N_("The quality standard may have at most {max} characters; yours has {length}."),
+    )
 
 
 def check_note(text: str) -> Problem | None:
     """Check a leader's return note: required, at most 1000 characters."""
-    text = text.strip()
-    if not text:
-        return Problem(N_("Please type a short note on what should be changed."))
-    if len(text) > MAX_NOTE:
-        return Problem(
-            N_("The note may have at most {max} characters; yours has {length}."),
-            {"max": MAX_NOTE, "length": len(text)},
-        )
-    return None
+    return _checked(
+        text,
+        limit=MAX_NOTE,
+        too_long=N_("The note may have at most {max} characters; yours has {length}."),
+        minimum=1,
+        too_short=Problem(N_("Please type a short note on what should be changed.")),
+    )
 
 
 def read_amount(raw: str) -> Decimal | Problem:
@@ -256,56 +268,39 @@ async def validate_draft(
     return problems
 
 
-# --------------------------------------------------------------------------- rendering
+# --------------------------------------------------------------------------- the draft's steps
 
 
-def amount_text(t: Translator, target: Target | TargetDraft) -> str:
-    """Render '12 dokumen' or the qualitative expectation, escaped."""
-    if isinstance(target, Target):
-        kind, amount, unit = target.kind, target.target_amount, target.unit
-        expectation = target.expectation
-    else:
-        kind, amount, unit, expectation = (
-            target.kind,
-            target.amount,
-            target.unit,
-            target.expectation,
-        )
-    if kind == KIND_QUANT:
-        number = t.number(amount) if amount is not None else "-"
-        return f"{number} {esc(unit)}".strip()
-    return esc(expectation)
+@dataclass(frozen=True)
+class DraftSetting:
+    """What a draft's summary names besides the typed fields: whose target, which parent."""
+
+    owner: Employee
+    parent: Target | None
 
 
-def jenis_label(t: Translator, jenis: str) -> str:
-    """Translate utama/tambahan."""
-    return t._("Main (utama)") if jenis == JENIS_UTAMA else t._("Additional (tambahan)")
+async def _owner(session: AsyncSession, speaker: Speaker, employee_id: int) -> Employee:
+    """The employee the draft's target is for: the speaker, or the assigned subordinate."""
+    if employee_id == speaker.id:
+        return speaker.employee
+    employee = await session.get(Employee, employee_id)
+    assert employee is not None
+    return employee
 
 
-def kind_label(t: Translator, kind: str) -> str:
-    """Translate kuantitatif/kualitatif."""
-    return t._("Quantitative") if kind == KIND_QUANT else t._("Qualitative")
+async def parent_choices(
+    db: SessionFactory, speaker: Speaker, employee_id: int, period: Period
+) -> list[Target]:
+    """The leader's targets a draft for this employee may support (see parent_options)."""
+    async with db() as session:
+        return await parent_options(session, await _owner(session, speaker, employee_id), period)
 
 
-def describe(
-    t: Translator, target: Target | TargetDraft, parent: Target | TargetDraft | None = None
-) -> list[str]:
-    """Render a target's fields as HTML lines (every typed value escaped)."""
-    _ = t._
-    lines = [_("<b>Work result:</b> {title}").format(title=esc(target.title))]
-    if target.indicator:
-        lines.append(_("Indicator: {indicator}").format(indicator=esc(target.indicator)))
-    if target.kind == KIND_QUANT:
-        lines.append(_("Target: {amount}").format(amount=amount_text(t, target)))
-    else:
-        lines.append(_("Expectation: {text}").format(text=amount_text(t, target)))
-    if target.quality_standard:
-        lines.append(_("Quality standard: {text}").format(text=esc(target.quality_standard)))
-    lines.append(
-        _("Type: {jenis}, {kind}").format(
-            jenis=jenis_label(t, target.jenis), kind=kind_label(t, target.kind)
-        )
-    )
-    if parent is not None:
-        lines.append(_("Supports the leader's target: {title}").format(title=esc(parent.title)))
-    return lines
+async def draft_setting(
+    db: SessionFactory, speaker: Speaker, employee_id: int, parent_id: int | None
+) -> DraftSetting:
+    """Load whose target the draft is and the leader's target it names, for its summary."""
+    async with db() as session:
+        owner = await _owner(session, speaker, employee_id)
+        parent = await session.get(Target, parent_id) if parent_id else None
+    return DraftSetting(owner, parent)

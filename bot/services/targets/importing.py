@@ -25,17 +25,17 @@ from bot.services import audit
 from bot.services.numbers import MAX_AMOUNT, AmountError, parse_amount
 from bot.services.periods import parse_period
 from bot.services.roster import RowError, _csv_records, _nip_text, _text, _xlsx_records
-from bot.services.targets import drafts as target_drafts
+from bot.services.targets import drafts, vocabulary
 from models.db import SessionFactory
 
 COLUMNS = ("nip", "period", "title", "indicator", "target", "unit", "kind", "jenis", "kualitas")
 OPTIONAL = frozenset({"jenis", "kualitas"})
 REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL)
 KIND_WORDS = {
-    "kuantitatif": target_drafts.KIND_QUANT,
-    "quantitative": target_drafts.KIND_QUANT,
-    "kualitatif": target_drafts.KIND_QUAL,
-    "qualitative": target_drafts.KIND_QUAL,
+    "kuantitatif": vocabulary.KIND_QUANT,
+    "quantitative": vocabulary.KIND_QUANT,
+    "kualitatif": vocabulary.KIND_QUAL,
+    "qualitative": vocabulary.KIND_QUAL,
 }
 CHUNK = 1000  # rows per bulk statement (asyncpg allows 32767 parameters)
 
@@ -227,9 +227,9 @@ def validate(
                 N_("The period “{period}” is not valid: write YYYY-1 or YYYY-2, e.g. 2026-2."),
                 period=row.period,
             )
-        if problem := target_drafts.check_title(row.title):
+        if problem := drafts.check_title(row.title):
             add(problem.message, **problem.params)
-        if problem := target_drafts.check_indicator(row.indicator):
+        if problem := drafts.check_indicator(row.indicator):
             add(problem.message, **problem.params)
         kind = KIND_WORDS.get(row.kind)
         if kind is None:
@@ -237,29 +237,29 @@ def validate(
                 N_("The kind “{kind}” is not known: use kuantitatif or kualitatif."),
                 kind=row.kind,
             )
-        jenis = row.jenis or target_drafts.JENIS_UTAMA
-        if jenis not in target_drafts.JENIS:
+        jenis = row.jenis or vocabulary.JENIS_UTAMA
+        if jenis not in vocabulary.JENIS:
             add(N_("The jenis “{jenis}” is not known: use utama or tambahan."), jenis=row.jenis)
-        if problem := target_drafts.check_quality(row.quality):
+        if problem := drafts.check_quality(row.quality):
             add(problem.message, **problem.params)
         amount: Decimal | None = None
         expectation = ""
         unit = row.unit
-        if kind == target_drafts.KIND_QUANT:
+        if kind == vocabulary.KIND_QUANT:
             try:
                 amount = _number(row.target)
             except AmountError as exc:
                 add(N_("Target “{value}”: {reason}"), value=str(row.target), reason=exc.reason)
-            if problem := target_drafts.check_unit(row.unit):
+            if problem := drafts.check_unit(row.unit):
                 add(problem.message, **problem.params)
-        elif kind == target_drafts.KIND_QUAL:
+        elif kind == vocabulary.KIND_QUAL:
             expectation = _text(row.target)
-            if problem := target_drafts.check_expectation(expectation):
+            if problem := drafts.check_expectation(expectation):
                 add(problem.message, **problem.params)
-            if len(unit) > target_drafts.MAX_UNIT:
+            if len(unit) > vocabulary.MAX_UNIT:
                 add(
                     N_("The unit may have at most {max} characters; yours has {length}."),
-                    max=target_drafts.MAX_UNIT,
+                    max=vocabulary.MAX_UNIT,
                     length=len(unit),
                 )
         key = (row.nip, period, row.title)
@@ -302,7 +302,7 @@ def _same(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
                 return False
         elif have != value:
             return False
-    return current["status"] == target_drafts.STATUS_APPROVED
+    return current["status"] == vocabulary.STATUS_APPROVED
 
 
 async def import_targets(
@@ -390,8 +390,8 @@ async def _current_targets(
         key = (row["employee_id"], row["period"], row["title"])
         held = found.get(key)
         if held is None or (
-            held["status"] == target_drafts.STATUS_ARCHIVED
-            and row["status"] != target_drafts.STATUS_ARCHIVED
+            held["status"] == vocabulary.STATUS_ARCHIVED
+            and row["status"] != vocabulary.STATUS_ARCHIVED
         ):
             found[key] = dict(row)
     return found
@@ -407,8 +407,8 @@ async def _write(
     table = SQLModel.metadata.tables["target"]
     conn = await session.connection()
     approved = {
-        "status": target_drafts.STATUS_APPROVED,
-        "source": target_drafts.SOURCE_IMPORT,
+        "status": vocabulary.STATUS_APPROVED,
+        "source": vocabulary.SOURCE_IMPORT,
         "approved_by_id": None,
         "approved_at": now,
         "return_note": "",

@@ -16,7 +16,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import outbox_queue
 from bot.i18n import N_, I18n, Translator
-from bot.services.targets.drafts import STATUS_APPROVED, TargetDraft, describe
+from bot.services.targets.describing import describe
+from bot.services.targets.drafts import TargetDraft
+from bot.services.targets.vocabulary import STATUS_APPROVED
 from bot.text import Fitted, esc, fit_fields
 from models import Employee, Target
 

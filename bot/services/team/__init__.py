@@ -24,8 +24,8 @@ from bot.services.access import Speaker
 from bot.services.periods import Period, period_of
 from bot.services.reports import notices as report_notices
 from bot.services.targets import achievement
-from bot.services.targets import views as target_views
-from bot.services.targets.drafts import STATUS_APPROVED, STATUS_PENDING
+from bot.services.targets import overviews as target_views
+from bot.services.targets.vocabulary import STATUS_APPROVED, STATUS_PENDING
 from bot.text import esc
 from models import Employee, ProgressReport, Target, Unit
 

@@ -1,7 +1,10 @@
-"""Reading SKP targets for the list screens: one employee's semester, the cascade, the team.
+"""What the target screens show, as data: one employee's semester, the cascade, the team.
 
 A leader's target and the approved targets of direct subordinates that support it form the
-cascade; amounts are only added up when the units match.
+cascade; amounts are only added up when the units match (achievement.units_match). The
+entry points (overview, team, full_target) open their own session; list_targets, cascade_of
+and contribution_of work in the caller's session (the team screens use them too). The
+screens themselves are written in handlers/targets/texts.py.
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.access import Speaker, is_direct_supervisor
 from bot.services.periods import Period
-from bot.services.targets import achievement, subordinate
-from bot.services.targets.drafts import (
-    KIND_QUANT,
+from bot.services.targets import achievement
+from bot.services.targets.lifecycle import direct_subordinate
+from bot.services.targets.vocabulary import (
     STATUS_APPROVED,
     STATUS_ARCHIVED,
     STATUS_PENDING,
 )
 from models import Employee, Target
+from models.db import SessionFactory
 
 
 async def list_targets(session: AsyncSession, employee_id: int, period: Period) -> list[Target]:
@@ -74,24 +78,6 @@ class Contribution:
     cascade: Cascade
 
 
-def units_match(a: Target, b: Target) -> bool:
-    """True when both are quantitative with amounts in the same unit (case-insensitive)."""
-    return (
-        a.kind == KIND_QUANT
-        and b.kind == KIND_QUANT
-        and a.target_amount is not None
-        and b.target_amount is not None
-        and a.unit.strip().casefold() == b.unit.strip().casefold()
-    )
-
-
-def _share(child: Target, parent: Target) -> float | None:
-    if not units_match(child, parent) or not parent.target_amount:
-        return None
-    assert child.target_amount is not None
-    return float(child.target_amount / parent.target_amount)
-
-
 async def cascade_of(session: AsyncSession, parent: Target) -> Cascade:
     """Return the approved children of a target with their amounts and reported sums."""
     assert parent.id is not None
@@ -112,18 +98,23 @@ async def cascade_of(session: AsyncSession, parent: Target) -> Cascade:
     matching = 0
     for child, name in rows:
         assert child.id is not None
-        same = units_match(child, parent)
+        same = achievement.units_match(child, parent)
         children.append(
-            ChildShare(child, name, sums[child.id], counts[child.id], same, _share(child, parent))
+            ChildShare(
+                child,
+                name,
+                sums[child.id],
+                counts[child.id],
+                same,
+                achievement.share(child, parent),
+            )
         )
         if same:
             assert child.target_amount is not None
             matching += 1
             summed_target += child.target_amount
             summed_achieved += sums[child.id]
-    ratio = None
-    if matching and parent.kind == KIND_QUANT and parent.target_amount:
-        ratio = float(summed_achieved / parent.target_amount)
+    ratio = achievement.ratio(summed_achieved, parent) if matching else None
     return Cascade(
         parent=parent,
         children=children,
@@ -146,7 +137,7 @@ async def contribution_of(session: AsyncSession, target: Target) -> Contribution
         target=target,
         parent=parent,
         parent_owner_name=owner.name if owner else "",
-        share=_share(target, parent),
+        share=achievement.share(target, parent),
         cascade=await cascade_of(session, parent),
     )
 
@@ -161,6 +152,11 @@ class TargetLine:
     contribution: Contribution | None
     cascade: Cascade | None  # only when approved children exist
 
+    @property
+    def ratio(self) -> float | None:
+        """How far the target has come; None for a qualitative target."""
+        return achievement.ratio(self.achieved, self.target)
+
 
 @dataclass
 class Overview:
@@ -174,15 +170,22 @@ class Overview:
 
 
 async def overview(
-    session: AsyncSession, speaker: Speaker, employee_id: int, period: Period
+    db: SessionFactory, speaker: Speaker, employee_id: int, period: Period
 ) -> Overview | None:
-    """Return the targets screen for oneself or a direct subordinate; None for anyone else."""
-    if employee_id == speaker.id:
-        employee: Employee | None = speaker.employee
-    else:
-        employee = await subordinate(session, speaker, employee_id)
-    if employee is None:
-        return None
+    """Return the targets of oneself or a direct subordinate; None for anyone else."""
+    async with db() as session:
+        if employee_id == speaker.id:
+            employee: Employee | None = speaker.employee
+        else:
+            employee = await direct_subordinate(session, speaker, employee_id)
+        if employee is None:
+            return None
+        return await _overview(session, employee, period)
+
+
+async def _overview(session: AsyncSession, employee: Employee, period: Period) -> Overview:
+    assert employee.id is not None
+    employee_id = employee.id
     targets = await list_targets(session, employee_id, period)
     ids = [t.id for t in targets if t.id is not None]
     sums = await achievement.achieved_by_target(session, ids)
@@ -221,8 +224,13 @@ class TeamMember:
     pending: int
 
 
-async def team(session: AsyncSession, speaker: Speaker, period: Period) -> list[TeamMember]:
+async def team(db: SessionFactory, speaker: Speaker, period: Period) -> list[TeamMember]:
     """Return the speaker's active direct subordinates with their target counts."""
+    async with db() as session:
+        return await _team(session, speaker, period)
+
+
+async def _team(session: AsyncSession, speaker: Speaker, period: Period) -> list[TeamMember]:
     people = (
         await session.exec(
             select(Employee)
@@ -261,10 +269,15 @@ class FullTarget:
     may_decide: bool  # the speaker is the direct supervisor and it awaits approval
 
 
-async def full_target(
+async def full_target(db: SessionFactory, speaker: Speaker, target_id: int) -> FullTarget | None:
+    """Return a target (and its leader's target) its owner or direct supervisor may read."""
+    async with db() as session:
+        return await _full_target(session, speaker, target_id)
+
+
+async def _full_target(
     session: AsyncSession, speaker: Speaker, target_id: int
 ) -> FullTarget | None:
-    """Return a target (and its leader's target) its owner or direct supervisor may read."""
     target = await session.get(Target, target_id)
     if target is None or target.status == STATUS_ARCHIVED:
         return None

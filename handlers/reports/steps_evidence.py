@@ -9,13 +9,15 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.i18n import N_
 from bot.services import reports
 from bot.services.reports import drafts as report_drafts
-from bot.services.reports.drafts import DraftError, Evidence
-from handlers.common import answer, keyboard, reply
-from handlers.reports.prompts import evidence_markup, show_summary
-from handlers.reports.state import ACK_KEY, draft_of, keep, lost, report_id_of
-from handlers.reports.texts import cancel_row, draft_error_text
+from bot.services.reports.drafts import DraftError, Evidence, ReportDraft
+from handlers.common import answer, callback_int, keyboard, reply
+from handlers.conversation import refuse
+from handlers.reports import texts
+from handlers.reports.prompts import show_summary
+from handlers.reports.state import ACK_KEY, DRAFTS, FLOW
 
 log = logging.getLogger(__name__)
 
@@ -49,41 +51,35 @@ def evidence_of(message: Message) -> Evidence | None:
 
 async def receive_file(update: Update, context: BotContext) -> int | None:
     """Attach a photo or document; an album's photos update one acknowledgement."""
-    _ = context.t._
-    draft = draft_of(context)
+    t = context.t
+    draft = DRAFTS.get(context)
     message = update.effective_message
     if draft is None or message is None:
-        return await lost(update, context)
+        return await FLOW.lost(update, context)
     item = evidence_of(message)
     if item is None:
         await file_expected(update, context)
         return None
+    max_bytes = context.deps.settings.evidence_max_bytes
     try:
-        added = report_drafts.add_evidence(
-            draft, item, max_bytes=context.deps.settings.evidence_max_bytes
-        )
+        added = report_drafts.add_evidence(draft, item, max_bytes=max_bytes)
     except DraftError as error:
-        await reply(
-            update,
-            context,
-            draft_error_text(context, error),
-            evidence_markup(context, draft),
-        )
+        text = texts.draft_error_text(t, error)
+        await reply(update, context, text, evidence_markup(context, draft))
         return None
     if not added:
-        await reply(
-            update,
-            context,
-            _("This file is already attached."),
-            evidence_markup(context, draft),
-        )
+        text = t._("This file is already attached.")
+        await reply(update, context, text, evidence_markup(context, draft))
         return None
-    keep(context, draft)
-    text = _("File received ({count} of at most {limit}). Send more, or press Done.").format(
-        count=len(draft.evidence), limit=report_drafts.MAX_EVIDENCE_FILES
-    )
+    DRAFTS.keep(context, draft)
+    text = texts.file_received(t, draft)
     await acknowledge(update, context, message, text, evidence_markup(context, draft))
     return None
+
+
+def evidence_markup(context: BotContext, draft: ReportDraft) -> InlineKeyboardMarkup:
+    """Done (or Skip) and Cancel, under what the evidence step says."""
+    return keyboard([*texts.evidence_rows(context.t, draft), FLOW.cancel_row(context)])
 
 
 async def acknowledge(
@@ -116,16 +112,9 @@ async def acknowledge(
 
 async def file_expected(update: Update, context: BotContext) -> None:
     """Explain what counts as evidence when a sticker, voice note or text arrives."""
-    t = context.t
-    _ = t._
-    draft = draft_of(context)
-    text = _(
-        "Please send a photo or a document ({types}) as evidence. Stickers, voice messages, "
-        "videos and text cannot be attached. When you are finished, press Done; if you have "
-        "no evidence, press Skip."
-    ).format(types=report_drafts.ALLOWED_TYPES_LABEL)
-    markup = evidence_markup(context, draft) if draft else keyboard([cancel_row(context)])
-    await reply(update, context, text, markup)
+    draft = DRAFTS.get(context)
+    markup = evidence_markup(context, draft) if draft else FLOW.cancel_only(context)
+    await reply(update, context, texts.file_expected(context.t), markup)
 
 
 async def evidence_finished(update: Update, context: BotContext) -> int:
@@ -139,18 +128,16 @@ async def evidence_finished(update: Update, context: BotContext) -> int:
 
 async def view_evidence(update: Update, context: BotContext) -> None:
     """Send a report's files to its author, their leaders or HR in scope, by file_id."""
-    _ = context.t._
     speaker = context.speaker
-    report_id = report_id_of(update, "rp:ev")
+    report_id = callback_int(update, "rp:ev")
     files = None
     if speaker is not None and report_id is not None:
-        async with context.deps.sessions() as session:
-            files = await reports.evidence_for_viewer(session, speaker, report_id)
+        files = await reports.evidence_for_viewer(context.deps.sessions, speaker, report_id)
     if files is None:
-        await answer(update, _("You cannot view the evidence of this report."), alert=True)
+        await refuse(update, context, N_("You cannot view the evidence of this report."))
         return
     if not files:
-        await answer(update, _("This report has no evidence files."), alert=True)
+        await refuse(update, context, N_("This report has no evidence files."))
         return
     await answer(update)
     chat = update.effective_chat
@@ -167,10 +154,7 @@ async def view_evidence(update: Update, context: BotContext) -> None:
             log.warning("evidence %s of report %s could not be sent: %s", item.id, report_id, exc)
             failed += 1
     if failed:
-        await reply(
-            update,
-            context,
-            _("{count} file(s) could not be sent because Telegram no longer has them.").format(
-                count=failed
-            ),
-        )
+        text = context.t._(
+            "{count} file(s) could not be sent because Telegram no longer has them."
+        ).format(count=failed)
+        await reply(update, context, text)
