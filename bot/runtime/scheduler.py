@@ -1,4 +1,4 @@
-"""Schedules the planners on PTB's JobQueue (APScheduler 3); nothing else.
+"""Schedules the planners and the broadcast progress job on PTB's JobQueue (APScheduler 3).
 
 Planners are idempotent, so the check-in planner simply runs every 15 minutes during working
 hours, the evaluation prompt and escalation planners every 30 minutes: a restart, a missed run
@@ -14,7 +14,6 @@ start-up catch-up covers a shifted clock once).
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -24,6 +23,7 @@ from bot.context import DEPS_KEY, BotContext, KinerjaApp
 from bot.delivery import broadcast_progress
 from bot.services import checkins
 from bot.services.evaluation import planners as evaluation_planners
+from bot.services.reports import planners as report_planners
 from bot.services.training import planners as training_planners
 from bot.services.workdays import in_working_hours
 
@@ -77,14 +77,8 @@ async def plan_checkins_job(context: BotContext) -> None:
 
 
 async def plan_digests_job(context: BotContext) -> None:
-    """Job: queue leaders' report digests (skipped until the report feature provides them)."""
-    try:
-        module = importlib.import_module("bot.services.reports.planners")
-        planner: Planner = module.plan_report_digests
-    except (ImportError, AttributeError):
-        log.info("report digests are not available yet (bot.services.reports.planners); skipped")
-        return
-    await _run(context, "digests", planner)
+    """Job: queue the daily report digests of leaders who chose one."""
+    await _run(context, "digests", report_planners.plan_report_digests)
 
 
 async def plan_evaluations_job(context: BotContext) -> None:
