@@ -31,6 +31,7 @@ _ACKS: set[asyncio.Task[None]] = set()
 RUNNING_FLOW: ContextVar[str | None] = ContextVar("running_flow", default=None)
 # chat_data is kept in memory only (never persisted), so no draft text is copied anywhere new.
 PROMPT_KEY = "flow_prompt"
+BUTTON_LABEL_CHARS = 40  # fits a phone screen's width
 
 
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -38,6 +39,11 @@ def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def button_label(text: str, limit: int = BUTTON_LABEL_CHARS) -> str:
+    """Put a name or title on a button: one line, shortened with "…" (labels are plain text)."""
+    return shorten(" ".join(text.split()), limit)
 
 
 async def reply(
