@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -12,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
+from bot.i18n import Translator
 from bot.services.access import Speaker
 from bot.text import (
     MAX_ALERT_CHARS,
@@ -44,6 +46,19 @@ def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 def button_label(text: str, limit: int = BUTTON_LABEL_CHARS) -> str:
     """Put a name or title on a button: one line, shortened with "…" (labels are plain text)."""
     return shorten(" ".join(text.split()), limit)
+
+
+def paging_row(
+    t: Translator, page: int, pages: int, data: Callable[[int], str]
+) -> list[tuple[str, str]]:
+    """‹ Previous / Next › for the 0-based `page` of `pages` (empty on a single page);
+    `data(n)` is the callback data that shows page n."""
+    row = []
+    if page > 0:
+        row.append(("‹ " + t._("Previous"), data(page - 1)))
+    if page < pages - 1:
+        row.append((t._("Next") + " ›", data(page + 1)))
+    return row
 
 
 async def reply(

@@ -9,7 +9,7 @@ from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.services import feedback as fb
 from bot.text import esc
-from handlers.common import button_label, keyboard
+from handlers.common import button_label, keyboard, paging_row
 from handlers.feedback.drafts import FLOW, FeedbackDraft
 from models import Feedback
 
@@ -93,11 +93,7 @@ def team_page(context: BotContext, team: list[fb.Member], page: int) -> Screen:
         [(button_label(m.name), f"fb:e:{m.id}")]
         for m in team[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     ]
-    nav: list[tuple[str, str]] = []
-    if page > 0:
-        nav.append(("‹ " + _("Previous"), f"fb:pg:{page - 1}"))
-    if page < pages - 1:
-        nav.append((_("Next") + " ›", f"fb:pg:{page + 1}"))
+    nav = paging_row(context.t, page, pages, lambda n: f"fb:pg:{n}")
     if nav:
         rows.append(nav)
     rows.append(FLOW.cancel_row(context))

@@ -89,26 +89,20 @@ async def send_chart(update: Update, context: BotContext) -> None:
     """Draw the achievement of the people on this page in a worker thread; send a PNG."""
     t = context.t
     view = parse_view(pressed(update), "c")
-    deps = context.deps
-    found = None
-    if view is not None:
-        found = await team.chart_bars(
-            deps.sessions, require_speaker(context), view.leader_id, now=deps.clock.now(),
-            tz=deps.settings.tz, page=view.page, unit_id=view.unit_id,
-        )  # fmt: skip
-    if found is None:
+    loaded = await load_team(context, view) if view is not None else None
+    if loaded is None:
         await refuse_view(update, context)
         return
     chat = update.effective_chat
-    if not found.bars or chat is None:
+    if not loaded.chart_bars or chat is None:
         await refuse(update, context, texts.NO_NUMERIC_TARGETS)
         return
     await answer(update)
     png = await team.draw_chart(
-        found.bars, title=texts.chart_title(t, found.view.period), target_label=t._("Target"),
+        loaded.chart_bars, title=texts.chart_title(t, loaded.period), target_label=t._("Target"),
         formatter=t.percent,
     )  # fmt: skip
-    await context.bot.send_photo(chat.id, photo=png, caption=texts.chart_caption(t, found.view))
+    await context.bot.send_photo(chat.id, photo=png, caption=texts.chart_caption(t, loaded))
 
 
 async def show_notice_menu(update: Update, context: BotContext) -> None:

@@ -12,7 +12,7 @@ from bot.services.periods import Period
 from bot.services.reports import notices as report_notices
 from bot.services.team import MemberDetail, MemberRow, TeamView, UnitsView
 from bot.text import callback_data, esc
-from handlers.common import button_label, keyboard, require_speaker
+from handlers.common import button_label, keyboard, paging_row, require_speaker
 from handlers.team.callbacks import NOTICE_MENU, View, member_data, mode_data, units_data
 
 Screen = tuple[str, InlineKeyboardMarkup]
@@ -21,8 +21,6 @@ NOTE_PREVIEW_CHARS = 120
 FLAG_STALE = "⏰"
 FLAG_PENDING = "📝"
 FLAG_LEADER = "👥"
-LABEL_PREVIOUS = N_("‹ Previous")
-LABEL_NEXT = N_("Next ›")
 LABEL_BY_UNIT = N_("By unit")
 LABEL_CHART = N_("Team chart")
 LABEL_NOTICES = N_("Report notices")
@@ -182,11 +180,9 @@ def team_keyboard(view: TeamView, context: BotContext) -> InlineKeyboardMarkup:
         rows.append(
             [(f"{button_label(member.name)} · {percent}", member_data(member.employee_id))]
         )
-    paging: list[tuple[str, str]] = []
-    if view.page > 0:
-        paging.append((_(LABEL_PREVIOUS), View(leader_id, view.unit_id, view.page - 1).data()))
-    if view.page + 1 < view.pages:
-        paging.append((_(LABEL_NEXT), View(leader_id, view.unit_id, view.page + 1).data()))
+    paging = paging_row(
+        t, view.page, view.pages, lambda n: View(leader_id, view.unit_id, n).data()
+    )
     if paging:
         rows.append(paging)
     here = View(leader_id, view.unit_id, view.page)

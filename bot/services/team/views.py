@@ -1,4 +1,4 @@
-"""What /tim shows: a page of a leader's team, the team by unit, one member, the team chart.
+"""What /tim shows: a page of a leader's team (and its chart), the team by unit, one member.
 
 Every view names a leader (or a member) and checks that the speaker may see them: themself,
 someone in their reporting tree, or HR in scope. Paging and grouping by unit happen in memory
@@ -47,6 +47,11 @@ class TeamView:
     rollups: list[RollUp] = field(default_factory=list)
     own: bool = True  # the speaker's own team (not a drill-down into a sub-leader's)
 
+    @property
+    def chart_bars(self) -> list[tuple[str, float]]:
+        """A (name, achievement) bar per member on this page with numeric targets."""
+        return [(m.name, m.achievement) for m in self.members if m.achievement is not None]
+
 
 @dataclass(frozen=True)
 class UnitGroup:
@@ -89,15 +94,6 @@ class MemberDetail:
     recent: list[RecentReport]
     leads: int
     is_direct: bool
-
-
-@dataclass
-class TeamChart:
-    """The team page a chart is drawn for, and a (name, achievement) bar per member on it
-    with numeric targets."""
-
-    view: TeamView
-    bars: list[tuple[str, float]]
 
 
 # --- in the caller's session ---
@@ -285,24 +281,6 @@ async def member_detail(
         leads=int(leads),
         is_direct=access.is_direct_supervisor(speaker, employee),
     )
-
-
-async def chart_bars(
-    db: SessionFactory,
-    speaker: Speaker,
-    leader_id: int,
-    *,
-    now: datetime,
-    tz: tzinfo,
-    page: int = 0,
-    unit_id: int | None = None,
-) -> TeamChart | None:
-    """Return the page shown and (name, achievement) bars for its members with numeric targets."""
-    view = await team_view(db, speaker, leader_id, now=now, tz=tz, page=page, unit_id=unit_id)
-    if view is None:
-        return None
-    bars = [(m.name, m.achievement) for m in view.members if m.achievement is not None]
-    return TeamChart(view, bars)
 
 
 async def draw_chart(
