@@ -11,7 +11,8 @@ and report tables are city-sized too. One leader then gets --team direct subordi
 a Telegram account.
 
 Timed, each over --runs runs after a few warm-up runs:
-1. service: team.team_view (first page, roll-up included) + render_team, one session each;
+1. service: team.team_view (first page, roll-up included, one session) + the screen's text
+   (handlers.team.texts.render_team);
 2. handler: the whole update path in-process: the real Application (gate, handler, reply to
    tests/fakegram) processing "/tim" from the leader, via tests/harness.running_bot;
 3. page: pressing "Next ›" / "‹ Previous" on the list (a callback: answer + edit).
@@ -218,6 +219,7 @@ async def measure(
 ) -> dict[str, list[float]]:
     """Print and return the service, handler and page timings (milliseconds) of /tim."""
     from bot.i18n import I18n
+    from handlers.team.texts import render_team
     from tests.support.harness import running_bot
 
     samples: dict[str, list[float]] = {}
@@ -230,11 +232,10 @@ async def measure(
         speaker = await access.speaker_for(session, leader)
 
     async def service() -> None:
-        async with sessions() as session:
-            view = await team.team_view(session, speaker, leader_id, now=now, tz=WIB)
-            assert view is not None
-            assert view.total == team_size
-            team.render_team(view, t)
+        view = await team.team_view(sessions, speaker, leader_id, now=now, tz=WIB)
+        assert view is not None
+        assert view.total == team_size
+        render_team(view, t)
 
     samples["service"] = await timed(runs, service)
     print(percentiles("service", samples["service"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -12,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
+from bot.i18n import Translator
 from bot.services.access import Speaker
 from bot.text import (
     MAX_ALERT_CHARS,
@@ -31,6 +33,7 @@ _ACKS: set[asyncio.Task[None]] = set()
 RUNNING_FLOW: ContextVar[str | None] = ContextVar("running_flow", default=None)
 # chat_data is kept in memory only (never persisted), so no draft text is copied anywhere new.
 PROMPT_KEY = "flow_prompt"
+BUTTON_LABEL_CHARS = 40  # fits a phone screen's width
 
 
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -38,6 +41,24 @@ def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def button_label(text: str, limit: int = BUTTON_LABEL_CHARS) -> str:
+    """Put a name or title on a button: one line, shortened with "…" (labels are plain text)."""
+    return shorten(" ".join(text.split()), limit)
+
+
+def paging_row(
+    t: Translator, page: int, pages: int, data: Callable[[int], str]
+) -> list[tuple[str, str]]:
+    """‹ Previous / Next › for the 0-based `page` of `pages` (empty on a single page);
+    `data(n)` is the callback data that shows page n."""
+    row = []
+    if page > 0:
+        row.append(("‹ " + t._("Previous"), data(page - 1)))
+    if page < pages - 1:
+        row.append((t._("Next") + " ›", data(page + 1)))
+    return row
 
 
 async def reply(

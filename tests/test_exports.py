@@ -37,9 +37,8 @@ async def test_evaluation_export_xlsx_and_csv(sessions: SessionFactory) -> None:
     data = await seed(sessions)
     org = data.org
     scope = frozenset({org.opd.id or 0})
-    async with sessions() as session:
-        xlsx = await exports.build_evaluation_export(session, scope, PERIOD)
-        as_csv = await exports.build_evaluation_export(session, None, PERIOD, exports.CSV)
+    xlsx = await exports.build_evaluation_export(sessions, scope, PERIOD)
+    as_csv = await exports.build_evaluation_export(sessions, None, PERIOD, exports.CSV)
     assert xlsx.name == "hasil-evaluasi-2026-2-DINKES.xlsx"
     assert xlsx.rows == 4
     rows = read_xlsx(xlsx.data)
@@ -126,10 +125,9 @@ async def test_cli_export_errors_and_counts(sessions: SessionFactory, tmp_path: 
 async def test_compliance_export(sessions: SessionFactory) -> None:
     data = await seed(sessions)
     org = data.org
-    async with sessions() as session:
-        file = await exports.build_compliance_export(
-            session, frozenset({org.opd.id or 0}), PERIOD, NOW, exports.CSV, t=INDONESIAN
-        )
+    file = await exports.build_compliance_export(
+        sessions, frozenset({org.opd.id or 0}), PERIOD, NOW, exports.CSV, t=INDONESIAN
+    )
     assert file.name == "kepatuhan-laporan-2026-11-DINKES.csv"
     rows = read_csv(file.data)
     assert rows[0][:5] == ["NIP", "Nama", "OPD", "Unit kerja", "Target disetujui"]
@@ -152,13 +150,20 @@ async def test_compliance_export(sessions: SessionFactory) -> None:
 async def test_broadcast_export(sessions: SessionFactory) -> None:
     data = await seed(sessions)
     org = data.org
-    async with sessions() as session:
-        own = await exports.build_broadcast_export(
-            session, frozenset({org.opd.id or 0}), data.broadcast_id, t=ENGLISH
+    own = await exports.build_broadcast_export(
+        sessions, frozenset({org.opd.id or 0}), data.broadcast_id, t=ENGLISH
+    )
+    everyone = await exports.build_broadcast_export(
+        sessions, None, data.broadcast_id, exports.CSV, t=INDONESIAN
+    )
+    assert own is not None and everyone is not None
+    # A broadcast that never reached the scope gives no file at all.
+    assert (
+        await exports.build_broadcast_export(
+            sessions, frozenset({org.opd.id or 0}), data.other_broadcast_id
         )
-        everyone = await exports.build_broadcast_export(
-            session, None, data.broadcast_id, exports.CSV, t=INDONESIAN
-        )
+        is None
+    )
     rows = read_xlsx(own.data)
     assert rows[0] == ["NIP", "Name", "OPD", "Delivery", "Read at"]
     by_nip = {r[0]: r for r in rows[1:]}
@@ -268,7 +273,7 @@ async def test_hr_gets_the_document(db: DB) -> None:
 
 
 async def test_empty_and_too_big(db: DB, monkeypatch: pytest.MonkeyPatch) -> None:
-    from handlers import exports as handler
+    from handlers.exports import steps as handler
 
     url, engine = db
     async with running_bot(url, engine, now=NOW) as bot:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
@@ -14,7 +15,9 @@ from bot.i18n import I18n
 from bot.services import feedback as fb
 from bot.services import reports
 from bot.services.feedback import AnswerResult, SendResult
+from bot.services.periods import parse_period
 from bot.services.reports.drafts import ReportDraft
+from handlers.feedback import texts as feedback_texts
 from models import ActingEvaluator, Employee, Feedback, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
 from tests.support.factories import Org, add, make_org
@@ -24,10 +27,11 @@ NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB, Semester II 
 PERIOD = "2026-2"
 HEAD_TG, LEADER_TG, STAFF_TG, STAFF2_TG, OTHER_TG = 2000, 2001, 2002, 2003, 2009
 DB = tuple[str, AsyncEngine]
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def i18n() -> I18n:
-    return I18n("id", fb.WIB)
+    return I18n("id", WIB)
 
 
 async def setup(sessions: SessionFactory) -> tuple[Org, Target, Target]:
@@ -106,57 +110,59 @@ async def test_send_rules_and_notice(sessions: SessionFactory) -> None:
     assert org.staff.id and org.leader.id and org.head.id and org.staff2.id and org.city_hr.id
     report_id = await make_report(sessions, org.staff.id, target.id or 0)
     other_report = await make_report(sessions, org.staff2.id, target2.id or 0)
+
+    async def send(**kw: object) -> fb.SendOutcome:
+        args: dict[str, object] = {
+            "leader_id": org.leader.id,
+            "employee_id": org.staff.id,
+            "kind": "apresiasi",
+            "text": "Terima kasih atas laporannya",
+            "period": PERIOD,
+            "now": NOW,
+        }
+        args.update(kw)
+        return await fb.send_feedback(sessions, i18n(), **args)  # type: ignore[arg-type]
+
+    async def set_report_status(status: str) -> None:
+        async with sessions() as session:
+            report = await session.get(ProgressReport, report_id)
+            assert report is not None
+            report.status = status
+            session.add(report)
+            await session.commit()
+
+    # Only the direct supervisor: not the head (two levels up), not a peer, not upwards.
+    assert (await send(leader_id=org.head.id)).result is SendResult.NOT_ALLOWED
+    assert (await send(leader_id=org.staff2.id)).result is SendResult.NOT_ALLOWED
+    assert (
+        await send(leader_id=org.staff.id, employee_id=org.leader.id)
+    ).result is SendResult.NOT_ALLOWED
+    assert (await send(kind="kritik")).result is SendResult.BAD_KIND
+    assert (await send(value="galak")).result is SendResult.BAD_VALUE
+    short = await send(text=" abc ")
+    assert short.result is SendResult.BAD_TEXT
+    assert short.problem is not None and short.problem.limit == 5
+    long = await send(text="x" * 5000)
+    assert long.result is SendResult.BAD_TEXT
+    assert long.problem is not None
+    assert (long.problem.length, long.problem.limit) == (5000, 2000)
+    assert (await send(report_id=other_report)).result is SendResult.BAD_REPORT
+    assert (await send(target_id=target2.id)).result is SendResult.BAD_TARGET
+    assert (await send(target_id=999999)).result is SendResult.BAD_TARGET
+    await set_report_status("withdrawn")
+    assert (await send(report_id=report_id)).result is SendResult.BAD_REPORT
+    await set_report_status("active")
+
+    ok = await send(report_id=report_id, value="kompeten", text="  Bagus <b>&  ")
+    assert ok.result is SendResult.SENT
+    assert ok.delivered
+    assert ok.feedback is not None
+    # Feedback on a report is about its target too; the text is kept as typed (stripped).
+    assert (ok.feedback.report_id, ok.feedback.target_id) == (report_id, target.id)
+    assert ok.feedback.text == "Bagus <b>&"
+
+    # A Plt assigned for this semester may give feedback; for another semester not.
     async with sessions() as session:
-
-        async def send(**kw: object) -> fb.SendOutcome:
-            args: dict[str, object] = {
-                "leader_id": org.leader.id,
-                "employee_id": org.staff.id,
-                "kind": "apresiasi",
-                "text": "Terima kasih atas laporannya",
-                "period": PERIOD,
-                "now": NOW,
-            }
-            args.update(kw)
-            return await fb.send_feedback(session, i18n(), **args)  # type: ignore[arg-type]
-
-        # Only the direct supervisor: not the head (two levels up), not a peer, not upwards.
-        assert (await send(leader_id=org.head.id)).result is SendResult.NOT_ALLOWED
-        assert (await send(leader_id=org.staff2.id)).result is SendResult.NOT_ALLOWED
-        assert (
-            await send(leader_id=org.staff.id, employee_id=org.leader.id)
-        ).result is SendResult.NOT_ALLOWED
-        assert (await send(kind="kritik")).result is SendResult.BAD_KIND
-        assert (await send(value="galak")).result is SendResult.BAD_VALUE
-        short = await send(text=" abc ")
-        assert short.result is SendResult.BAD_TEXT
-        assert short.problem is not None and short.problem.limit == 5
-        long = await send(text="x" * 5000)
-        assert long.result is SendResult.BAD_TEXT
-        assert long.problem is not None
-        assert (long.problem.length, long.problem.limit) == (5000, 2000)
-        assert (await send(report_id=other_report)).result is SendResult.BAD_REPORT
-        assert (await send(target_id=target2.id)).result is SendResult.BAD_TARGET
-        assert (await send(target_id=999999)).result is SendResult.BAD_TARGET
-        withdrawn = await session.get(ProgressReport, report_id)
-        assert withdrawn is not None
-        withdrawn.status = "withdrawn"
-        session.add(withdrawn)
-        await session.flush()
-        assert (await send(report_id=report_id)).result is SendResult.BAD_REPORT
-        withdrawn.status = "active"
-        session.add(withdrawn)
-        await session.flush()
-
-        ok = await send(report_id=report_id, value="kompeten", text="  Bagus <b>&  ")
-        assert ok.result is SendResult.SENT
-        assert ok.delivered
-        assert ok.feedback is not None
-        # Feedback on a report is about its target too; the text is kept as typed (stripped).
-        assert (ok.feedback.report_id, ok.feedback.target_id) == (report_id, target.id)
-        assert ok.feedback.text == "Bagus <b>&"
-
-        # A Plt assigned for this semester may give feedback; for another semester not.
         session.add(
             ActingEvaluator(
                 period=PERIOD,
@@ -166,11 +172,10 @@ async def test_send_rules_and_notice(sessions: SessionFactory) -> None:
                 reason="Plt",
             )
         )
-        await session.flush()
-        plt = await send(leader_id=org.city_hr.id, employee_id=org.staff2.id, kind="saran")
-        assert plt.result is SendResult.SENT
-        assert plt.delivered
         await session.commit()
+    plt = await send(leader_id=org.city_hr.id, employee_id=org.staff2.id, kind="saran")
+    assert plt.result is SendResult.SENT
+    assert plt.delivered
     async with sessions() as session:
         notices = list(
             (
@@ -188,9 +193,8 @@ async def test_send_rules_and_notice(sessions: SessionFactory) -> None:
     assert f"fb:ack:{ok.feedback.id}" in notices[0].payload
     assert f"fb:reply:{ok.feedback.id}" in notices[0].payload
     assert "Bagus &lt;b&gt;&amp;" in notices[0].payload
-    async with sessions() as session:
-        wrong_period = await fb.team_of(session, org.city_hr.id, "2027-1")
-        right_period = await fb.team_of(session, org.city_hr.id, PERIOD)
+    wrong_period = await fb.team_of(sessions, org.city_hr.id, "2027-1")
+    right_period = await fb.team_of(sessions, org.city_hr.id, PERIOD)
     assert wrong_period == []
     assert [e.id for e in right_period] == [org.staff2.id]
 
@@ -198,15 +202,15 @@ async def test_send_rules_and_notice(sessions: SessionFactory) -> None:
 async def test_acknowledge_reply_and_counts(sessions: SessionFactory) -> None:
     org, _, _ = await setup(sessions)
     assert org.staff.id and org.leader.id and org.staff2.id
+    sent = []
+    for kind in ("apresiasi", "apresiasi", "saran"):
+        outcome = await fb.send_feedback(
+            sessions, i18n(), leader_id=org.leader.id, employee_id=org.staff.id, kind=kind,
+            text="Laporan tepat waktu, terima kasih", period=PERIOD, now=NOW,
+        )  # fmt: skip
+        assert outcome.feedback is not None
+        sent.append(outcome.feedback.id or 0)
     async with sessions() as session:
-        sent = []
-        for kind in ("apresiasi", "apresiasi", "saran"):
-            outcome = await fb.send_feedback(
-                session, i18n(), leader_id=org.leader.id, employee_id=org.staff.id, kind=kind,
-                text="Laporan tepat waktu, terima kasih", period=PERIOD, now=NOW,
-            )  # fmt: skip
-            assert outcome.feedback is not None
-            sent.append(outcome.feedback.id or 0)
         # One from the previous semester (30 Jun 2026 23:30 WIB) does not count.
         old = Feedback(
             leader_id=org.leader.id,
@@ -218,47 +222,43 @@ async def test_acknowledge_reply_and_counts(sessions: SessionFactory) -> None:
         session.add(old)
         await session.commit()
     first = sent[0]
+    # Someone else's feedback: refused, nothing changes.
+    other = await fb.acknowledge(
+        sessions, i18n(), employee_id=org.staff2.id, feedback_id=first, now=NOW
+    )
+    assert other.result is AnswerResult.NOT_FOUND
+    done = await fb.acknowledge(
+        sessions, i18n(), employee_id=org.staff.id, feedback_id=first, now=NOW
+    )
+    assert done.result is AnswerResult.DONE
+    again = await fb.acknowledge(
+        sessions, i18n(), employee_id=org.staff.id, feedback_id=first, now=NOW
+    )
+    assert again.result is AnswerResult.ALREADY
+    too_long = await fb.reply_to(
+        sessions, i18n(), employee_id=org.staff.id, feedback_id=first, text="y" * 1001,
+        now=NOW,
+    )  # fmt: skip
+    assert too_long.result is AnswerResult.BAD_TEXT
+    assert too_long.problem is not None and too_long.problem.limit == 1000
+    empty = await fb.reply_to(
+        sessions, i18n(), employee_id=org.staff.id, feedback_id=first, text="  ", now=NOW
+    )
+    assert empty.result is AnswerResult.BAD_TEXT
+    foreign = await fb.reply_to(
+        sessions, i18n(), employee_id=org.staff2.id, feedback_id=first, text="hai", now=NOW
+    )
+    assert foreign.result is AnswerResult.NOT_FOUND
+    replied = await fb.reply_to(
+        sessions, i18n(), employee_id=org.staff.id, feedback_id=first, text="Siap, pak",
+        now=NOW,
+    )  # fmt: skip
+    assert replied.result is AnswerResult.DONE
+    twice = await fb.reply_to(
+        sessions, i18n(), employee_id=org.staff.id, feedback_id=first, text="lagi", now=NOW
+    )
+    assert twice.result is AnswerResult.ALREADY
     async with sessions() as session:
-        # Someone else's feedback: refused, nothing changes.
-        other = await fb.acknowledge(
-            session, i18n(), employee_id=org.staff2.id, feedback_id=first, now=NOW
-        )
-        assert other.result is AnswerResult.NOT_FOUND
-        done = await fb.acknowledge(
-            session, i18n(), employee_id=org.staff.id, feedback_id=first, now=NOW
-        )
-        assert done.result is AnswerResult.DONE
-        await session.commit()
-    async with sessions() as session:
-        again = await fb.acknowledge(
-            session, i18n(), employee_id=org.staff.id, feedback_id=first, now=NOW
-        )
-        assert again.result is AnswerResult.ALREADY
-        too_long = await fb.reply_to(
-            session, i18n(), employee_id=org.staff.id, feedback_id=first, text="y" * 1001,
-            now=NOW,
-        )  # fmt: skip
-        assert too_long.result is AnswerResult.BAD_TEXT
-        assert too_long.problem is not None and too_long.problem.limit == 1000
-        empty = await fb.reply_to(
-            session, i18n(), employee_id=org.staff.id, feedback_id=first, text="  ", now=NOW
-        )
-        assert empty.result is AnswerResult.BAD_TEXT
-        foreign = await fb.reply_to(
-            session, i18n(), employee_id=org.staff2.id, feedback_id=first, text="hai", now=NOW
-        )
-        assert foreign.result is AnswerResult.NOT_FOUND
-        replied = await fb.reply_to(
-            session, i18n(), employee_id=org.staff.id, feedback_id=first, text="Siap, pak",
-            now=NOW,
-        )  # fmt: skip
-        assert replied.result is AnswerResult.DONE
-        await session.commit()
-    async with sessions() as session:
-        twice = await fb.reply_to(
-            session, i18n(), employee_id=org.staff.id, feedback_id=first, text="lagi", now=NOW
-        )
-        assert twice.result is AnswerResult.ALREADY
         leader_rows = (
             await session.exec(
                 select(OutboxMessage.dedupe_key, OutboxMessage.chat_id).where(
@@ -267,7 +267,7 @@ async def test_acknowledge_reply_and_counts(sessions: SessionFactory) -> None:
             )
         ).all()
         counts = await fb.feedback_counts(session, [org.staff.id, org.staff2.id], PERIOD)
-        by_period = await fb.feedback_counts(session, [org.staff.id], fb.parse_period("2026-1"))
+        by_period = await fb.feedback_counts(session, [org.staff.id], parse_period("2026-1"))
     assert sorted(leader_rows) == [
         (f"feedback:{first}:ack", LEADER_TG),
         (f"feedback:{first}:reply", LEADER_TG),
@@ -290,10 +290,10 @@ def test_values_and_template() -> None:
     ]  # fmt: skip
     en = i18n().for_language("en")
     idn = i18n().for_language("id")
-    template = fb.template_text(en, "saran")
+    template = feedback_texts.template_text(en, "saran")
     for part in ("Situation", "Behaviour", "Impact", "Next step"):
         assert part in template
-    assert "Langkah berikutnya" in fb.template_text(idn, "apresiasi")
+    assert "Langkah berikutnya" in feedback_texts.template_text(idn, "apresiasi")
     assert fb.kind_label(idn, "saran") == "Saran perbaikan"
 
 

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import access
+from bot.services import access, periods, stats
 from bot.services.periods import Period
-from bot.services.stats import analytics
 from models import (
     Broadcast,
     BroadcastAck,
@@ -184,51 +183,47 @@ async def test_scope_rules(sessions: SessionFactory) -> None:
     city_hr = await speaker(sessions, org.city_hr)
     staff = await speaker(sessions, org.staff)
     assert org.opd.id and org.bkpsdm.id
-    assert analytics.resolve_scope(opd_hr) == frozenset({org.opd.id})
-    assert analytics.resolve_scope(opd_hr, org.opd.id) == frozenset({org.opd.id})
-    with pytest.raises(analytics.OutOfScope):
-        analytics.resolve_scope(opd_hr, org.bkpsdm.id)
-    with pytest.raises(analytics.OutOfScope):
-        analytics.resolve_scope(staff)
-    assert analytics.resolve_scope(city_hr) is None
-    assert analytics.resolve_scope(city_hr, org.bkpsdm.id) == frozenset({org.bkpsdm.id})
+    assert stats.resolve_scope(opd_hr) == frozenset({org.opd.id})
+    assert stats.resolve_scope(opd_hr, org.opd.id) == frozenset({org.opd.id})
+    with pytest.raises(stats.OutOfScope):
+        stats.resolve_scope(opd_hr, org.bkpsdm.id)
+    with pytest.raises(stats.OutOfScope):
+        stats.resolve_scope(staff)
+    assert stats.resolve_scope(city_hr) is None
+    assert stats.resolve_scope(city_hr, org.bkpsdm.id) == frozenset({org.bkpsdm.id})
 
 
 async def test_compliance_per_opd_and_scope(sessions: SessionFactory) -> None:
     data = await seed(sessions)
     org = data.org
-    async with sessions() as session:
-        everything = await analytics.compliance(session, None, PERIOD, NOW, WIB)
-        own = await analytics.compliance(session, frozenset({org.opd.id or 0}), PERIOD, NOW, WIB)
+    everything = await stats.compliance(sessions, None, PERIOD, NOW, WIB)
+    own = await stats.compliance(sessions, frozenset({org.opd.id or 0}), PERIOD, NOW, WIB)
     rows = {r.code: (r.eligible, r.week, r.month) for r in everything}
     # DINKES: leader, staff, staff2 eligible (head's target is pending); staff this week;
     # staff and staff2 this month; the leader's withdrawn report does not count.
     assert rows == {"DINKES": (3, 1, 2), "DISHUB": (1, 1, 1)}
     assert [r.code for r in own] == ["DINKES"]
     assert own[0].week_share == pytest.approx(1 / 3)
-    total = analytics.total_compliance(everything)
+    total = stats.total_compliance(everything)
     assert (total.eligible, total.week, total.month) == (4, 2, 3)
 
 
 async def test_week_starts_on_monday_wib() -> None:
-    start = analytics.week_start_utc(NOW, WIB)
+    start = periods.week_start_utc(NOW, WIB)
     assert start == datetime(2026, 11, 15, 17, 0, tzinfo=UTC)  # Monday 00:00 WIB
-    assert analytics.month_start_utc(NOW, WIB) == datetime(2026, 10, 31, 17, 0, tzinfo=UTC)
+    assert periods.month_start_utc(NOW, WIB) == datetime(2026, 10, 31, 17, 0, tzinfo=UTC)
 
 
 async def test_achievement_buckets(sessions: SessionFactory) -> None:
     data = await seed(sessions)
-    async with sessions() as session:
-        city = await analytics.achievement_spread(session, None, PERIOD)
-        own = await analytics.achievement_spread(
-            session, frozenset({data.org.opd.id or 0}), PERIOD
-        )
+    city = await stats.achievement_spread(sessions, None, PERIOD)
+    own = await stats.achievement_spread(sessions, frozenset({data.org.opd.id or 0}), PERIOD)
     # leader 10 % -> 0-25; staff 50 % -> 50-75; staff2 120 % capped -> >=100; other 75 % -> 75-100
     assert own.buckets == (1, 0, 1, 0, 1)
     assert city.buckets == (1, 0, 1, 1, 1)
     assert city.measured == 4
     assert city.mean == pytest.approx((0.1 + 0.5 + 1.0 + 0.75) / 4)
-    assert [analytics.bucket_of(v) for v in (0, 0.249, 0.25, 0.75, 0.999, 1.0)] == [
+    assert [stats.bucket_of(v) for v in (0, 0.249, 0.25, 0.75, 0.999, 1.0)] == [
         0,
         0,
         1,
@@ -240,9 +235,8 @@ async def test_achievement_buckets(sessions: SessionFactory) -> None:
 
 async def test_predikat_against_the_curve(sessions: SessionFactory) -> None:
     await seed(sessions)
-    async with sessions() as session:
-        rows = await analytics.predikat_spread(session, None, PERIOD)
-        earlier = await analytics.predikat_spread(session, None, Period(2026, 1))
+    rows = await stats.predikat_spread(sessions, None, PERIOD)
+    earlier = await stats.predikat_spread(sessions, None, Period(2026, 1))
     by_code = {r.code: r for r in rows}
     dinkes = by_code["DINKES"]
     assert dinkes.counts["baik"] == 3
@@ -262,12 +256,12 @@ async def test_predikat_against_the_curve(sessions: SessionFactory) -> None:
 async def test_broadcast_rates_by_scope(sessions: SessionFactory) -> None:
     data = await seed(sessions)
     own_scope = frozenset({data.org.opd.id or 0})
+    city = await stats.broadcast_stats(sessions, None)
+    own = await stats.broadcast_stats(sessions, own_scope)
     async with sessions() as session:
-        city = await analytics.broadcast_stats(session, None)
-        own = await analytics.broadcast_stats(session, own_scope)
-        assert await analytics.broadcast_in_scope(session, own_scope, data.broadcast_id)
-        assert not await analytics.broadcast_in_scope(session, own_scope, data.other_broadcast_id)
-        assert not await analytics.broadcast_in_scope(session, None, 999_999)
+        assert await stats.broadcast_in_scope(session, own_scope, data.broadcast_id)
+        assert not await stats.broadcast_in_scope(session, own_scope, data.other_broadcast_id)
+        assert not await stats.broadcast_in_scope(session, None, 999_999)
     assert [b.broadcast_id for b in city] == [data.other_broadcast_id, data.broadcast_id]
     first = city[1]
     assert (first.recipients, first.sent, first.acknowledged) == (4, 2, 2)
@@ -281,8 +275,9 @@ async def test_broadcast_rates_by_scope(sessions: SessionFactory) -> None:
 
 async def test_struggling_units(sessions: SessionFactory) -> None:
     data = await seed(sessions)
-    async with sessions() as session:
-        units = await analytics.struggling_units(session, None, PERIOD)
+    found = await stats.units_needing_support(sessions, None, PERIOD)
+    assert found.period == PERIOD
+    units = found.units
     assert len(units) == 1
     unit = units[0]
     assert unit.unit == data.org.unit.name
@@ -290,23 +285,23 @@ async def test_struggling_units(sessions: SessionFactory) -> None:
 
 
 def test_charts_are_pngs() -> None:
-    grouped = analytics.render_bars(
+    grouped = stats.render_bars(
         [("DINKES <&> 😀", [0.5, 0.75]), ("Dinas $ Perhubungan", [1.0, 0.0])],
         series=["This week", "This month"],
         title="Reporting",
         value_label=lambda v: f"{v * 100:.0f}%",
         limit=1.0,
     )
-    stacked = analytics.render_bars(
+    stacked = stats.render_bars(
         [("DINKES", [1, 3, 1, 0, 0])],
         series=["SB", "B", "BP", "K", "SK"],
         title="Predikat",
         value_label=lambda v: f"{v:.0f}",
         stacked=True,
-        colors=analytics.PREDIKAT_COLORS,
+        colors=stats.PREDIKAT_COLORS,
         note="more",
     )
-    empty = analytics.render_bars([], series=["x"], title="None", value_label=str)
+    empty = stats.render_bars([], series=["x"], title="None", value_label=str)
     for png in (grouped, stacked, empty):
         assert png.startswith(PNG)
         assert len(png) > 5_000

@@ -128,8 +128,7 @@ async def test_members_achievement_flags_and_rollup(sessions: SessionFactory) ->
     setup = await build(sessions)
     org = setup.org
     leader = await speaker(sessions, org.leader)
-    async with sessions() as session:
-        view = await team.team_view(session, leader, leader.id, now=NOW, tz=WIB)
+    view = await team.team_view(sessions, leader, leader.id, now=NOW, tz=WIB)
     assert view is not None
     assert view.own and view.total == 2 and view.pages == 1
     by_name = {m.name: m for m in view.members}
@@ -153,24 +152,22 @@ async def test_access_to_other_teams(sessions: SessionFactory) -> None:
     leader = await speaker(sessions, org.leader)
     head = await speaker(sessions, org.head)
     assert org.leader.id and org.other_opd_staff.id and org.staff.id and org.head.id
-    async with sessions() as session:
-        # The head drills into the leader's team (someone in their tree).
-        below = await team.team_view(session, head, org.leader.id, now=NOW, tz=WIB)
-        assert below is not None and not below.own and below.total == 2
-        heads_units = await team.units_view(session, head, org.head.id, now=NOW, tz=WIB)
-        assert heads_units is not None
-        # The leader cannot look up, sideways or into another OPD.
-        assert await team.team_view(session, leader, org.head.id, now=NOW, tz=WIB) is None
-        assert await team.units_view(session, leader, org.head.id, now=NOW, tz=WIB) is None
-        assert (
-            await team.member_detail(session, leader, org.other_opd_staff.id, now=NOW, tz=WIB)
-            is None
-        )
-        assert await team.member_detail(session, leader, 999_999, now=NOW, tz=WIB) is None
-        detail = await team.member_detail(session, leader, org.staff.id, now=NOW, tz=WIB)
-        assert detail is not None and detail.is_direct and len(detail.recent) == 2
-        assert await team.set_notice_mode(session, leader, "weekly") is False
-        assert await team.set_notice_mode(session, leader, "off") is True
+    # The head drills into the leader's team (someone in their tree).
+    below = await team.team_view(sessions, head, org.leader.id, now=NOW, tz=WIB)
+    assert below is not None and not below.own and below.total == 2
+    heads_units = await team.units_view(sessions, head, org.head.id, now=NOW, tz=WIB)
+    assert heads_units is not None
+    # The leader cannot look up, sideways or into another OPD.
+    assert await team.team_view(sessions, leader, org.head.id, now=NOW, tz=WIB) is None
+    assert await team.units_view(sessions, leader, org.head.id, now=NOW, tz=WIB) is None
+    assert (
+        await team.member_detail(sessions, leader, org.other_opd_staff.id, now=NOW, tz=WIB) is None
+    )
+    assert await team.member_detail(sessions, leader, 999_999, now=NOW, tz=WIB) is None
+    detail = await team.member_detail(sessions, leader, org.staff.id, now=NOW, tz=WIB)
+    assert detail is not None and detail.is_direct and len(detail.recent) == 2
+    assert await team.set_notice_mode(sessions, leader, "weekly") is False
+    assert await team.set_notice_mode(sessions, leader, "off") is True
     async with sessions() as session:
         stored = await session.get(Employee, org.leader.id)
         assert stored is not None and stored.notice_mode == "off"
@@ -187,20 +184,20 @@ async def test_a_unit_is_named_only_in_the_leaders_opd_or_the_teams_units(
         await session.commit()
     leader = await speaker(sessions, org.leader)
     assert org.leader.id and elsewhere.id
+    refused = await team.team_view(
+        sessions, leader, org.leader.id, now=NOW, tz=WIB, unit_id=elsewhere.id
+    )
+    assert refused is None
+    # A team member seconded to a unit of another OPD keeps that unit's page viewable.
     async with sessions() as session:
-        refused = await team.team_view(
-            session, leader, org.leader.id, now=NOW, tz=WIB, unit_id=elsewhere.id
-        )
-        assert refused is None
-        # A team member seconded to a unit of another OPD keeps that unit's page viewable.
         staff = await session.get(Employee, org.staff.id)
         assert staff is not None
         staff.unit_id = elsewhere.id
         await session.commit()
-        shown = await team.team_view(
-            session, leader, org.leader.id, now=NOW, tz=WIB, unit_id=elsewhere.id
-        )
-        assert shown is not None and shown.unit_name == "Bidang Mutasi" and shown.total == 1
+    shown = await team.team_view(
+        sessions, leader, org.leader.id, now=NOW, tz=WIB, unit_id=elsewhere.id
+    )
+    assert shown is not None and shown.unit_name == "Bidang Mutasi" and shown.total == 1
 
 
 # --- flows ---

@@ -1,10 +1,11 @@
-"""Semesters: Semester I = 1 Jan-30 Jun, Semester II = 1 Jul-31 Dec (Asia/Jakarta)."""
+"""Semesters: Semester I = 1 Jan-30 Jun, Semester II = 1 Jul-31 Dec (Asia/Jakarta); and the
+week and month that "this week" and "this month" figures count from."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 _CODE = re.compile(r"^(\d{4})-([12])$")
@@ -58,3 +59,16 @@ def parse_period(code: str) -> Period:
     if not match or not 2000 <= int(match.group(1)) <= 2100:
         raise ValueError(f"not a period code (YYYY-1 or YYYY-2): {code!r}")
     return Period(int(match.group(1)), int(match.group(2)))
+
+
+def week_start_utc(now: datetime, tz: tzinfo) -> datetime:
+    """The first instant of the current week (Monday 00:00 local time), in UTC."""
+    local = now.astimezone(tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=tz).astimezone(UTC)
+
+
+def month_start_utc(now: datetime, tz: tzinfo) -> datetime:
+    """The first instant of the current calendar month in local time, in UTC."""
+    local = now.astimezone(tz)
+    return datetime(local.year, local.month, 1, tzinfo=tz).astimezone(UTC)

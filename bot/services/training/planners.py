@@ -29,7 +29,7 @@ from bot.i18n import I18n
 from bot.services.access import ROLE_HR, hr_scope_of
 from bot.services.evaluation.window import evaluation_window
 from bot.services.periods import Period, period_of
-from bot.services.stats.analytics import capped_means, mean_below
+from bot.services.stats import capped_means, mean_below
 from bot.services.training.notices import (
     invitee_notice,
     reco_text,
