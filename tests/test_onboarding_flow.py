@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
+from bot.services import onboarding
 from bot.services.onboarding import invites
 from models import Employee, InviteCode, LinkRequest, OutboxMessage
 from models.db import SessionFactory
@@ -87,7 +88,7 @@ async def test_guessing_codes_is_slowed_down(
 ) -> None:
     org = await setup(sessions)
     async with running_bot(db[0], db[1], now=NOW) as bot:
-        for i in range(invites.MAX_FAILURES):
+        for i in range(onboarding.MAX_FAILURES):
             await bot.send(STRANGER_TG, f"/start guess{i}")
         good = await invite_code(sessions, org.staff)
         await bot.send(STRANGER_TG, f"/start {good}")
