@@ -185,6 +185,21 @@ async def test_bad_input_while_asking_for_nip(
         assert "belum terhubung" in bot.last_text(STRANGER_TG)  # conversation really ended
 
 
+async def test_cancel_button_replaces_the_welcome(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await bot.send(STRANGER_TG, "/start")
+        welcome = bot.fake.last(STRANGER_TG)
+        await bot.press_label(STRANGER_TG, "Batal")
+        assert bot.fake.sent(STRANGER_TG) == [welcome]  # no new message: the welcome changed
+        assert "tidak ada yang dikirim" in welcome.text.lower()
+        assert not welcome.buttons()  # the Batal button is gone with it
+        await bot.send(STRANGER_TG, "199001012015031001")
+        assert "belum terhubung" in bot.last_text(STRANGER_TG)  # the NIP step really ended
+
+
 async def test_unlinked_user_reaches_only_onboarding(
     db: tuple[str, AsyncEngine], sessions: SessionFactory
 ) -> None:
