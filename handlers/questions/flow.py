@@ -90,15 +90,15 @@ ASKING = MemoryDraftStore(QuestionDraft)
 HR_DRAFT = DraftStore("question_hr", HrDraft)
 
 
-def forget(context: BotContext) -> None:
+def forget_drafts(context: BotContext) -> None:
     """Drop every draft of this flow (the anonymous choice included)."""
     ASKING.forget(context)
     HR_DRAFT.forget(context)
 
 
-STEPS = FlowSteps(forget=forget, cancel_data=CANCEL, lost_text=DRAFT_GONE)
+STEPS = FlowSteps(forget=forget_drafts, cancel_data=CANCEL, lost_text=DRAFT_GONE)
 # A question's draft is never saved, so a restart clears it: its lost step says why.
-QUESTION_STEPS = FlowSteps(forget=forget, cancel_data=CANCEL, lost_text=QUESTION_GONE)
+QUESTION_STEPS = FlowSteps(forget=forget_drafts, cancel_data=CANCEL, lost_text=QUESTION_GONE)
 
 
 async def text_expected(update: Update, context: BotContext) -> None:

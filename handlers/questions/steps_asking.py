@@ -34,7 +34,7 @@ from handlers.questions.flow import (
     STEPS,
     WRITE,
     QuestionDraft,
-    forget,
+    forget_drafts,
     from_button,
     retype,
 )
@@ -44,7 +44,7 @@ from handlers.questions.steps_hr import show_inbox
 async def start(update: Update, context: BotContext) -> int:
     """/tanya: HR sees the inbox; everyone else starts a question."""
     speaker = require_speaker(context)
-    forget(context)
+    forget_drafts(context)
     if speaker.is_hr:
         await show_inbox(update, context, 0, edit=False)
         return END
@@ -54,7 +54,7 @@ async def start(update: Update, context: BotContext) -> int:
 async def start_from_button(update: Update, context: BotContext) -> int:
     """Start a question from HR's "Ask a question" button, like anyone else."""
     await answer(update)
-    forget(context)
+    forget_drafts(context)
     return await begin_question(update, context)
 
 
@@ -190,7 +190,7 @@ async def send(update: Update, context: BotContext) -> int | None:
     if outcome.result is AskResult.BAD_TEXT and outcome.problem is not None:
         await edit_or_reply(update, context, problem_text(context, outcome.problem))
         return WRITE
-    forget(context)
+    forget_drafts(context)
     if outcome.result is AskResult.LIMIT:
         await edit_or_reply(update, context, texts.limit_text(context))
         return END
@@ -209,7 +209,7 @@ async def show_own_questions(update: Update, context: BotContext) -> int:
         await earlier_step(update, context)
         return END
     await answer(update)
-    forget(context)
+    forget_drafts(context)
     listing = await qs.own_questions_page(
         context.deps.sessions, require_speaker(context), page, texts.PAGE_SIZE
     )

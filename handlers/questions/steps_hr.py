@@ -31,7 +31,7 @@ from handlers.questions.flow import (
     PUBLISH,
     STEPS,
     HrDraft,
-    forget,
+    forget_drafts,
     from_button,
     retype,
 )
@@ -89,14 +89,14 @@ async def take_open_question(update: Update, context: BotContext, prefix: str) -
         await refuse(update, context, texts.SETTLED_ALREADY)
         return None
     await answer(update)
-    forget(context)
+    forget_drafts(context)
     HR_DRAFT.keep(context, HrDraft(question_id=listed.id))
     return listed
 
 
 async def gone(update: Update, context: BotContext) -> int:
     """The question left the speaker's scope (or the database) meanwhile: refuse and end."""
-    forget(context)
+    forget_drafts(context)
     await refuse(update, context, texts.NOT_IN_SCOPE)
     return END
 
@@ -160,7 +160,7 @@ async def send_answer(update: Update, context: BotContext) -> int | None:
     if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
         await retype(update, context, outcome.problem)
         return ANSWER
-    forget(context)
+    forget_drafts(context)
     if outcome.result is HrResult.ALREADY:
         await edit_or_reply(update, context, context.t._(texts.SETTLED_ALREADY))
         return END
@@ -198,7 +198,7 @@ async def receive_reason(update: Update, context: BotContext) -> int | None:
     if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
         await retype(update, context, outcome.problem)
         return None
-    forget(context)
+    forget_drafts(context)
     if outcome.result is HrResult.DONE:
         context.wake_outbox()
     await reply(update, context, texts_hr.closed(context, outcome.result, draft.question_id))
@@ -217,7 +217,7 @@ async def start_publish(update: Update, context: BotContext) -> int | None:
         await refuse(update, context, texts_hr.ONLY_ANSWERED)
         return None
     await answer(update)
-    forget(context)
+    forget_drafts(context)
     draft = HrDraft(question_id=listed.id, text=listed.question.text, nonce=secrets.token_hex(4))
     HR_DRAFT.keep(context, draft)
     await reply(update, context, *texts_hr.publish_preview(context, draft, listed.question.answer))
@@ -275,6 +275,6 @@ async def confirm_publish(update: Update, context: BotContext) -> int | None:
     if outcome.result is HrResult.BAD_TEXT and outcome.problem is not None:
         await retype(update, context, outcome.problem)
         return None
-    forget(context)
+    forget_drafts(context)
     await edit_or_reply(update, context, texts_hr.published(context, outcome.result))
     return END
