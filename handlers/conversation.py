@@ -30,7 +30,15 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.services.text_rules import TextProblem
-from handlers.common import RUNNING_FLOW, answer, forget_prompt, keyboard, recall_prompt, reply
+from handlers.common import (
+    RUNNING_FLOW,
+    answer,
+    edit_or_reply,
+    forget_prompt,
+    keyboard,
+    recall_prompt,
+    reply,
+)
 
 END = ConversationHandler.END
 MAIN_GROUP = 0  # the handler group of every feature, conversations included
@@ -131,6 +139,7 @@ class FlowSteps:
     cancel_data: str
     lost_text: str
     cancelled_text: str = CANCELLED
+    edit_when_pressed: bool = False  # Batal by button replaces the message it was pressed on
 
     def cancel_row(self, context: BotContext) -> list[tuple[str, str]]:
         """The Batal / Cancel button row."""
@@ -144,7 +153,8 @@ class FlowSteps:
         """Batal: drop the draft; nothing is sent."""
         await answer(update)
         self.forget(context)
-        await reply(update, context, context.t._(self.cancelled_text))
+        say = edit_or_reply if self.edit_when_pressed else reply
+        await say(update, context, context.t._(self.cancelled_text))
         return END
 
     async def lost(self, update: Update, context: BotContext) -> int:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
+from bot.services import onboarding
 from bot.services.onboarding import invites
 from models import Employee, InviteCode, LinkRequest, OutboxMessage
 from models.db import SessionFactory
@@ -87,7 +88,7 @@ async def test_guessing_codes_is_slowed_down(
 ) -> None:
     org = await setup(sessions)
     async with running_bot(db[0], db[1], now=NOW) as bot:
-        for i in range(invites.MAX_FAILURES):
+        for i in range(onboarding.MAX_FAILURES):
             await bot.send(STRANGER_TG, f"/start guess{i}")
         good = await invite_code(sessions, org.staff)
         await bot.send(STRANGER_TG, f"/start {good}")
@@ -182,6 +183,21 @@ async def test_bad_input_while_asking_for_nip(
         assert "/start" in bot.last_text(STRANGER_TG)
         await bot.send(STRANGER_TG, "199001012015031001")
         assert "belum terhubung" in bot.last_text(STRANGER_TG)  # conversation really ended
+
+
+async def test_cancel_button_replaces_the_welcome(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        await bot.send(STRANGER_TG, "/start")
+        welcome = bot.fake.last(STRANGER_TG)
+        await bot.press_label(STRANGER_TG, "Batal")
+        assert bot.fake.sent(STRANGER_TG) == [welcome]  # no new message: the welcome changed
+        assert "tidak ada yang dikirim" in welcome.text.lower()
+        assert not welcome.buttons()  # the Batal button is gone with it
+        await bot.send(STRANGER_TG, "199001012015031001")
+        assert "belum terhubung" in bot.last_text(STRANGER_TG)  # the NIP step really ended
 
 
 async def test_unlinked_user_reaches_only_onboarding(

@@ -3,18 +3,21 @@
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
+from bot.i18n import I18n
 from bot.services import access, onboarding
-from bot.services.onboarding import DecisionResult, RequestResult, invites
+from bot.services.onboarding import Account, DecisionResult, RequestResult, invites
 from bot.services.onboarding.invites import RedeemResult
 from models import AuditLog, Employee, InviteCode, LinkRequest
 from models.db import SessionFactory
 from tests.support.factories import add, link_telegram, make_org, nip, speaker_of
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+I18N = I18n("id", ZoneInfo("Asia/Jakarta"))  # the language of the notices the rules queue
 
 
 async def link(sessions: SessionFactory, employee: Employee, tg_id: int) -> None:
@@ -29,34 +32,32 @@ async def test_invite_is_single_use_hashed_and_expires(sessions: SessionFactory)
         stored = (await session.exec(select(InviteCode))).all()
     assert [s.code_hash for s in stored] == [invites.hash_code(issued.code)]
     assert issued.code not in stored[0].code_hash
-    async with sessions() as session:
-        first = await invites.redeem(
-            session, issued.code, telegram_user_id=77, telegram_name="Siti", language="id", now=NOW
-        )
-        await session.commit()
+    first = await invites.redeem(
+        sessions,
+        I18N,
+        issued.code,
+        Account(77, "Siti", language="id"),
+        now=NOW,
+    )
     assert first.result is RedeemResult.LINKED
-    async with sessions() as session:
-        again = await invites.redeem(
-            session,
-            issued.code,
-            telegram_user_id=78,
-            telegram_name="Other",
-            language="id",
-            now=NOW,
-        )
-        await session.commit()
+    again = await invites.redeem(
+        sessions,
+        I18N,
+        issued.code,
+        Account(78, "Other", language="id"),
+        now=NOW,
+    )
     assert again.result is RedeemResult.USED
     async with sessions() as session:
         [late] = await invites.issue_invites(session, [org.staff2], now=NOW, valid_days=1)
         await session.commit()
-        expired = await invites.redeem(
-            session,
-            late.code,
-            telegram_user_id=79,
-            telegram_name="",
-            language=None,
-            now=NOW + timedelta(days=2),
-        )
+    expired = await invites.redeem(
+        sessions,
+        I18N,
+        late.code,
+        Account(79),
+        now=NOW + timedelta(days=2),
+    )
     assert expired.result is RedeemResult.EXPIRED
 
 
@@ -68,18 +69,10 @@ async def test_new_invite_replaces_old_phone_and_revokes_old_codes(
         [old] = await invites.issue_invites(session, [org.staff], now=NOW, valid_days=30)
         [new] = await invites.issue_invites(session, [org.staff], now=NOW, valid_days=30)
         await session.commit()
-    async with sessions() as session:
-        revoked = await invites.redeem(
-            session, old.code, telegram_user_id=10, telegram_name="", language=None, now=NOW
-        )
-        assert revoked.result is RedeemResult.INVALID
-        await session.commit()
+    revoked = await invites.redeem(sessions, I18N, old.code, Account(10), now=NOW)
+    assert revoked.result is RedeemResult.INVALID
     await link(sessions, org.staff, 11)
-    async with sessions() as session:
-        result = await invites.redeem(
-            session, new.code, telegram_user_id=12, telegram_name="", language=None, now=NOW
-        )
-        await session.commit()
+    result = await invites.redeem(sessions, I18N, new.code, Account(12), now=NOW)
     assert result.result is RedeemResult.LINKED
     assert result.replaced_telegram_id == 11
     async with sessions() as session:
@@ -104,34 +97,31 @@ async def test_repeated_failures_lock_the_user(sessions: SessionFactory) -> None
         org = await make_org(session)
         [good] = await invites.issue_invites(session, [org.staff], now=NOW, valid_days=30)
         await session.commit()
-    for i in range(invites.MAX_FAILURES):
-        async with sessions() as session:
-            outcome = await invites.redeem(
-                session, f"guess{i}", telegram_user_id=5, telegram_name="", language=None, now=NOW
-            )
-            await session.commit()
-        assert outcome.result is RedeemResult.INVALID
-    async with sessions() as session:
-        locked = await invites.redeem(
-            session,
-            good.code,
-            telegram_user_id=5,
-            telegram_name="",
-            language=None,
-            now=NOW + timedelta(minutes=1),
+    for i in range(onboarding.MAX_FAILURES):
+        outcome = await invites.redeem(
+            sessions,
+            I18N,
+            f"guess{i}",
+            Account(5),
+            now=NOW,
         )
+        assert outcome.result is RedeemResult.INVALID
+    locked = await invites.redeem(
+        sessions,
+        I18N,
+        good.code,
+        Account(5),
+        now=NOW + timedelta(minutes=1),
+    )
     assert locked.result is RedeemResult.LOCKED
     assert locked.locked_until is not None
-    async with sessions() as session:
-        later = await invites.redeem(
-            session,
-            good.code,
-            telegram_user_id=5,
-            telegram_name="",
-            language=None,
-            now=NOW + timedelta(hours=1),
-        )
-        await session.commit()
+    later = await invites.redeem(
+        sessions,
+        I18N,
+        good.code,
+        Account(5),
+        now=NOW + timedelta(hours=1),
+    )
     assert later.result is RedeemResult.LINKED
 
 
@@ -139,31 +129,25 @@ async def test_nip_request_goes_to_linked_supervisor_else_hr(sessions: SessionFa
     async with sessions() as session:
         org = await make_org(session)
     await link(sessions, org.hr, 2)
-    async with sessions() as session:
-        to_hr = await onboarding.request_link(
-            session,
-            org.staff.nip,
-            telegram_user_id=100,
-            telegram_name="Siti",
-            language="id",
-            now=NOW,
-        )
-        await session.commit()
+    to_hr = await onboarding.request_link(
+        sessions,
+        I18N,
+        org.staff.nip,
+        Account(100, "Siti", language="id"),
+        now=NOW,
+    )
     assert to_hr.result is RequestResult.SENT
     assert to_hr.request is not None
     assert to_hr.request.routed_to == "hr"
     assert [a.id for a in to_hr.approvers] == [org.hr.id]
     await link(sessions, org.leader, 1)
-    async with sessions() as session:
-        to_leader = await onboarding.request_link(
-            session,
-            org.staff2.nip,
-            telegram_user_id=101,
-            telegram_name="Budi",
-            language="en",
-            now=NOW,
-        )
-        await session.commit()
+    to_leader = await onboarding.request_link(
+        sessions,
+        I18N,
+        org.staff2.nip,
+        Account(101, "Budi", language="en"),
+        now=NOW,
+    )
     assert to_leader.request is not None
     assert to_leader.request.routed_to == "supervisor"
     assert [a.id for a in to_leader.approvers] == [org.leader.id]
@@ -172,26 +156,21 @@ async def test_nip_request_goes_to_linked_supervisor_else_hr(sessions: SessionFa
 async def test_nip_request_refusals(sessions: SessionFactory) -> None:
     async with sessions() as session:
         org = await make_org(session)
-    async with sessions() as session:
-        bad = await onboarding.request_link(
-            session, "123", telegram_user_id=1, telegram_name="", language=None, now=NOW
-        )
-        unknown = await onboarding.request_link(
-            session,
-            "199001012015031999",
-            telegram_user_id=1,
-            telegram_name="",
-            language=None,
-            now=NOW,
-        )
-        nobody = await onboarding.request_link(
-            session,
-            org.other_opd_staff.nip,
-            telegram_user_id=1,
-            telegram_name="",
-            language=None,
-            now=NOW,
-        )
+    bad = await onboarding.request_link(sessions, I18N, "123", Account(1), now=NOW)
+    unknown = await onboarding.request_link(
+        sessions,
+        I18N,
+        "199001012015031999",
+        Account(1),
+        now=NOW,
+    )
+    nobody = await onboarding.request_link(
+        sessions,
+        I18N,
+        org.other_opd_staff.nip,
+        Account(1),
+        now=NOW,
+    )
     assert bad.result is RequestResult.BAD_NIP
     assert "18" in bad.reason
     assert unknown.result is RequestResult.NOT_FOUND
@@ -203,33 +182,30 @@ async def test_only_the_supervisor_or_hr_decides_and_only_once(sessions: Session
         org = await make_org(session)
     await link(sessions, org.leader, 1)
     await link(sessions, org.staff2, 3)
-    async with sessions() as session:
-        sent = await onboarding.request_link(
-            session,
-            org.staff.nip,
-            telegram_user_id=200,
-            telegram_name="Siti",
-            language="id",
-            now=NOW,
-        )
-        await session.commit()
+    sent = await onboarding.request_link(
+        sessions,
+        I18N,
+        org.staff.nip,
+        Account(200, "Siti", language="id"),
+        now=NOW,
+    )
     assert sent.request is not None
     assert sent.request.id is not None
     request_id = sent.request.id
     intruder = await speaker_of(sessions, 3)
-    async with sessions() as session:
-        refused = await onboarding.decide_link(
-            session, intruder, request_id, approve=True, now=NOW
-        )
-        await session.commit()
+    refused = await onboarding.decide_link(
+        sessions, I18N, intruder, request_id, approve=True, now=NOW
+    )
     assert refused.result is DecisionResult.FORBIDDEN
     leader = await speaker_of(sessions, 1)
-    async with sessions() as session:
-        approved = await onboarding.decide_link(session, leader, request_id, approve=True, now=NOW)
-        await session.commit()
+    approved = await onboarding.decide_link(
+        sessions, I18N, leader, request_id, approve=True, now=NOW
+    )
     assert approved.result is DecisionResult.APPROVED
+    twice = await onboarding.decide_link(
+        sessions, I18N, leader, request_id, approve=False, now=NOW
+    )
     async with sessions() as session:
-        twice = await onboarding.decide_link(session, leader, request_id, approve=False, now=NOW)
         linked = await access.load_speaker(session, 200)
         actions = [a.action for a in (await session.exec(select(AuditLog))).all()]
     assert twice.result is DecisionResult.ALREADY_DECIDED
@@ -242,12 +218,9 @@ async def ask(
     sessions: SessionFactory, nip: str, tg_id: int, now: datetime = NOW
 ) -> onboarding.RequestOutcome:
     """One Telegram account asks, in its own transaction, to be linked to this NIP."""
-    async with sessions() as session:
-        outcome = await onboarding.request_link(
-            session, nip, telegram_user_id=tg_id, telegram_name="Siti", language="id", now=now
-        )
-        await session.commit()
-    return outcome
+    return await onboarding.request_link(
+        sessions, I18N, nip, Account(tg_id, "Siti", language="id"), now=now
+    )
 
 
 async def pending_requests(sessions: SessionFactory) -> list[LinkRequest]:
@@ -314,7 +287,7 @@ async def test_found_and_unknown_nips_count_alike_on_the_brake(sessions: Session
     real = [org.staff.nip, org.staff2.nip, org.head.nip, org.hr.nip, org.leader.nip]
     unknown = [f"19900101201503100{i}" for i in range(1, 6)]
     for tg, nips in ((900, real), (901, unknown)):
-        for value in nips[: invites.MAX_FAILURES]:
+        for value in nips[: onboarding.MAX_FAILURES]:
             outcome = await ask(sessions, value, tg)
             assert outcome.result in onboarding.ANSWERED_ALIKE
         locked = await ask(sessions, real[0], tg, NOW + timedelta(minutes=1))
@@ -337,18 +310,14 @@ async def test_a_supervisor_cannot_approve_a_request_that_disconnects_someone(
     assert [a.id for a in sent.approvers] == [org.hr.id]
     assert sent.replaces_account == 3
     leader = await speaker_of(sessions, 1)
-    async with sessions() as session:
-        refused = await onboarding.decide_link(
-            session, leader, sent.request.id, approve=True, now=NOW
-        )
-        await session.commit()
+    refused = await onboarding.decide_link(
+        sessions, I18N, leader, sent.request.id, approve=True, now=NOW
+    )
     assert refused.result is DecisionResult.FORBIDDEN
     hr = await speaker_of(sessions, 2)
-    async with sessions() as session:
-        approved = await onboarding.decide_link(
-            session, hr, sent.request.id, approve=True, now=NOW
-        )
-        await session.commit()
+    approved = await onboarding.decide_link(
+        sessions, I18N, hr, sent.request.id, approve=True, now=NOW
+    )
     assert approved.result is DecisionResult.APPROVED
     assert approved.replaced_telegram_id == 3
     async with sessions() as session:
@@ -363,26 +332,14 @@ async def test_two_redemptions_of_one_code_at_once(sessions: SessionFactory) -> 
         await session.commit()
 
     async def redeem(tg_id: int) -> invites.Redemption:
-        async with sessions() as session:
-            outcome = await invites.redeem(
-                session,
-                issued.code,
-                telegram_user_id=tg_id,
-                telegram_name="",
-                language=None,
-                now=NOW,
-            )
-            await session.commit()
-        return outcome
+        return await invites.redeem(sessions, I18N, issued.code, Account(tg_id), now=NOW)
 
     outcomes = await asyncio.gather(redeem(801), redeem(802))
     assert sorted(o.result for o in outcomes) == sorted([RedeemResult.LINKED, RedeemResult.USED])
     [winner] = [tg for tg, o in zip((801, 802), outcomes, strict=True) if o.employee]
     async with sessions() as session:
         assert (await session.get(Employee, org.staff.id)).telegram_user_id == winner  # type: ignore[union-attr]
-        again = await invites.redeem(
-            session, issued.code, telegram_user_id=winner, telegram_name="", language=None, now=NOW
-        )
+    again = await invites.redeem(sessions, I18N, issued.code, Account(winner), now=NOW)
     assert again.result is RedeemResult.ALREADY_LINKED
 
 
@@ -397,11 +354,9 @@ async def test_two_presses_at_once_decide_a_request_once(sessions: SessionFactor
     leader = await speaker_of(sessions, 1)
 
     async def press(approve: bool) -> DecisionResult:
-        async with sessions() as session:
-            outcome = await onboarding.decide_link(
-                session, leader, request_id, approve=approve, now=NOW
-            )
-            await session.commit()
+        outcome = await onboarding.decide_link(
+            sessions, I18N, leader, request_id, approve=approve, now=NOW
+        )
         return outcome.result
 
     results = await asyncio.gather(press(True), press(False))

@@ -33,7 +33,7 @@ from tests.support.db import postgres_engine, postgres_url, reset_postgres
 from tests.support.factories import add, nip
 from tests.support.fakegram import FakeTelegram
 from tests.support.harness import TOKEN, Harness
-from tests.test_questions import (
+from tests.test_questions_flow import (
     CITY_TG,
     DB,
     HR_TG,

@@ -56,12 +56,11 @@ async def test_hr_answer_screen_for_a_thousand_ampersands(
     org = await link(sessions)
     async with sessions() as session:
         asker = await session.get(Employee, org.staff.id)
-        assert asker is not None
-        asked = await qs.ask(
-            session, I18n("en", WIB), tally=qs.AnonymousTally(), asker=asker,
-            text="&" * 1000, anonymous=False, to_own_opd=True, now=NOW.astimezone(WIB),
-        )  # fmt: skip
-        await session.commit()
+    assert asker is not None
+    asked = await qs.ask(
+        sessions, I18n("en", WIB), tally=qs.AnonymousTally(), asker=asker,
+        text="&" * 1000, anonymous=False, to_own_opd=True, now=NOW.astimezone(WIB),
+    )  # fmt: skip
     assert asked.question is not None
     question_id = asked.question.id
     async with running_bot(db[0], db[1], now=NOW) as bot:

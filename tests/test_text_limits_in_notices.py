@@ -20,6 +20,7 @@ from bot.services import questions as qs
 from bot.services.evaluation import planner_notices as evaluation_planners
 from bot.services.evaluation.predikat import PREDIKAT_LABELS
 from bot.services.periods import Period
+from bot.services.questions import notices as question_notices
 from bot.services.reports import TargetProgress
 from bot.services.reports import drafts as report_drafts
 from bot.services.reports import notices as report_notices
@@ -194,7 +195,7 @@ def test_question_notice_for_hr(lang: str, anonymous: bool) -> None:
     t = translator(lang)
     asked = question(anonymous=anonymous, asker_id=None if anonymous else 7)
     asker = None if anonymous else person()
-    text = shown(qs.hr_notice_text(t, asked, asker, widest(NAME), widest(NAME)))
+    text = shown(question_notices.hr_notice_text(t, asked, asker, widest(NAME), widest(NAME)))
     assert plain_text(t._("Press <b>Answer</b> to reply, or open /tanya.")) in text
     assert text.endswith(t._("The whole question is shown when you press Answer."))
 
@@ -202,7 +203,7 @@ def test_question_notice_for_hr(lang: str, anonymous: bool) -> None:
 @LANGUAGES
 def test_answer_notice(lang: str) -> None:
     t = translator(lang)
-    text = shown(qs.answer_text(t, question()))
+    text = shown(question_notices.answer_text(t, question()))
     assert t._("Thank you for asking. You can ask again at any time with /tanya.") in text
     assert text.endswith(t._("The whole answer is in /tanya, under “My questions”."))
 
@@ -210,7 +211,7 @@ def test_answer_notice(lang: str) -> None:
 @LANGUAGES
 def test_closed_question_notice(lang: str) -> None:
     t = translator(lang)
-    text = shown(qs.closed_text(t, question(), widest(qs.MAX_REASON)))
+    text = shown(question_notices.closed_text(t, question(), widest(qs.MAX_REASON)))
     assert t._("If you still need help, you are welcome to ask again with /tanya.") in text
 
 

@@ -54,7 +54,9 @@ def sender_of(update: Update) -> int | None:
 
 class QuestionDrafts:
     """Unfinished questions to HR by Telegram user id: {"anonymous", "to_own_opd", "text",
-    "nonce"}, where "anonymous" is None until the asker has chosen."""
+    "nonce"}, where "anonymous" is None until the asker has chosen (the JSON of the questions
+    flow's typed draft, which handlers/questions/flow.py keeps here through a DraftStore of
+    the same shape)."""
 
     def __init__(self) -> None:
         self._drafts: dict[int, tuple[float, dict[str, Any]]] = {}

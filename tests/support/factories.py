@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import access
-from bot.services.onboarding import invites
+from bot.services.onboarding.linking import link_account
 from models import Employee, Opd, Unit
 from models.db import SessionFactory
 
@@ -124,7 +124,7 @@ async def link_telegram(
     async with sessions() as session:
         row = await session.get(Employee, employee.id)
         assert row is not None
-        await invites.link_account(
+        await link_account(
             session,
             row,
             telegram_user_id=tg_id,

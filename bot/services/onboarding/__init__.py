@@ -1,312 +1,52 @@
-"""Linking by NIP: a request, approved by the direct supervisor or by HR.
+"""Onboarding: linking a Telegram account to an employee, by a single-use invite code or by a
+NIP request approved by the direct supervisor or by HR.
 
-HR alone decides when the supervisor is not on the bot, and when approving would disconnect
-the account the employee has linked already.
+- invites: codes (issued, hashed at rest, expiring) and their redemption;
+- requests: NIP requests, their caps and their routing to the approvers;
+- decisions: approving or rejecting a request, once;
+- linking: one Telegram account to one employee;
+- brake: the guessing brake for codes and NIPs;
+- notices: the text of the queued notices.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from enum import StrEnum
-
-from sqlalchemy import func
-from sqlmodel import col, select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
-from sqlmodel.sql.expression import SelectOfScalar
-
-from bot.services import access, audit
-from bot.services.nip import NipError, normalize_nip, parse_nip
-from bot.services.onboarding import invites
-from models import Employee, LinkRequest, Opd
-
-MAX_REQUESTS_PER_DAY = 3  # requests forwarded for one Telegram account in a day
-MAX_PENDING_PER_EMPLOYEE = 3  # undecided requests for one employee, from different accounts
-MAX_PENDING_PER_APPROVER = 20  # undecided requests in one supervisor's (or OPD's HR) queue
-# An undecided request stops counting against the caps after this, so a flood cannot keep a
-# queue full for good; it can still be decided.
-PENDING_COUNTS_FOR = timedelta(days=7)
-
-
-class RequestResult(StrEnum):
-    SENT = "sent"
-    BAD_NIP = "bad_nip"
-    NOT_FOUND = "not_found"
-    ALREADY_LINKED = "already_linked"
-    ALREADY_PENDING = "already_pending"
-    TOO_MANY = "too_many"
-    EMPLOYEE_BUSY = "employee_busy"
-    APPROVER_BUSY = "approver_busy"
-    LOCKED = "locked"
-    NO_APPROVER = "no_approver"
-
-
-# The requester hears the same answer for all of these: telling them apart would reveal
-# whether a NIP exists, whether it is linked, or whether the supervisor uses the bot.
-ANSWERED_ALIKE = frozenset(
-    {
-        RequestResult.SENT,
-        RequestResult.NOT_FOUND,
-        RequestResult.ALREADY_PENDING,
-        RequestResult.TOO_MANY,
-        RequestResult.EMPLOYEE_BUSY,
-        RequestResult.APPROVER_BUSY,
-        RequestResult.NO_APPROVER,
-    }
+from bot.services.onboarding.brake import MAX_FAILURES
+from bot.services.onboarding.decisions import DecisionOutcome, DecisionResult, decide_link
+from bot.services.onboarding.invites import (
+    IssuedInvite,
+    RedeemResult,
+    Redemption,
+    hash_code,
+    issue_invites,
+    redeem,
 )
-ROUTE_SUPERVISOR = "supervisor"
-ROUTE_HR = "hr"
+from bot.services.onboarding.linking import Account
+from bot.services.onboarding.requests import (
+    ANSWERED_ALIKE,
+    MAX_PENDING_PER_APPROVER,
+    MAX_PENDING_PER_EMPLOYEE,
+    PENDING_COUNTS_FOR,
+    RequestOutcome,
+    RequestResult,
+    request_link,
+)
 
-
-@dataclass
-class RequestOutcome:
-    result: RequestResult
-    reason: str = ""  # msgid for BAD_NIP
-    request: LinkRequest | None = None
-    employee: Employee | None = None
-    approvers: list[Employee] = field(default_factory=list)
-    locked_until: datetime | None = None
-
-    @property
-    def replaces_account(self) -> int | None:
-        """The Telegram account that approving this request would disconnect, if any."""
-        if self.request is None or self.employee is None:
-            return None
-        current = self.employee.telegram_user_id
-        return current if current not in (None, self.request.telegram_user_id) else None
-
-
-async def request_link(
-    session: AsyncSession,
-    nip_text: str,
-    *,
-    telegram_user_id: int,
-    telegram_name: str,
-    telegram_username: str | None = None,
-    language: str | None,
-    now: datetime,
-) -> RequestOutcome:
-    """Record a Telegram user's request to be linked to the employee with this NIP.
-
-    Every well-formed NIP costs the same: one attempt on the guessing brake, one row lock,
-    one lookup. Only then do the paths part, and the requester's answer does not tell them
-    apart (ANSWERED_ALIKE).
-    """
-    state, until = await invites.check_throttle(session, telegram_user_id, now)
-    if state is invites.Throttle.LOCKED:
-        return RequestOutcome(RequestResult.LOCKED, locked_until=until)
-    try:
-        parse_nip(nip_text, today=now.date())
-    except NipError as exc:
-        return RequestOutcome(RequestResult.BAD_NIP, reason=exc.reason)
-    # Found or not, each NIP counts on the brake, so the brake says nothing about the NIP.
-    await invites.record_failure(session, telegram_user_id, now)
-    employee = await locked_employee(session, normalize_nip(nip_text))
-    if employee is None or not employee.active:
-        return RequestOutcome(RequestResult.NOT_FOUND)
-    if employee.telegram_user_id == telegram_user_id:
-        return RequestOutcome(RequestResult.ALREADY_LINKED, employee=employee)
-    mine = select(LinkRequest).where(LinkRequest.telegram_user_id == telegram_user_id)
-    pending = (await session.exec(mine.where(LinkRequest.status == "pending"))).all()
-    if any(r.employee_id == employee.id for r in pending):
-        return RequestOutcome(RequestResult.ALREADY_PENDING, employee=employee)
-    since_yesterday = col(LinkRequest.created_at) > now - timedelta(days=1)
-    if await count_requests(session, mine.where(since_yesterday)) >= MAX_REQUESTS_PER_DAY:
-        return RequestOutcome(RequestResult.TOO_MANY, employee=employee)
-    routed_to, approvers = await approvers_for(session, employee)
-    if not approvers:
-        return RequestOutcome(RequestResult.NO_APPROVER, employee=employee)
-    if await pending_for_employee(session, employee, now) >= MAX_PENDING_PER_EMPLOYEE:
-        return RequestOutcome(RequestResult.EMPLOYEE_BUSY, employee=employee)
-    if await pending_in_queue(session, employee, routed_to, now) >= MAX_PENDING_PER_APPROVER:
-        return RequestOutcome(RequestResult.APPROVER_BUSY, employee=employee)
-    for old in pending:
-        old.status, old.decided_at = "superseded", now
-    assert employee.id is not None
-    request = LinkRequest(
-        employee_id=employee.id,
-        telegram_user_id=telegram_user_id,
-        telegram_name=telegram_name[:200],
-        telegram_username=telegram_username[:64] if telegram_username else None,
-        telegram_language=language,
-        routed_to=routed_to,
-        created_at=now,
-    )
-    session.add(request)
-    await session.flush()
-    return RequestOutcome(
-        RequestResult.SENT, request=request, employee=employee, approvers=approvers
-    )
-
-
-async def locked_employee(session: AsyncSession, nip: str) -> Employee | None:
-    """Load the employee with this NIP, holding their row until commit.
-
-    Requests for one employee are counted one after another: on PostgreSQL by this row lock;
-    on SQLite the attempt just written already holds the database's one write lock.
-    """
-    query = select(Employee).where(Employee.nip == nip).with_for_update(key_share=True)
-    return (await session.exec(query.execution_options(populate_existing=True))).first()
-
-
-async def count_requests(session: AsyncSession, query: SelectOfScalar[LinkRequest]) -> int:
-    counted = await session.exec(select(func.count()).select_from(query.subquery()))
-    return int(counted.one())
-
-
-def counting_pending(now: datetime) -> SelectOfScalar[LinkRequest]:
-    """Undecided requests recent enough to count against the caps."""
-    return select(LinkRequest).where(
-        LinkRequest.status == "pending",
-        col(LinkRequest.created_at) > now - PENDING_COUNTS_FOR,
-    )
-
-
-async def pending_for_employee(session: AsyncSession, employee: Employee, now: datetime) -> int:
-    """Undecided requests for this employee, from any account."""
-    return await count_requests(
-        session, counting_pending(now).where(LinkRequest.employee_id == employee.id)
-    )
-
-
-async def pending_in_queue(
-    session: AsyncSession, employee: Employee, routed_to: str, now: datetime
-) -> int:
-    """Undecided requests waiting for the same approvers as a request for this employee would.
-
-    The supervisor's queue is their subordinates' requests; the HR queue is the OPD's. The
-    queue's owner row (the supervisor, or the OPD) is locked first, so two requests from
-    different employees of one queue cannot both take its last place.
-    """
-    queue = counting_pending(now).join(Employee, col(Employee.id) == LinkRequest.employee_id)
-    if routed_to == ROUTE_SUPERVISOR:
-        assert employee.supervisor_id is not None
-        await session.exec(
-            select(Employee.id)
-            .where(Employee.id == employee.supervisor_id)
-            .with_for_update(key_share=True)
-        )
-        queue = queue.where(
-            LinkRequest.routed_to == ROUTE_SUPERVISOR,
-            Employee.supervisor_id == employee.supervisor_id,
-        )
-    else:
-        await session.exec(
-            select(Opd.id).where(Opd.id == employee.opd_id).with_for_update(key_share=True)
-        )
-        queue = queue.where(LinkRequest.routed_to == ROUTE_HR, Employee.opd_id == employee.opd_id)
-    return await count_requests(session, queue)
-
-
-async def approvers_for(session: AsyncSession, employee: Employee) -> tuple[str, list[Employee]]:
-    """Route to the linked supervisor when reachable, else to the HR officers of the OPD.
-
-    A request for an employee who is already linked would disconnect their account if
-    approved, so it goes to HR only, never to the supervisor.
-    """
-    if employee.supervisor_id is not None and employee.telegram_user_id is None:
-        supervisor = await session.get(Employee, employee.supervisor_id)
-        if (
-            supervisor is not None
-            and supervisor.active
-            and supervisor.telegram_user_id is not None
-            and supervisor.blocked_at is None
-        ):
-            return ROUTE_SUPERVISOR, [supervisor]
-    officers = [
-        o
-        for o in await access.hr_officers_for(session, employee.opd_id)
-        if o.blocked_at is None and o.id != employee.id
-    ]
-    return ROUTE_HR, officers
-
-
-def account_label(name: str, username: str | None) -> str:
-    """How a Telegram account is remembered on the employee: display name and @username."""
-    return f"{name} (@{username})" if username else name
-
-
-def may_decide(speaker: access.Speaker, request: LinkRequest, employee: Employee) -> bool:
-    """HR decides any request; the supervisor only one routed to them that disconnects nobody."""
-    current = employee.telegram_user_id
-    if request.routed_to == ROUTE_HR or current not in (None, request.telegram_user_id):
-        return speaker.hr_covers(employee.opd_id)
-    return access.can_decide_link(speaker, employee)
-
-
-class DecisionResult(StrEnum):
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    NOT_FOUND = "not_found"
-    FORBIDDEN = "forbidden"
-    ALREADY_DECIDED = "already_decided"
-
-
-@dataclass
-class DecisionOutcome:
-    result: DecisionResult
-    request: LinkRequest | None = None
-    employee: Employee | None = None
-    replaced_telegram_id: int | None = None
-
-
-async def decide_link(
-    session: AsyncSession,
-    speaker: access.Speaker,
-    request_id: int,
-    *,
-    approve: bool,
-    now: datetime,
-) -> DecisionOutcome:
-    """Approve or reject a pending link request, if this speaker may decide it."""
-    request = await session.get(LinkRequest, request_id)
-    if request is None:
-        return DecisionOutcome(DecisionResult.NOT_FOUND)
-    employee = await session.get(Employee, request.employee_id)
-    if employee is None or not may_decide(speaker, request, employee):
-        return DecisionOutcome(DecisionResult.FORBIDDEN)
-    if not await close_request(
-        session, request, "approved" if approve else "rejected", speaker, now
-    ):
-        return DecisionOutcome(DecisionResult.ALREADY_DECIDED, request=request, employee=employee)
-    if not approve:
-        audit.record(
-            session,
-            action="link_rejected",
-            at=now,
-            actor_id=speaker.id,
-            subject_id=employee.id,
-            telegram_user_id=request.telegram_user_id,
-        )
-        return DecisionOutcome(DecisionResult.REJECTED, request=request, employee=employee)
-    replaced = await invites.link_account(
-        session,
-        employee,
-        telegram_user_id=request.telegram_user_id,
-        telegram_name=account_label(request.telegram_name, request.telegram_username),
-        language=request.telegram_language,
-        now=now,
-        actor_id=speaker.id,
-        via="approval",
-    )
-    return DecisionOutcome(
-        DecisionResult.APPROVED, request=request, employee=employee, replaced_telegram_id=replaced
-    )
-
-
-async def close_request(
-    session: AsyncSession,
-    request: LinkRequest,
-    status: str,
-    speaker: access.Speaker,
-    now: datetime,
-) -> bool:
-    """Decide a pending request unless someone else just did (two approvers, one press each)."""
-    closed = await session.exec(
-        update(LinkRequest)
-        .where(col(LinkRequest.id) == request.id, col(LinkRequest.status) == "pending")
-        .values(status=status, decided_at=now, decided_by_id=speaker.id)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(request)
-    return bool(closed.rowcount == 1)
+__all__ = [
+    "ANSWERED_ALIKE",
+    "MAX_FAILURES",
+    "MAX_PENDING_PER_APPROVER",
+    "MAX_PENDING_PER_EMPLOYEE",
+    "PENDING_COUNTS_FOR",
+    "Account",
+    "DecisionOutcome",
+    "DecisionResult",
+    "IssuedInvite",
+    "RedeemResult",
+    "Redemption",
+    "RequestOutcome",
+    "RequestResult",
+    "decide_link",
+    "hash_code",
+    "issue_invites",
+    "redeem",
+    "request_link",
+]

@@ -1,24 +1,30 @@
-"""Single-use invite codes: random, hashed at rest, expiring; and the guessing brake."""
+"""Single-use invite codes: random, hashed at rest, expiring, redeemed once."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import audit
-from models import Employee, InviteCode, LinkAttempt, LinkRequest
+from bot.i18n import I18n
+from bot.services.access import Speaker, speaker_for
+from bot.services.onboarding.brake import (
+    Throttle,
+    check_throttle,
+    clear_failures,
+    record_failure,
+)
+from bot.services.onboarding.linking import Account, link_account
+from bot.services.onboarding.notices import tell_replaced
+from models import Employee, InviteCode
+from models.db import SessionFactory
 
 CODE_BYTES = 12  # 16 url-safe characters, well inside /start's 64-character payload
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-BASE_LOCK = timedelta(minutes=5)
-MAX_LOCK = timedelta(hours=24)
 
 
 def hash_code(code: str) -> str:
@@ -79,43 +85,6 @@ async def issue_invites(
     return issued
 
 
-class Throttle(StrEnum):
-    OK = "ok"
-    LOCKED = "locked"
-
-
-async def check_throttle(
-    session: AsyncSession, telegram_user_id: int, now: datetime
-) -> tuple[Throttle, datetime | None]:
-    """Say whether this Telegram user may try a code or NIP now, and until when if not."""
-    attempt = await session.get(LinkAttempt, telegram_user_id)
-    if attempt and attempt.locked_until and attempt.locked_until > now:
-        return Throttle.LOCKED, attempt.locked_until
-    return Throttle.OK, None
-
-
-async def record_failure(session: AsyncSession, telegram_user_id: int, now: datetime) -> None:
-    """Count a failed attempt; after MAX_FAILURES in the window, lock with a growing delay."""
-    attempt = await session.get(LinkAttempt, telegram_user_id)
-    if attempt is None:
-        attempt = LinkAttempt(telegram_user_id=telegram_user_id, failures=0, window_started_at=now)
-        session.add(attempt)
-    if attempt.locked_until is None and now - attempt.window_started_at > FAILURE_WINDOW:
-        attempt.failures, attempt.window_started_at = 0, now
-    attempt.failures += 1
-    if attempt.failures >= MAX_FAILURES:
-        # Each lock doubles: 5 min, 10, 20, ... capped at a day. Guessing a 96-bit code is
-        # hopeless anyway; the brake mostly stops scripted NIP fishing.
-        extra = attempt.failures - MAX_FAILURES
-        attempt.locked_until = now + min(BASE_LOCK * (2**extra), MAX_LOCK)
-
-
-async def clear_failures(session: AsyncSession, telegram_user_id: int) -> None:
-    attempt = await session.get(LinkAttempt, telegram_user_id)
-    if attempt is not None:
-        await session.delete(attempt)
-
-
 class RedeemResult(StrEnum):
     LINKED = "linked"
     ALREADY_LINKED = "already_linked"  # this account redeemed the code before (a replay)
@@ -132,75 +101,33 @@ class Redemption:
     employee: Employee | None = None
     locked_until: datetime | None = None
     replaced_telegram_id: int | None = None
-
-
-async def link_account(
-    session: AsyncSession,
-    employee: Employee,
-    *,
-    telegram_user_id: int,
-    telegram_name: str,
-    language: str | None,
-    now: datetime,
-    actor_id: int | None,
-    via: str,
-) -> int | None:
-    """Link a Telegram account to an employee, one-to-one; return the replaced account, if any.
-
-    A Telegram account already linked to someone else is detached from them first, and the
-    employee's previous account (an old phone) is replaced.
-    """
-    assert employee.id is not None
-    others = await session.exec(
-        select(Employee).where(
-            Employee.telegram_user_id == telegram_user_id, Employee.id != employee.id
-        )
-    )
-    for other in others.all():
-        other.telegram_user_id = None
-        other.linked_at = None
-        audit.record(session, action="unlink", at=now, subject_id=other.id, reason="relinked")
-    # Flush the detach first: the unique index must never see two owners at once.
-    await session.flush()
-    replaced = employee.telegram_user_id if employee.telegram_user_id != telegram_user_id else None
-    employee.telegram_user_id = telegram_user_id
-    employee.telegram_name = telegram_name[:200]
-    employee.linked_at = now
-    employee.blocked_at = None
-    employee.updated_at = now
-    if employee.language is None and language:
-        employee.language = language
-    pending = await session.exec(
-        select(LinkRequest).where(
-            LinkRequest.employee_id == employee.id, LinkRequest.status == "pending"
-        )
-    )
-    for request in pending.all():
-        if request.telegram_user_id != telegram_user_id:
-            request.status, request.decided_at = "superseded", now
-    audit.record(
-        session,
-        action="link",
-        at=now,
-        actor_id=actor_id,
-        subject_id=employee.id,
-        via=via,
-        telegram_user_id=telegram_user_id,
-        replaced_telegram_id=replaced,
-    )
-    return replaced
+    speaker: Speaker | None = None  # the freshly linked speaker (LINKED only)
 
 
 async def redeem(
-    session: AsyncSession,
+    db: SessionFactory,
+    i18n: I18n,
     code: str,
+    account: Account,
     *,
-    telegram_user_id: int,
-    telegram_name: str,
-    language: str | None,
     now: datetime,
 ) -> Redemption:
-    """Redeem an invite code for a Telegram user (the caller commits)."""
+    """Redeem an invite code for a Telegram account; tell an account it replaced."""
+    async with db() as session:
+        outcome = await _redeem(session, code, account, now)
+        employee = outcome.employee
+        if outcome.replaced_telegram_id and employee is not None:
+            await tell_replaced(session, i18n, employee, outcome.replaced_telegram_id, now)
+        if outcome.result is RedeemResult.LINKED and employee is not None:
+            outcome = replace(outcome, speaker=await speaker_for(session, employee))
+        # Failures count on the brake whatever the outcome, so the transaction always commits.
+        await session.commit()
+    return outcome
+
+
+async def _redeem(session: AsyncSession, code: str, account: Account, now: datetime) -> Redemption:
+    """Redeem an invite code for a Telegram account, in the caller's transaction."""
+    telegram_user_id = account.telegram_user_id
     state, until = await check_throttle(session, telegram_user_id, now)
     if state is Throttle.LOCKED:
         return Redemption(RedeemResult.LOCKED, locked_until=until)
@@ -230,8 +157,8 @@ async def redeem(
         session,
         employee,
         telegram_user_id=telegram_user_id,
-        telegram_name=telegram_name,
-        language=language,
+        telegram_name=account.label,
+        language=account.language,
         now=now,
         actor_id=None,
         via="invite",

@@ -1,11 +1,12 @@
-"""Questions to HR (named and anonymous), HR's inbox and answers, and /faq (both databases)."""
+"""Questions to HR (named and anonymous), HR's inbox and answers, and /faq, through the real
+Application (both databases). tests/test_questions_rules.py has the rules alone."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,8 +16,8 @@ from sqlmodel import SQLModel, col, select
 from bot.i18n import I18n
 from bot.services import questions as qs
 from bot.services.access import load_speaker
-from bot.services.questions import AskResult, HrResult
-from models import AuditLog, Employee, FaqEntry, OutboxMessage, Question
+from bot.services.questions import HrResult
+from models import AuditLog, Employee, FaqEntry, Question
 from models.db import SessionFactory
 from tests.support.factories import Org, make_org
 from tests.support.fakegram import FakeTelegram
@@ -71,146 +72,18 @@ async def all_questions(sessions: SessionFactory) -> list[Question]:
         return list((await session.exec(select(Question).order_by(col(Question.id)))).all())
 
 
+async def employee_of(sessions: SessionFactory, employee_id: int | None) -> Employee:
+    async with sessions() as session:
+        employee = await session.get(Employee, employee_id)
+    assert employee is not None
+    return employee
+
+
 async def speaker_of(sessions: SessionFactory, tg: int) -> Any:
     async with sessions() as session:
         speaker = await load_speaker(session, tg)
     assert speaker is not None
     return speaker
-
-
-# --- service ---
-
-
-async def test_daily_limit_counts_named_by_asker_and_anonymous_in_memory(
-    sessions: SessionFactory,
-) -> None:
-    org = await setup(sessions)
-    assert org.staff.id and org.staff2.id
-    tally = qs.AnonymousTally()
-    async with sessions() as session:
-        staff = await session.get(Employee, org.staff.id)
-        assert staff is not None
-        for i in range(qs.DAILY_LIMIT):
-            outcome = await qs.ask(
-                session, i18n(), tally=tally, asker=staff, text=f"Pertanyaan nomor {i}",
-                anonymous=i % 2 == 0, to_own_opd=True, now=LOCAL_NOW,
-            )  # fmt: skip
-            assert outcome.result is AskResult.ASKED
-        sixth = await qs.ask(
-            session, i18n(), tally=tally, asker=staff, text="Pertanyaan keenam",
-            anonymous=True, to_own_opd=False, now=LOCAL_NOW,
-        )  # fmt: skip
-        assert sixth.result is AskResult.LIMIT
-        assert await qs.named_today(session, org.staff.id, LOCAL_NOW) == 2
-        assert tally.count(org.staff.id, TODAY) == 3
-        assert await qs.questions_left(session, tally, org.staff.id, LOCAL_NOW) == 0
-        # Another person has their own count.
-        assert await qs.questions_left(session, tally, org.staff2.id, LOCAL_NOW) == 5
-        short = await qs.ask(
-            session, i18n(), tally=tally, asker=staff, text="pendek",
-            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
-        )  # fmt: skip
-        assert short.result is AskResult.BAD_TEXT and short.problem is not None
-        assert short.problem.limit == qs.MIN_QUESTION
-        await session.commit()
-        # Tomorrow (WIB) is a new day: yesterday's anonymous counts are dropped, not kept.
-        tomorrow = LOCAL_NOW.replace(hour=0, minute=5) + timedelta(days=1)
-        assert await qs.questions_left(session, tally, org.staff.id, tomorrow) == 5
-        assert len(tally) == 0
-        assert tally.count(org.staff.id, TODAY) == 0
-    assert len(await all_questions(sessions)) == 5
-
-
-async def test_scope_of_answering(sessions: SessionFactory) -> None:
-    org = await setup(sessions)
-    tally = qs.AnonymousTally()
-    async with sessions() as session:
-        staff = await session.get(Employee, org.staff.id)
-        other = await session.get(Employee, org.other_opd_staff.id)
-        assert staff is not None and other is not None
-        own = await qs.ask(
-            session, i18n(), tally=tally, asker=staff, text="Pertanyaan untuk HR Dinkes",
-            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
-        )  # fmt: skip
-        city = await qs.ask(
-            session, i18n(), tally=tally, asker=staff, text="Pertanyaan untuk BKPSDM saja",
-            anonymous=True, to_own_opd=False, now=LOCAL_NOW,
-        )  # fmt: skip
-        dishub = await qs.ask(
-            session, i18n(), tally=tally, asker=other, text="Pertanyaan dari Dishub",
-            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
-        )  # fmt: skip
-        await session.commit()
-        # Notices: Dinkes HR for its OPD; city-wide HR for BKPSDM and for an OPD without HR.
-        rows = (await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))).all()
-        assert [(r.chat_id, r.dedupe_key) for r in rows] == [
-            (HR_TG, f"question:{own.question.id}:hr:{org.hr.id}"),  # type: ignore[union-attr]
-            (CITY_TG, f"question:{city.question.id}:hr:{org.city_hr.id}"),  # type: ignore[union-attr]
-            (CITY_TG, f"question:{dishub.question.id}:hr:{org.city_hr.id}"),  # type: ignore[union-attr]
-        ]
-    hr = await speaker_of(sessions, HR_TG)
-    city_hr = await speaker_of(sessions, CITY_TG)
-    staff_speaker = await speaker_of(sessions, STAFF_TG)
-    assert own.question and city.question and dishub.question
-    async with sessions() as session:
-        inbox, total = await qs.inbox(session, hr, offset=0, limit=10)
-        assert [q.id for q in inbox] == [own.question.id] and total == 1
-        inbox, total = await qs.inbox(session, city_hr, offset=0, limit=10)
-        assert total == 3
-        assert await qs.inbox(session, staff_speaker, offset=0, limit=10) == ([], 0)
-        for speaker, qid in [(hr, city.question.id), (hr, dishub.question.id)]:
-            refused = await qs.answer(
-                session, i18n(), speaker=speaker, question_id=qid or 0, text="Jawaban", now=NOW
-            )
-            assert refused.result is HrResult.NOT_FOUND
-        refused = await qs.answer(
-            session, i18n(), speaker=staff_speaker, question_id=own.question.id or 0,
-            text="Jawaban", now=NOW,
-        )  # fmt: skip
-        assert refused.result is HrResult.NOT_FOUND
-        not_yet = await qs.publish(
-            session, speaker=hr, question_id=own.question.id or 0, question_text=None, now=NOW
-        )
-        assert not_yet.result is HrResult.NOT_ANSWERED
-        closed = await qs.close(
-            session, i18n(), speaker=city_hr, question_id=dishub.question.id or 0,
-            reason="Duplikat", now=NOW,
-        )  # fmt: skip
-        assert closed.result is HrResult.DONE and closed.delivered
-        again = await qs.answer(
-            session, i18n(), speaker=city_hr, question_id=dishub.question.id or 0,
-            text="Jawaban", now=NOW,
-        )  # fmt: skip
-        assert again.result is HrResult.ALREADY
-        await session.commit()
-
-
-async def test_long_answer_fits_one_message(sessions: SessionFactory) -> None:
-    org = await setup(sessions)
-    tally = qs.AnonymousTally()
-    async with sessions() as session:
-        staff = await session.get(Employee, org.staff.id)
-        assert staff is not None
-        asked = await qs.ask(
-            session, i18n(), tally=tally, asker=staff, text="<" * qs.MAX_QUESTION,
-            anonymous=False, to_own_opd=True, now=LOCAL_NOW,
-        )  # fmt: skip
-        assert asked.question is not None
-        hr = await load_speaker(session, HR_TG)
-        assert hr is not None
-        outcome = await qs.answer(
-            session, i18n(), speaker=hr, question_id=asked.question.id or 0,
-            text="&" * qs.MAX_ANSWER, now=NOW,
-        )  # fmt: skip
-        assert outcome.result is HrResult.DONE and outcome.delivered
-        await session.commit()
-        row = (
-            await session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == STAFF_TG))
-        ).one()
-    params = json.loads(row.payload)["params"]
-    visible = params["text"].replace("&lt;", "<").replace("&amp;", "&")
-    assert len(visible) < 4096
-    assert "&" * qs.MAX_ANSWER in visible
 
 
 # --- through the bot ---
@@ -425,16 +298,13 @@ async def test_limit_refusals_and_cancel(db: DB, sessions: SessionFactory) -> No
     org = await setup(sessions, staff_lang="id")
     async with linked_bot(db) as bot:
         # Two named and two anonymous questions already today: the limit counts both.
-        async with sessions() as session:
-            staff = await session.get(Employee, org.staff2.id)
-            assert staff is not None
-            for i in range(qs.DAILY_LIMIT - 1):
-                await qs.ask(
-                    session, i18n(), tally=bot.deps.anonymous_tally, asker=staff,
-                    text=f"Pertanyaan nomor {i}", anonymous=i % 2 == 0, to_own_opd=False,
-                    now=LOCAL_NOW,
-                )  # fmt: skip
-            await session.commit()
+        staff = await employee_of(sessions, org.staff2.id)
+        for i in range(qs.DAILY_LIMIT - 1):
+            await qs.ask(
+                sessions, i18n(), tally=bot.deps.anonymous_tally, asker=staff,
+                text=f"Pertanyaan nomor {i}", anonymous=i % 2 == 0, to_own_opd=False,
+                now=LOCAL_NOW,
+            )  # fmt: skip
         # Indonesian: the fifth question goes through, then the limit is explained.
         await bot.send(STAFF2_TG, "/tanya")
         assert "Anda masih dapat bertanya 1" in bot.last_text(STAFF2_TG)
@@ -539,55 +409,51 @@ async def test_hr_answers_and_publishes_in_indonesian(db: DB, sessions: SessionF
 async def settle_some(sessions: SessionFactory, org: Org) -> dict[str, int]:
     """A named answered, an anonymous closed (Dinkes), another OPD's answered, one open."""
     tally = qs.AnonymousTally()
-    async with sessions() as session:
-        staff = await session.get(Employee, org.staff.id)
-        staff2 = await session.get(Employee, org.staff2.id)
-        other = await session.get(Employee, org.other_opd_staff.id)
-        hr = await load_speaker(session, HR_TG)
-        city_hr = await load_speaker(session, CITY_TG)
-        assert staff and staff2 and other and hr and city_hr
-        ids: dict[str, int] = {}
-        for name, asker, anonymous, text in [
-            ("named", staff, False, "Bagaimana cara <b>cuti</b> & izin?"),
-            ("anon", staff, True, "Pertanyaan anonim untuk HR Dinkes"),
-            ("other", other, False, "Pertanyaan dari Dishub soal SKP"),
-            ("open", staff, False, "Pertanyaan yang masih menunggu"),
-            ("staff2", staff2, False, "Pertanyaan milik pegawai lain"),
-        ]:
-            asked = await qs.ask(
-                session, i18n(), tally=tally, asker=asker, text=text,
-                anonymous=anonymous, to_own_opd=True, now=LOCAL_NOW,
-            )  # fmt: skip
-            assert asked.question and asked.question.id
-            ids[name] = asked.question.id
-        for speaker, name, reply in [
-            (hr, "named", "Ajukan lewat <SIASN> & atasan"),
-            (city_hr, "other", "Lihat panduan SKP"),
-            (hr, "staff2", "Sudah dijawab"),
-        ]:
-            done = await qs.answer(
-                session, i18n(), speaker=speaker, question_id=ids[name], text=reply, now=NOW
-            )
-            assert done.result is HrResult.DONE
-        closed = await qs.close(
-            session, i18n(), speaker=hr, question_id=ids["anon"], reason="Duplikat <x>", now=NOW
+    staff = await employee_of(sessions, org.staff.id)
+    staff2 = await employee_of(sessions, org.staff2.id)
+    other = await employee_of(sessions, org.other_opd_staff.id)
+    hr = await speaker_of(sessions, HR_TG)
+    city_hr = await speaker_of(sessions, CITY_TG)
+    ids: dict[str, int] = {}
+    for name, asker, anonymous, text in [
+        ("named", staff, False, "Bagaimana cara <b>cuti</b> & izin?"),
+        ("anon", staff, True, "Pertanyaan anonim untuk HR Dinkes"),
+        ("other", other, False, "Pertanyaan dari Dishub soal SKP"),
+        ("open", staff, False, "Pertanyaan yang masih menunggu"),
+        ("staff2", staff2, False, "Pertanyaan milik pegawai lain"),
+    ]:
+        asked = await qs.ask(
+            sessions, i18n(), tally=tally, asker=asker, text=text,
+            anonymous=anonymous, to_own_opd=True, now=LOCAL_NOW,
+        )  # fmt: skip
+        assert asked.question and asked.question.id
+        ids[name] = asked.question.id
+    for speaker, name, reply in [
+        (hr, "named", "Ajukan lewat <SIASN> & atasan"),
+        (city_hr, "other", "Lihat panduan SKP"),
+        (hr, "staff2", "Sudah dijawab"),
+    ]:
+        done = await qs.answer(
+            sessions, i18n(), speaker=speaker, question_id=ids[name], text=reply, now=NOW
         )
-        assert closed.result is HrResult.DONE
-        await session.commit()
+        assert done.result is HrResult.DONE
+    closed = await qs.close(
+        sessions, i18n(), speaker=hr, question_id=ids["anon"], reason="Duplikat <x>", now=NOW
+    )
+    assert closed.result is HrResult.DONE
     return ids
 
 
 async def test_hr_sees_answered_and_closed(db: DB, sessions: SessionFactory) -> None:
     org = await setup(sessions)
     ids = await settle_some(sessions, org)
-    async with sessions() as session:
-        hr = await load_speaker(session, HR_TG)
-        city_hr = await load_speaker(session, CITY_TG)
-        assert hr and city_hr
-        rows, total = await qs.settled(session, hr, offset=0, limit=10)
-        assert total == 3 and ids["other"] not in [q.id for q in rows]
-        assert ids["open"] not in [q.id for q in rows]
-        assert (await qs.settled(session, city_hr, offset=0, limit=10))[1] == 4
+    hr = await speaker_of(sessions, HR_TG)
+    city_hr = await speaker_of(sessions, CITY_TG)
+    settled = await qs.settled_page(sessions, hr, 0, 10)
+    rows, total = [r.question for r in settled.rows], settled.total
+    assert total == 3 and ids["other"] not in [q.id for q in rows]
+    assert ids["open"] not in [q.id for q in rows]
+    assert (await qs.settled_page(sessions, city_hr, 0, 10)).total == 4
     async with linked_bot(db) as bot:
         await bot.send(HR_TG, "/tanya")
         await bot.press_label(HR_TG, "Answered and closed")
@@ -691,16 +557,13 @@ async def test_my_questions(db: DB, sessions: SessionFactory) -> None:
         assert "You have not asked a question with your name yet." in hr_own
         assert "Anonymous questions are not listed" in hr_own
         # After the daily limit, the list is still reachable.
-        async with sessions() as session:
-            staff = await session.get(Employee, org.staff.id)
-            assert staff is not None
-            for n in range(3):  # two named earlier, and these three anonymous ones
-                await qs.ask(
-                    session, i18n(), tally=bot.deps.anonymous_tally, asker=staff,
-                    text=f"Pertanyaan tambahan {n}", anonymous=True, to_own_opd=False,
-                    now=LOCAL_NOW,
-                )  # fmt: skip
-            await session.commit()
+        staff = await employee_of(sessions, org.staff.id)
+        for n in range(3):  # two named earlier, and these three anonymous ones
+            await qs.ask(
+                sessions, i18n(), tally=bot.deps.anonymous_tally, asker=staff,
+                text=f"Pertanyaan tambahan {n}", anonymous=True, to_own_opd=False,
+                now=LOCAL_NOW,
+            )  # fmt: skip
         await bot.send(STAFF_TG, "/tanya")
         assert "batas harian" in bot.last_text(STAFF_TG)
         await bot.press_label(STAFF_TG, "Pertanyaan saya")
@@ -715,19 +578,18 @@ async def test_hidden_faq_entries_shown_again(db: DB, sessions: SessionFactory) 
         assert hr is not None
         hr.language = "id"
         session.add(hr)
-        city_hr = await load_speaker(session, CITY_TG)
-        assert city_hr is not None
-        published = await qs.publish(
-            session, speaker=city_hr, question_id=ids["named"], question_text=None, now=NOW
-        )
-        other = await qs.publish(
-            session, speaker=city_hr, question_id=ids["other"], question_text=None, now=NOW
-        )
-        assert published.faq and published.faq.id and other.faq and other.faq.id
-        entry_id, other_id = published.faq.id, other.faq.id
-        for hidden in (entry_id, other_id):
-            assert await qs.hide(session, speaker=city_hr, entry_id=hidden, now=NOW)
         await session.commit()
+    city_hr = await speaker_of(sessions, CITY_TG)
+    published = await qs.publish(
+        sessions, speaker=city_hr, question_id=ids["named"], question_text=None, now=NOW
+    )
+    other = await qs.publish(
+        sessions, speaker=city_hr, question_id=ids["other"], question_text=None, now=NOW
+    )
+    assert published.faq and published.faq.id and other.faq and other.faq.id
+    entry_id, other_id = published.faq.id, other.faq.id
+    for hidden in (entry_id, other_id):
+        assert await qs.hide(sessions, speaker=city_hr, entry_id=hidden, now=NOW)
     async with linked_bot(db) as bot:
         # Staff see nothing and no hidden list; crafted buttons are refused.
         await bot.send(STAFF_TG, "/faq")
@@ -772,14 +634,13 @@ async def test_hidden_faq_entries_shown_again(db: DB, sessions: SessionFactory) 
         ]
         [shown] = (await session.exec(select(FaqEntry).where(FaqEntry.id == entry_id))).all()
         assert not shown.hidden
-        # Published anew while hidden: the old entry stays hidden (no duplicate in /faq).
-        city_hr = await load_speaker(session, CITY_TG)
-        assert city_hr is not None
-        again = await qs.publish(
-            session, speaker=city_hr, question_id=ids["other"], question_text=None, now=NOW
-        )
-        assert again.result is HrResult.DONE
-        kept = await qs.unhide(session, speaker=city_hr, entry_id=other_id, now=NOW)
-        assert kept.result is HrResult.ALREADY
-        await session.commit()
+    # Published anew while hidden: the old entry stays hidden (no duplicate in /faq).
+    city_hr = await speaker_of(sessions, CITY_TG)
+    again = await qs.publish(
+        sessions, speaker=city_hr, question_id=ids["other"], question_text=None, now=NOW
+    )
+    assert again.result is HrResult.DONE
+    kept = await qs.unhide(sessions, speaker=city_hr, entry_id=other_id, now=NOW)
+    assert kept.result is HrResult.ALREADY
+    async with sessions() as session:
         assert (await session.get(FaqEntry, other_id)).hidden  # type: ignore[union-attr]
