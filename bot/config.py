@@ -33,7 +33,7 @@ and run `make run` again.
 
 
 class Settings(BaseSettings):
-    """Every setting of DESIGN.md section 4; names match the environment variables."""
+    """Every setting of the README's settings table; names match the environment variables."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False

@@ -1,6 +1,6 @@
 """Roster import: read a CSV/XLSX staff list, validate every row, then upsert it in bulk.
 
-The file contract is DESIGN.md section 4 ("Roster file columns"). Everything is checked
+The file format is README.md, "Roster format" (the contract). Everything is checked
 before anything is written; one bad row means nothing is imported. Writes use Core bulk
 statements on the session's connection, because 20,000+ ORM objects would be far too slow.
 """

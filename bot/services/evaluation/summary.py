@@ -18,6 +18,7 @@ from bot.services.access import Speaker
 from bot.services.evaluation.problems import Problem
 from bot.services.evaluation.suggestion import Suggestion, TargetAchievement, suggest_hasil_kerja
 from bot.services.evaluation.window import check_may_evaluate
+from bot.services.feedback import feedback_counts
 from bot.services.periods import Period
 from bot.services.targets import achievement
 from models import Employee, Evaluation, ProgressReport, Target
@@ -105,11 +106,7 @@ async def fingerprint(session: AsyncSession, employee_id: int, period: str) -> s
 async def _feedback_counts(
     session: AsyncSession, employee_id: int, period: Period
 ) -> dict[str, int]:
-    """Feedback received in the semester; zeros when the feedback feature is not there."""
-    try:
-        from bot.services.feedback import feedback_counts  # another feature; may be absent
-    except ImportError:
-        return {}
+    """Feedback received in the semester, by kind."""
     counts = await feedback_counts(session, [employee_id], period)
     return dict(counts.get(employee_id, {}))
 

@@ -1,9 +1,10 @@
 """`import-targets`: SKP targets from a CSV/XLSX file, validated like the roster.
 
-The contract is DESIGN.md section 4: columns `nip, period, title, indicator, target, unit,
-kind` and optionally `jenis, kualitas`. Every row is checked before anything is written; one
-bad row means nothing is imported. The natural key is (employee, period, title), so rerunning
-the same file changes nothing. Imported targets come from the official SKP: approved at once.
+The contract (README.md, "Target file format"): columns `nip, period, title, indicator,
+target, unit, kind` and optionally `jenis, kualitas`. Every row is checked before anything is
+written; one bad row means nothing is imported. The natural key is (employee, period,
+title), so rerunning the same file changes nothing. Imported targets come from the official
+SKP: approved at once.
 """
 
 from __future__ import annotations
