@@ -25,7 +25,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar, cast
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import BotContext
 from bot.i18n import N_
@@ -140,6 +147,17 @@ class FlowSteps:
     lost_text: str
     cancelled_text: str = CANCELLED
     edit_when_pressed: bool = False  # Batal by button replaces the message it was pressed on
+
+    def fallbacks(self, earlier: str | None = None) -> list[BaseHandler[Update, Any, Any]]:
+        """The flow's fallbacks: /batal, its Batal button, and (when `earlier` is a pattern)
+        the buttons of its other steps, answered but never acted upon."""
+        handlers: list[BaseHandler[Update, Any, Any]] = [
+            CommandHandler(["batal", "cancel"], self.cancel),
+            CallbackQueryHandler(self.cancel, pattern=f"^{self.cancel_data}$"),
+        ]
+        if earlier is not None:
+            handlers.append(CallbackQueryHandler(earlier_step, pattern=earlier))
+        return handlers
 
     def cancel_row(self, context: BotContext) -> list[tuple[str, str]]:
         """The Batal / Cancel button row."""

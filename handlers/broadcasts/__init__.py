@@ -25,8 +25,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from handlers.broadcasts import steps, steps_sent
-from handlers.broadcasts.steps import AUDIENCE, CANCEL, PICK_OPDS, PREVIEW, STEPS, WRITE
-from handlers.conversation import earlier_step
+from handlers.broadcasts.steps import AUDIENCE, PICK_OPDS, PREVIEW, STEPS, WRITE
 
 
 def build() -> list[BaseHandler[Update, Any, Any]]:
@@ -60,13 +59,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
                 MessageHandler(content, steps.receive_message),
             ],
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], STEPS.cancel),
-            CallbackQueryHandler(STEPS.cancel, pattern=f"^{CANCEL}$"),
-            CallbackQueryHandler(
-                earlier_step, pattern=r"^bc:(new|hist|au|o|op|od|send|ackt|edit)(:|$)"
-            ),
-        ],
+        fallbacks=STEPS.fallbacks(earlier=r"^bc:(new|hist|au|o|op|od|send|ackt|edit)(:|$)"),
         name="broadcast",
         persistent=True,
         allow_reentry=True,

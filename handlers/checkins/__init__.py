@@ -12,7 +12,6 @@ from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -20,7 +19,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.services import checkins
-from handlers.checkins.state import ASK_DATE, CANCEL, CHOOSE, FLOW
+from handlers.checkins.state import ASK_DATE, CHOOSE, FLOW
 from handlers.checkins.steps import (
     ask_date,
     ask_leave,
@@ -54,10 +53,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
                 MessageHandler(~filters.COMMAND, not_a_date),
             ],
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], FLOW.cancel),
-            CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
-        ],
+        fallbacks=FLOW.fallbacks(),
         name="checkin_pause",
         persistent=True,
         allow_reentry=True,

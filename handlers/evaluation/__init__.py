@@ -24,7 +24,6 @@ from telegram.ext import (
 from bot.context import BotContext
 from handlers.evaluation import steps_employee, steps_hr, steps_leader
 from handlers.evaluation.state import (
-    CANCEL,
     COMMENT,
     CONFIRM,
     FLOW,
@@ -116,10 +115,7 @@ def build() -> Handlers:
             HR_TEXT: typed_step(hr.resume_typed),
             HR_CHOICE: [CallbackQueryHandler(hr.resume_choice, pattern=HR_BUTTONS)],
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], FLOW.cancel),
-            CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
-        ],
+        fallbacks=FLOW.fallbacks(),
         name="evaluation",
         persistent=True,
         allow_reentry=True,

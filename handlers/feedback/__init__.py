@@ -26,8 +26,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from handlers.conversation import earlier_step
-from handlers.feedback.drafts import CANCEL, FLOW
+from handlers.feedback.drafts import FLOW
 from handlers.feedback.steps import (
     KIND,
     PICK_EMPLOYEE,
@@ -93,11 +92,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
                 MessageHandler(other, reply_expected),
             ],
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], FLOW.cancel),
-            CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
-            CallbackQueryHandler(earlier_step, pattern=r"^fb:(e|pg|r|t|g|k|v|tpl|send|edit)(:|$)"),
-        ],
+        fallbacks=FLOW.fallbacks(earlier=r"^fb:(e|pg|r|t|g|k|v|tpl|send|edit)(:|$)"),
         name="feedback",
         persistent=True,
         allow_reentry=True,

@@ -42,10 +42,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
                 MessageHandler(~filters.COMMAND, not_text),
             ]
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], STEPS.cancel),
-            CallbackQueryHandler(STEPS.cancel, pattern=f"^{CANCEL_DATA}$"),
-        ],
+        fallbacks=STEPS.fallbacks(),
         name="onboarding",
         persistent=True,
         allow_reentry=True,

@@ -21,11 +21,9 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from handlers.conversation import earlier_step
 from handlers.questions.flow import (
     ANSWER,
     ANSWER_PREVIEW,
-    CANCEL,
     CLOSE,
     MODE,
     PREVIEW,
@@ -110,13 +108,9 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
             ],
             CLOSE: [MessageHandler(text, receive_reason), MessageHandler(other, text_expected)],
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], STEPS.cancel),
-            CallbackQueryHandler(STEPS.cancel, pattern=f"^{CANCEL}$"),
-            CallbackQueryHandler(
-                earlier_step, pattern=r"^qa:(mode|route|send|edit|asend|aedit|pubok|pubedit)(:|$)"
-            ),
-        ],
+        fallbacks=STEPS.fallbacks(
+            earlier=r"^qa:(mode|route|send|edit|asend|aedit|pubok|pubedit)(:|$)"
+        ),
         name="questions",
         persistent=True,
         allow_reentry=True,

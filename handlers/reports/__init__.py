@@ -25,10 +25,8 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from handlers.conversation import earlier_step
 from handlers.reports.state import (
     AMOUNT,
-    CANCEL,
     CONFIRM_BIG,
     EVIDENCE,
     FIX_CONFIRM,
@@ -111,14 +109,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
             ],
             FIX_CONFIRM: [CallbackQueryHandler(fix_confirm, pattern=r"^rp:fx:(ok|no)$")],
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], FLOW.cancel),
-            CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
-            # Buttons of other steps of this flow: answered here, never acted upon.
-            CallbackQueryHandler(
-                earlier_step, pattern=r"^rp:(t|big|skip|done|send|edit|retarget|fx)(:|$)"
-            ),
-        ],
+        fallbacks=FLOW.fallbacks(earlier=r"^rp:(t|big|skip|done|send|edit|retarget|fx)(:|$)"),
         name="reports",
         persistent=True,
         allow_reentry=True,

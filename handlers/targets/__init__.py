@@ -29,7 +29,6 @@ from bot.context import BotContext
 from bot.services.targets import drafts
 from handlers.targets.state import (
     ASK_NOTE,
-    CANCEL,
     FLOW,
     PICK_FIELD,
     RETURN_CANCEL,
@@ -66,10 +65,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
     """Return the target conversation (drafts and return notes) and the plain buttons."""
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.TEXT & ~filters.COMMAND
-    cancels: list[BaseHandler[Update, BotContext, Any]] = [
-        CommandHandler(["batal", "cancel"], FLOW.cancel),
-        CallbackQueryHandler(FLOW.cancel, pattern=f"^{CANCEL}$"),
-    ]
+    cancels = FLOW.fallbacks()
     typed: dict[str, Step] = {
         "title": typed_step("title", drafts.check_title),
         "indicator": typed_step("indicator", drafts.check_typed_indicator),

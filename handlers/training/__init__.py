@@ -25,10 +25,8 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from handlers.conversation import earlier_step
 from handlers.training import steps, steps_hr, steps_new
 from handlers.training.steps_new import (
-    CANCEL,
     CAPACITY,
     INVITEES,
     JP,
@@ -67,11 +65,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
             ],
             PREVIEW: [CallbackQueryHandler(steps_new.save, pattern=r"^pl:save$")],
         },
-        fallbacks=[
-            CommandHandler(["batal", "cancel"], STEPS.cancel),
-            CallbackQueryHandler(STEPS.cancel, pattern=f"^{CANCEL}$"),
-            CallbackQueryHandler(earlier_step, pattern=r"^pl:(unit|save)$"),
-        ],
+        fallbacks=STEPS.fallbacks(earlier=r"^pl:(unit|save)$"),
         name="training",
         persistent=True,
         allow_reentry=True,
