@@ -8,7 +8,7 @@ A fresh SQLite database is migrated and filled with a synthetic roster (bot.demo
 + roster import); everyone is linked to Telegram, one employee becomes city-wide HR, and a
 broadcast to the whole city is created with bot.services.broadcasts.create (its outbox rows
 included), exactly as "Kirim" does. Then `python -m bot run` (the real process) is started
-against tests/fakegram's HTTP server with Telegram's flood limits on, while --users linked
+against tests/support/fakegram's HTTP server with Telegram's flood limits on, while --users linked
 employees send /bantuan every second. Printed:
 
 - completion time (first to last send, from the outbox rows) vs the ideal recipients / rate

@@ -133,7 +133,7 @@ class Step:
 
 
 def report_steps(language: str, photo: bool) -> list[Step]:
-    """The /lapor flow of handlers/reports.py, one report."""
+    """The /lapor flow of handlers/reports/, one report."""
     label = LABELS[language]
     steps = [
         Step("lapor", "text", "/lapor", expect_button=TARGET_TITLE[:20]),

@@ -24,7 +24,7 @@ Then, with ``uptime``'s load next to the numbers (the machine is shared):
   evaluation window (escalations: the first working day after the due date), then a rerun
   (target < 10 s each);
 - interactive: /tim for the leader of --team (bench/team.py's measure), /kinerja for an
-  employee and /bantuan through the real Application in-process against tests/fakegram
+  employee and /bantuan through the real Application in-process against tests/support/fakegram
   (target p95 < 300 ms); /statistik's views for a city-wide HR officer;
 - exports: ``kinerja-bot export --period 2026-1`` to .xlsx and .csv for the whole city
   (target < 30 s) and the in-bot compliance export;

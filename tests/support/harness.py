@@ -1,4 +1,4 @@
-"""Drive the real Application in-process against the fake Bot API (tests/fakegram)."""
+"""Drive the real Application in-process against the fake Bot API (tests/support/fakegram)."""
 
 from __future__ import annotations
 
