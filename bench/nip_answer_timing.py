@@ -6,8 +6,8 @@ Every well-formed NIP gets the same words back (bot.services.onboarding.ANSWERED
 sooner than handlers.onboarding.steps.ANSWER_NOT_BEFORE after it arrived; this measures whether
 the time to that answer gives away what the words do not. (Without the floor, on a busy 2-core
 machine: unknown p50 33 ms, no approver 44 ms, to supervisor 49 ms, linked 46 ms.) The real
-Application (tests/support/harness.running_bot, fake Bot API in-process) handles "/start" and then the
-NIP from a fresh Telegram account each run, so no brake or cap interferes. Timed: the NIP
+Application (tests/support/harness.running_bot, fake Bot API in-process) handles "/start" and then
+the NIP from a fresh Telegram account each run, so no brake or cap interferes. Timed: the NIP
 update only, from process_update to the reply. Outcomes:
 
 - unknown: a well-formed NIP that nobody has;

@@ -14,7 +14,8 @@ Timed, each over --runs runs after a few warm-up runs:
 1. service: team.team_view (first page, roll-up included, one session) + the screen's text
    (handlers.team.texts.render_team);
 2. handler: the whole update path in-process: the real Application (gate, handler, reply to
-   tests/support/fakegram) processing "/tim" from the leader, via tests/support/harness.running_bot;
+   tests/support/fakegram) processing "/tim" from the leader, via
+   tests/support/harness.running_bot;
 3. page: pressing "Next ›" / "‹ Previous" on the list (a callback: answer + edit).
 Printed: p50 / p95 / max in milliseconds.
 """
