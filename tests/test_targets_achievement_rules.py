@@ -166,21 +166,25 @@ def iki(percent: str | None) -> IkiResult:
 
 
 @pytest.mark.parametrize(
-    ("percents", "rhk", "capped", "counted"),
+    ("percents", "rhk", "capped", "expectation"),
     [
-        (["100"], D("100.0"), False, 1),
-        (["80", "100", "120"], D("96.7"), True, 3),  # 120 counts as 110
-        (["200", "50"], D("80.0"), True, 2),  # one exceeded IKI cannot hide the other
-        (["105", "100"], D("102.5"), False, 2),  # within the cap: above expectation shows
-        (["90", None], D("90.0"), False, 1),  # an IKI not measurable yet is left out
+        (["100"], D("100.0"), False, Expectation.MEETS),
+        (["100.1"], D("100.0"), True, Expectation.ABOVE),
+        (["99.9"], D("99.9"), False, Expectation.BELOW),
+        (["80", "100", "120"], D("93.3"), True, Expectation.BELOW),  # 120 counts as 100
+        (["200", "50"], D("75.0"), True, Expectation.BELOW),  # cannot hide the other's shortfall
+        (["105", "100"], D("100.0"), True, Expectation.MEETS),  # one of two above: not most
+        (["105", "101", "100"], D("100.0"), True, Expectation.ABOVE),  # most above, none short
+        (["90", None], D("90.0"), False, Expectation.BELOW),  # not measurable yet: left out
     ],
 )
 def test_rhk_rollup_caps_each_iki(
-    percents: list[str | None], rhk: Decimal, capped: bool, counted: int
+    percents: list[str | None], rhk: Decimal, capped: bool, expectation: Expectation
 ) -> None:
     result = rhk_achievement([iki(p) for p in percents])
-    assert (rounded(result), result.capped, result.counted) == (rhk, capped, counted)
-    assert D(110) == ROLLUP_CAP
+    assert (rounded(result), result.capped, result.expectation) == (rhk, capped, expectation)
+    assert result.counted == sum(1 for p in percents if p is not None)
+    assert D(100) == ROLLUP_CAP
 
 
 def test_rhk_with_nothing_measurable() -> None:
@@ -192,15 +196,16 @@ def test_rhk_with_nothing_measurable() -> None:
     )
 
 
-def rhk(percent: str | None, capped: bool = False) -> RhkResult:
-    return RhkResult(None if percent is None else D(percent), 0 if percent is None else 1, capped)
+def rhk(percent: str | None) -> RhkResult:
+    """An RHK of one IKI measured at `percent` (as the roll-up makes it)."""
+    return rhk_achievement([iki(percent)])
 
 
 def test_semester_rollup_keeps_tambahan_apart() -> None:
     result = semester_achievement(
-        [(rhk("90"), True), (rhk("110", capped=True), True), (rhk("50"), False), (rhk(None), True)]
+        [(rhk("90"), True), (rhk("110"), True), (rhk("50"), False), (rhk(None), True)]
     )
-    assert result.utama == D(100)
+    assert result.utama == D(95)
     assert result.tambahan == D(50)
     assert (result.counted_utama, result.counted_tambahan, result.not_counted) == (2, 1, 1)
     assert result.capped

@@ -11,8 +11,10 @@ each with an aspek (kuantitas, kualitas, waktu, biaya) and one way of being meas
 
 These are pure functions of plain values (the queries that feed them live beside them), so
 each rule is one named function with a table test. An IKI's own achievement is shown as
-measured, above 100 % included. In a roll-up each IKI counts at most ROLLUP_CAP, so one
-exceeded IKI cannot hide another's shortfall; the result says when the cap applied.
+measured, above 100 % included: that is where "above expectation" becomes visible. In a
+roll-up each IKI counts at most ROLLUP_CAP (100 %), so one exceeded IKI can never hide another's
+shortfall; the result says when the cap applied. An RHK is above expectation when none of its
+indicators falls short and most of them are above their targets.
 """
 
 from __future__ import annotations
@@ -26,10 +28,9 @@ from enum import StrEnum
 from bot.i18n import N_
 
 HUNDRED = Decimal(100)
-# In a roll-up, one IKI counts at most this much, so an exceeded indicator can lift an RHK a
-# little above 100 % (its result becomes visible as "above expectation") but cannot make up
-# for another indicator's shortfall.
-ROLLUP_CAP = Decimal(110)
+# In a roll-up, one IKI counts at most this much, so an exceeded indicator cannot make up for
+# another indicator's shortfall (the exceeding shows in the RHK's expectation instead).
+ROLLUP_CAP = HUNDRED
 
 
 class Measure(StrEnum):
@@ -64,7 +65,7 @@ class Expectation(StrEnum):
 QUALITATIVE_PERCENT = {
     Expectation.BELOW: Decimal(50),
     Expectation.MEETS: HUNDRED,
-    Expectation.ABOVE: ROLLUP_CAP,
+    Expectation.ABOVE: Decimal(110),
 }
 # A deadline met late counts this much (done, but not when it was due).
 LATE_PERCENT = Decimal(50)
@@ -125,10 +126,16 @@ class RhkResult:
     counted: int
     capped: bool = False  # True when at least one IKI was counted lower than measured
     not_counted: str | None = None  # msgid, when no IKI could be counted
+    above: int = 0  # counted IKIs above their target
 
     @property
     def expectation(self) -> Expectation | None:
-        return None if self.percent is None else expectation_of(self.percent)
+        """Below when any IKI falls short; above when most IKIs exceed; else meets."""
+        if self.percent is None:
+            return None
+        if self.percent < HUNDRED:
+            return Expectation.BELOW
+        return Expectation.ABOVE if self.above * 2 > self.counted else Expectation.MEETS
 
 
 @dataclass(frozen=True)
@@ -257,7 +264,12 @@ def rhk_achievement(ikis: Sequence[IkiResult]) -> RhkResult:
         return RhkResult(None, 0, not_counted=NOTHING_COUNTED)
     capped = [min(p, ROLLUP_CAP) for p in counted]
     mean = sum(capped, Decimal(0)) / len(capped)
-    return RhkResult(mean, len(capped), capped=any(p > ROLLUP_CAP for p in counted))
+    return RhkResult(
+        mean,
+        len(capped),
+        capped=any(p > ROLLUP_CAP for p in counted),
+        above=sum(1 for p in counted if expectation_of(p) is Expectation.ABOVE),
+    )
 
 
 def semester_achievement(rhks: Sequence[tuple[RhkResult, bool]]) -> SemesterResult:
