@@ -312,7 +312,7 @@ async def test_limit_refusals_and_cancel(db: DB, sessions: SessionFactory) -> No
         await bot.send(STAFF2_TG, "Pertanyaan kelima hari ini")
         # A stale button from an earlier step is answered, not acted upon.
         await bot.press_raw(STAFF2_TG, bot.fake.last(STAFF2_TG).message_id, "qa:mode:anon")
-        assert "langkah lain" in last_alert(bot)
+        assert "langkah sebelumnya" in last_alert(bot)
         await bot.press_label(STAFF2_TG, "Kirim")
         assert "Terima kasih" in bot.last_text(STAFF2_TG)
         await bot.send(STAFF2_TG, "/tanya")
