@@ -151,7 +151,7 @@ async def test_everyone_evaluated_and_the_spread_deviates_in_indonesian(
         spread, stats = await hr_views(bot)
     assert "Penilaian" in reply and "disimpan" in reply
     assert (
-        "Aturan: paling sedikit satu orang dengan predikat Butuh Perbaikan atau Kurang. "
+        "Panduan kurva: paling sedikit satu pegawai dengan predikat Butuh Perbaikan atau Kurang. "
         "Semua pegawai sudah dinilai: 0 dari 8 pegawai"
     ) in reply
     english = (
