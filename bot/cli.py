@@ -445,15 +445,19 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
 async def export_file(settings: Settings, period: str, opd: str | None, out: Path) -> int:
     from bot.services.exports import export_evaluations, format_of
-    from bot.services.periods import parse_period
+    from bot.services.periods import Period, parse_period, semester_name
     from models.db import create_engine, create_session_factory
     from models.migrate import upgrade_to_head_async
 
-    _ = translator(settings)._
+    t = translator(settings)
+    _ = t._
     try:
-        parse_period(period)
+        chosen = parse_period(period)
     except ValueError:
-        message = _("The period must look like YYYY-S, for example 2026-2 (Semester II 2026).")
+        example = Period(2026, 2)
+        message = _("The period must look like YYYY-S, for example {code} ({name}).").format(
+            code=example.code, name=semester_name(example, t)
+        )
         print(message, file=sys.stderr)
         return 2
     try:
@@ -472,7 +476,11 @@ async def export_file(settings: Settings, period: str, opd: str | None, out: Pat
         return 2
     finally:
         await engine.dispose()
-    print(_("{count} evaluation(s) written to {path}").format(count=rows, path=out))
+    print(
+        _("{count} evaluation(s) of {period} written to {path}").format(
+            count=rows, period=semester_name(chosen, t), path=out
+        )
+    )
     return 0
 
 

@@ -243,7 +243,7 @@ def test_export_evaluations_through_the_cli(
     capsys.readouterr()
     out = workdir / "hasil.csv"
     assert main(["export", "--period", "2026-2", "--opd", "dinkes", "--out", str(out)]) == 0
-    assert "1" in capsys.readouterr().out
+    assert "1 hasil penilaian Semester II 2026 ditulis" in capsys.readouterr().out
     lines = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert lines[0][:3] == ["NIP", "Nama", "Jabatan"]
     assert lines[1][0] == staff

@@ -382,7 +382,10 @@ async def test_org_rating_scope_and_spread(sessions: SessionFactory) -> None:
     assert spread is not None
     assert spread.counts["baik"] == 1
     assert spread.org_rating == "baik"
-    assert len(spread.deviations) == 1  # one Baik of one: no Butuh Perbaikan/Kurang yet
+    # Four staff to evaluate (the head has no evaluator in the bot): too small for the curve.
+    assert spread.still_open == 3
+    assert spread.outlook is not None
+    assert (spread.outlook.warnings, spread.outlook.total) == ([], 4)
 
 
 # --- the flows through the bot -------------------------------------------------------------
@@ -658,30 +661,6 @@ async def test_stale_screen_sticker_and_crafted_buttons_in_the_flow(
         assert "Something changed while you were working" in bot.last_text(LEADER_TG)
         async with sessions() as session:
             assert (await session.exec(select(Evaluation))).first() is None
-
-
-async def test_confirming_shows_a_gentle_curve_note(
-    db: tuple[str, AsyncEngine], sessions: SessionFactory
-) -> None:
-    org = await org_with_targets(sessions)
-    hr = await speaker(sessions, org.hr)
-    assert (
-        await evaluation.set_org_rating(sessions, hr, org.opd.id or 0, "2026-2", "baik", IN_WINDOW)
-        is None
-    )
-    async with running_bot(db[0], db[1], now=IN_WINDOW) as bot:
-        bot.fake.user(LEADER_TG, language_code="en")
-        await bot.send(LEADER_TG, "/nilai")
-        await bot.press_label(LEADER_TG, "Budi")
-        await bot.press_label(LEADER_TG, "Meets expectations")
-        await bot.press_label(LEADER_TG, "Meets expectations")
-        await bot.press_label(LEADER_TG, "Skip")
-        await bot.press_label(LEADER_TG, "Confirm")
-        text = bot.last_text(LEADER_TG)
-        assert "is saved and final" in text
-        assert "A gentle note" in text
-        assert "at least one Needs improvement" in text
-        assert "Good (Baik): at most 70% of the staff" not in text  # 1 of 1 may be Baik
 
 
 # --- HR conversations saved before each HR step was a state of its own -----------------------

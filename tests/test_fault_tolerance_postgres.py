@@ -42,7 +42,7 @@ from tests.support.tcp_proxy import TcpProxy
 DB = tuple[str, AsyncEngine]
 UNAVAILABLE = {
     "en": "the bot's database is briefly unavailable, so your last step was not saved",
-    "id": "basis data bot sedang tidak dapat dijangkau sesaat",
+    "id": "penyimpanan data bot sedang terganggu sesaat",
 }
 
 

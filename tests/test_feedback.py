@@ -449,7 +449,7 @@ async def test_feedback_from_report_notice_in_indonesian(db: DB, sessions: Sessi
         assert "Jenis: Saran perbaikan" in received.content
         assert [label for label, _ in received.buttons()] == ["Terima kasih", "Balas"]
         await bot.press_label(STAFF2_TG, "Terima kasih")
-        assert "Atasan Anda akan mengetahui" in bot.last_text(STAFF2_TG)
+        assert "Atasan Anda akan tahu" in bot.last_text(STAFF2_TG)
 
 
 async def test_refusals_and_cancel(db: DB, sessions: SessionFactory) -> None:

@@ -130,7 +130,7 @@ async def test_nip_request_goes_to_hr_when_supervisor_absent_and_can_be_rejected
         await link_via_invite(bot, sessions, org.hr, HR_TG)
         await bot.send(STRANGER_TG, "/start")
         await bot.send(STRANGER_TG, org.staff.nip)
-        assert "HR" in bot.last_text(STRANGER_TG)
+        assert "petugas kepegawaian" in bot.last_text(STRANGER_TG)
         await bot.drain()
         await bot.press_label(HR_TG, "Tolak")
         assert "Ditolak" in bot.fake.last(HR_TG).text
@@ -330,13 +330,13 @@ async def test_display_name_takeover_goes_to_hr_only_with_a_warning(
         ask = bot.fake.last(HR_TG)
         assert org.staff.nip in ask.text
         assert "sudah terhubung dengan akun Telegram lain" in ask.text
-        assert "akun tersebut akan diputuskan" in ask.text
+        assert "akun tersebut dilepaskan dari data pegawai ini" in ask.text
         assert f"ID Telegram: {STRANGER_TG}" in ask.text
         assert f"ID Telegram {STAFF_TG}" in ask.text  # the account that would be cut off
         assert "Username: tidak ada username" in ask.text
         assert "Nama yang tampil di Telegram: Siti &lt;Aminah&gt; &amp; Co" in (ask.html or "")
         labels = [label for label, _ in ask.buttons()]
-        assert "Setujui dan putuskan akun lama" in labels
+        assert "Setujui dan lepaskan akun lama" in labels
         # The victim hears of it before anyone decides.
         assert "akun Telegram lain" in bot.last_text(STAFF_TG)
         # The supervisor cannot approve it with a crafted button either.
@@ -359,8 +359,8 @@ async def test_hr_approving_a_takeover_tells_the_old_account_honestly(
         await ask_by_nip(bot, new_phone, org.staff.nip)
         await bot.drain()
         assert "Username: @siti_baru" in bot.last_text(HR_TG)
-        await bot.press_label(HR_TG, "Setujui dan putuskan")
-        assert "Akun sebelumnya telah diputuskan" in bot.fake.last(HR_TG).text
+        await bot.press_label(HR_TG, "Setujui dan lepaskan")
+        assert "Akun sebelumnya sudah dilepaskan" in bot.fake.last(HR_TG).text
         await bot.drain()
         assert (await employee(sessions, org.staff.id)).telegram_user_id == new_phone
         told = bot.last_text(STAFF_TG)

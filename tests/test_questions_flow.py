@@ -383,7 +383,7 @@ async def test_hr_answers_and_publishes_in_indonesian(db: DB, sessions: SessionF
         await bot.send(STAFF_TG, "/tanya")
         await bot.press_label(STAFF_TG, "Anonim")
         assert "bukan siapa Anda" in bot.last_text(STAFF_TG)
-        await bot.press_label(STAFF_TG, "HR OPD saya")
+        await bot.press_label(STAFF_TG, "Kepegawaian OPD saya")
         await bot.send(STAFF_TG, "Kapan jadwal pengisian SKP semester depan?")
         assert "Pratinjau pertanyaan Anda" in bot.last_text(STAFF_TG)
         await bot.press_label(STAFF_TG, "Kirim")
@@ -520,7 +520,7 @@ async def test_my_questions(db: DB, sessions: SessionFactory) -> None:
         assert "Pertanyaan saya" in mine.content
         assert "Menunggu jawaban" in mine.content and "Dijawab" in mine.content
         assert "Jawaban: Ajukan lewat &lt;SIASN&gt; &amp; atasan" in (mine.html or "")
-        assert "Pertanyaan anonim tidak ditampilkan" in mine.content
+        assert "Pertanyaan anonim tidak tampil" in mine.content
         assert "Pertanyaan anonim untuk HR Dinkes" not in mine.content
         assert "milik pegawai lain" not in mine.content
         assert [data for _label, data in mine.buttons() if data.startswith("qa:myq:")] == [
@@ -532,7 +532,7 @@ async def test_my_questions(db: DB, sessions: SessionFactory) -> None:
         assert "Pertanyaan Anda #" in opened.content and "Dijawab" in opened.content
         assert "&lt;b&gt;cuti&lt;/b&gt;" in (opened.html or "")
         await bot.press_raw(STAFF_TG, 1, f"qa:myq:{ids['open']}")
-        assert "HR belum menjawab" in bot.last_text(STAFF_TG)
+        assert "Bagian kepegawaian belum menjawab" in bot.last_text(STAFF_TG)
         # Someone else's question, an anonymous one, and malformed ids are refused.
         for crafted in (ids["staff2"], ids["anon"], ids["other"]):
             await bot.press_raw(STAFF_TG, 1, f"qa:myq:{crafted}")
@@ -541,7 +541,7 @@ async def test_my_questions(db: DB, sessions: SessionFactory) -> None:
         assert "tidak tersedia" in last_alert(bot)
         # A stale page number shows the first page; the list leaves the question flow.
         await bot.press_raw(STAFF_TG, opened.message_id, "qa:mine:9")
-        assert "Pertanyaan anonim tidak ditampilkan" in opened.content
+        assert "Pertanyaan anonim tidak tampil" in opened.content
         await bot.send(STAFF_TG, "Teks yang tidak boleh menjadi pertanyaan")
         assert len(await all_questions(sessions)) == 5
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import access, periods, stats
+from bot.services.evaluation.curve_outlook import SMALL_UNIT_NOTE
 from bot.services.periods import Period
 from models import (
     Broadcast,
@@ -243,12 +244,14 @@ async def test_predikat_against_the_curve(sessions: SessionFactory) -> None:
     assert dinkes.counts["butuh_perbaikan"] == 1
     assert dinkes.total == 4
     assert dinkes.org_rating == "baik"
-    # Baik at most 70 % of 4 = 2 people; 3 is one deviation. BP exists, so only one.
-    assert len(dinkes.deviations) == 1
-    assert dinkes.deviations[0].params["count"] == 3
+    # Everyone DINKES evaluates is evaluated (the head has no evaluator in the bot): four
+    # staff, too small for the curve (tests/test_evaluation_curve_warning.py has larger OPDs).
+    assert dinkes.still_open == 0
+    assert dinkes.outlook is not None
+    assert (dinkes.outlook.warnings, dinkes.outlook.notes) == ([], [SMALL_UNIT_NOTE])
     dishub = by_code["DISHUB"]
     assert dishub.org_rating is None
-    assert dishub.deviations == []
+    assert dishub.outlook is None
     assert dishub.counts["sangat_kurang"] == 1
     assert earlier == []
 
@@ -333,7 +336,7 @@ async def test_hr_sees_charts_and_summaries(db: DB) -> None:
         await bot.press_label(CITY_TG, "Semester II 2026")
         text = bot.last_text(CITY_TG)
         assert "DINKES" in text and "B 3" in text
-        assert "at most 70%" in text  # the one deviation, worded
+        assert "too small for the distribution curve" in text  # DINKES: four staff
         assert "no organisation rating yet" in text
 
         await bot.press_label(CITY_TG, "Back to statistics")

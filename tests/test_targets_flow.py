@@ -280,10 +280,10 @@ async def test_crafted_and_stale_callbacks_change_nothing(
         mine = bot.fake.last(STAFF2_TG).message_id
         # staff2 is not the supervisor, and not the owner.
         for crafted, expected in [
-            (f"tg:ok:{pending.id}:3", "bukan wewenang"),
-            (f"tg:ret:{pending.id}:3", "bukan wewenang"),
-            (f"tg:edit:{pending.id}:3", "bukan wewenang"),
-            (f"tg:wdy:{pending.id}:3", "bukan wewenang"),
+            (f"tg:ok:{pending.id}:3", "tidak dapat mengubah atau memutuskan"),
+            (f"tg:ret:{pending.id}:3", "tidak dapat mengubah atau memutuskan"),
+            (f"tg:edit:{pending.id}:3", "tidak dapat mengubah atau memutuskan"),
+            (f"tg:wdy:{pending.id}:3", "tidak dapat mengubah atau memutuskan"),
             (f"tg:emp:{org.staff.id}", "bawahan langsung"),
             (f"tg:asg:{org.staff.id}", "bawahan langsung"),
             ("tg:ok:abc", "tidak berlaku"),

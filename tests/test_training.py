@@ -390,7 +390,7 @@ async def test_hr_creates_session_staff_rsvp_attendance_and_jp(db: DB) -> None:
         await bot.drain()
         invitation = bot.fake.last(STAFF2_TG)  # Indonesian
         assert "Anda diundang" in str(invitation.text)
-        assert "Bernilai: 2,5 JP" in str(invitation.text)
+        assert "Jam pelajaran: 2,5 JP" in str(invitation.text)
         await bot.press_label(STAFF2_TG, "Hadir")
         assert "Terima kasih! Anda akan menghadiri" in bot.last_text(STAFF2_TG)
         assert "Undangan ini bukan" not in bot.last_text(STAFF2_TG)

@@ -1,5 +1,6 @@
-"""Semesters: Semester I = 1 Jan-30 Jun, Semester II = 1 Jul-31 Dec (Asia/Jakarta); and the
-week and month that "this week" and "this month" figures count from."""
+"""Semesters: Semester I = 1 Jan-30 Jun, Semester II = 1 Jul-31 Dec (Asia/Jakarta), and how a
+semester is written for people; and the week and month that "this week" and "this month"
+figures count from."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
 
 _CODE = re.compile(r"^(\d{4})-([12])$")
 
@@ -46,6 +49,13 @@ class Period:
     def end_instant(self, tz: ZoneInfo) -> datetime:
         """The first instant after the semester, in the given zone."""
         return datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def semester_name(period: Period, t: Translator) -> str:
+    """Write a semester for people: 'Semester II 2026', the one form on every screen and notice."""
+    return t._("Semester {half} {year}").format(
+        half="I" if period.half == 1 else "II", year=str(period.year)
+    )
 
 
 def period_of(day: date) -> Period:

@@ -21,9 +21,9 @@ from bot.services.evaluation import (
     SemesterSummary,
     Spread,
     SummaryLine,
-    period_name,
 )
-from bot.services.evaluation.curve import ORG_RATING_LABELS, ORG_RATINGS, Deviation
+from bot.services.evaluation.curve import ORG_RATING_LABELS, ORG_RATINGS, Rule
+from bot.services.evaluation.curve_outlook import RULE_NAMES, CurveOutlook
 from bot.services.evaluation.predikat import (
     BERAKHLAK,
     PREDIKAT_LABELS,
@@ -32,7 +32,7 @@ from bot.services.evaluation.predikat import (
     RATINGS,
 )
 from bot.services.evaluation.suggestion import Suggestion
-from bot.services.periods import Period, parse_period
+from bot.services.periods import Period, parse_period, semester_name
 from bot.text import esc
 from handlers.evaluation.state import LeaderDraft
 from models import Employee, Evaluation, Opd
@@ -119,19 +119,29 @@ def note_lines(t: Translator, notes: dict[str, str]) -> list[str]:
     return [f"• {t._(BERAKHLAK[key])}: {esc(note)}" for key, note in notes.items()]
 
 
-def deviation_lines(t: Translator, deviations: list[Deviation]) -> list[str]:
-    """Word the curve deviations with the user's percent format."""
-    out = []
-    for d in deviations:
-        params = {
-            "limit": t.percent(float(d.params.get("limit", 0))),
-            "actual": t.percent(float(d.params.get("actual", 0))),
-            "count": t.number(d.params.get("count", 0)),
-            "total": t.number(d.params.get("total", 0)),
-            "needed": t.number(d.params.get("needed", 0)),
-        }
-        out.append("• " + t._(d.message).format(**params))
-    return out
+def predikat_list(t: Translator, predikats: tuple[str, ...]) -> str:
+    """Name one predikat, or several joined with "or"."""
+    labels = [t._(PREDIKAT_LABELS[p]) for p in predikats]
+    if len(labels) == 1:
+        return labels[0]
+    return t._("{items} or {last}").format(items=", ".join(labels[:-1]), last=labels[-1])
+
+
+def rule_name(t: Translator, rule: Rule) -> str:
+    """Name a curve rule with its predikats and its limit in the user's percent format."""
+    return t._(RULE_NAMES[rule.kind]).format(
+        limit=t.percent(rule.limit), predikat=predikat_list(t, rule.predikats)
+    )
+
+
+def curve_lines(t: Translator, outlook: CurveOutlook) -> list[str]:
+    """A small OPD's plain sentence, or each rule the OPD cannot meet, named with its numbers."""
+    lines = [t._(note).format(total=t.number(outlook.total)) for note in outlook.notes]
+    for warning in outlook.warnings:
+        numbers = {key: t.number(value) for key, value in warning.params.items()}
+        rule = rule_name(t, warning.rule) if warning.rule is not None else ""
+        lines.append("• " + t._(warning.message).format(rule=rule, **numbers))
+    return lines
 
 
 def too_long_text(t: Translator, msgid: str, length: int, limit: int) -> str:
@@ -166,7 +176,7 @@ def overview_screen(t: Translator, overview: Overview, is_hr: bool) -> tuple[str
     """The list of whom to evaluate and whom the speaker evaluated, with their buttons."""
     _ = t._
     current = overview.current
-    lines = [_("<b>Evaluation for {period}</b>").format(period=period_name(current.period))]
+    lines = [_("<b>Evaluation for {period}</b>").format(period=semester_name(current.period, t))]
     lines.append(window_line(t, current))
     rows: Rows = []
     if overview.evaluates_nobody:
@@ -188,7 +198,7 @@ def overview_screen(t: Translator, overview: Overview, is_hr: bool) -> tuple[str
 def own_result_screen(t: Translator, mine: Evaluation) -> tuple[str, Rows]:
     """An employee's own final evaluation, with Accept / Object while still open."""
     _ = t._
-    period = period_name(parse_period(mine.period))
+    period = semester_name(parse_period(mine.period), t)
     lines = [
         _("<b>Your evaluation for {period}</b>").format(period=period),
         *result_lines(t, mine.hasil_kerja, mine.perilaku_kerja, mine.predikat),
@@ -244,7 +254,7 @@ def summary_screen(t: Translator, summary: SemesterSummary) -> str:
     _ = t._
     out = [
         _("<b>{name}</b>, {period}").format(
-            name=esc(summary.employee.name), period=period_name(summary.period)
+            name=esc(summary.employee.name), period=semester_name(summary.period, t)
         ),
         "",
     ]
@@ -337,17 +347,23 @@ def confirm_screen(t: Translator, draft: LeaderDraft, predikat: str) -> str:
 
 
 def curve_note(t: Translator, spread: Spread | None) -> list[str]:
-    """A gentle note when the OPD's spread so far differs from its curve (else nothing)."""
+    """A gentle note when the OPD can no longer end within its curve, or is too small for it.
+
+    Nothing while the evaluations still open can bring the spread within the curve.
+    """
     _ = t._
-    if spread is None or not spread.deviations:
+    outlook = spread.outlook if spread is not None else None
+    if spread is None or outlook is None:
         return []
+    if not outlook.warnings:
+        return ["", *curve_lines(t, outlook)] if outlook.notes else []
     return [
         "",
         _(
-            "A gentle note: with the evaluations so far, the predikat spread of your OPD "
-            "differs from the guide for its organisation rating ({rating}):"
+            "A gentle note on the predikat spread of your OPD and the guide for its "
+            "organisation rating ({rating}):"
         ).format(rating=_(ORG_RATING_LABELS[spread.org_rating or ""])),
-        *deviation_lines(t, spread.deviations),
+        *curve_lines(t, outlook),
         _("The guide is a consideration, not a rule; your judgement stands."),
     ]
 
@@ -391,7 +407,7 @@ def hr_menu_screen(t: Translator, period: Period) -> tuple[str, Rows]:
         [(_("Predikat spread"), "ev:hr:dist")],
     ]
     text = _("<b>HR: evaluation for {period}</b>\nWhat would you like to do?").format(
-        period=period_name(period)
+        period=semester_name(period, t)
     )
     return text, rows
 
@@ -403,7 +419,7 @@ def org_rating_screen(
     _ = t._
     lines = [
         _("<b>Organisation rating of {opd}</b>, {period}").format(
-            opd=esc(opd.name), period=period_name(period)
+            opd=esc(opd.name), period=semester_name(period, t)
         ),
         _("Current: {rating}").format(rating=_(ORG_RATING_LABELS[current]) if current else "-"),
         _("Choose the rating (SE MenPANRB 3/2023):"),
@@ -420,18 +436,28 @@ def org_rating_saved(t: Translator, rating: str) -> str:
 
 
 def spread_comparison(t: Translator, spread: Spread) -> list[str]:
-    """Compare the spread with the guide of the OPD's organisation rating."""
+    """Compare the spread, counting everyone still to be evaluated, with the OPD's guide."""
     _ = t._
-    if spread.org_rating is None:
+    outlook = spread.outlook
+    if spread.org_rating is None or outlook is None:
         return ["", _("No organisation rating is set yet, so there is no guide to compare with.")]
     rating = _(ORG_RATING_LABELS[spread.org_rating])
-    if spread.deviations:
+    if outlook.warnings:
         return [
             "",
             _("Differences from the guide for {rating}:").format(rating=rating),
-            *deviation_lines(t, spread.deviations),
+            *curve_lines(t, outlook),
         ]
-    return ["", _("The spread is within the guide for {rating}.").format(rating=rating)]
+    if outlook.notes:
+        return ["", *curve_lines(t, outlook)]
+    if outlook.complete:
+        return ["", _("The spread is within the guide for {rating}.").format(rating=rating)]
+    return [
+        "",
+        _(
+            "The evaluations still open can still bring the spread within the guide for {rating}."
+        ).format(rating=rating),
+    ]
 
 
 def spread_text(t: Translator, spread: Spread, period: Period) -> str:
@@ -439,9 +465,10 @@ def spread_text(t: Translator, spread: Spread, period: Period) -> str:
     _ = t._
     lines = [
         _("<b>Predikat spread of {opd}</b>, {period}").format(
-            opd=esc(spread.opd.name), period=period_name(period)
+            opd=esc(spread.opd.name), period=semester_name(period, t)
         ),
         _("Final evaluations: {n}").format(n=t.number(spread.total)),
+        _("Still to be evaluated: {n}").format(n=t.number(spread.still_open)),
     ]
     for p in PREDIKATS:
         share = spread.counts[p] / spread.total if spread.total else 0.0
@@ -461,7 +488,7 @@ def nothing_to_correct(t: Translator, employee: Employee) -> str:
 def correction_screen(t: Translator, employee: Employee, evaluation: Evaluation) -> str:
     """The evaluation HR is about to correct, and the question for the work results."""
     _ = t._
-    period = period_name(parse_period(evaluation.period))
+    period = semester_name(parse_period(evaluation.period), t)
     return "\n".join(
         [
             _("<b>{name}</b>, {period}").format(name=esc(employee.name), period=period),
@@ -507,4 +534,4 @@ def plt_saved(t: Translator, evaluator: str, name: str, period: Period) -> str:
     """Confirm the Plt assignment."""
     return t._(
         "{evaluator} is now the acting evaluator of {name} for {period}. This is recorded."
-    ).format(evaluator=esc(evaluator), name=esc(name), period=period_name(period))
+    ).format(evaluator=esc(evaluator), name=esc(name), period=semester_name(period, t))

@@ -6,9 +6,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import N_, Translator
-from bot.services.evaluation import period_name
 from bot.services.exports import ExportFile
-from bot.services.periods import Period
+from bot.services.periods import Period, semester_name
 from bot.services.stats import BroadcastStats, ScopeOpd
 from bot.text import callback_data, esc
 from handlers.common import keyboard, paging_row
@@ -50,7 +49,7 @@ def back_row(t: Translator) -> list[tuple[str, str]]:
 def period_choice(t: Translator, current: Period) -> Screen:
     """The current and the previous semester for the evaluation export."""
     rows = [
-        [(period_name(p), callback_data("ex", "e", p.year, p.half))]
+        [(semester_name(p, t), callback_data("ex", "e", p.year, p.half))]
         for p in (current, current.previous())
     ]
     rows.append(back_row(t))

@@ -6,7 +6,8 @@ import math
 
 from bot.i18n import N_, Translator
 from bot.services import checkins
-from bot.services.progress import ProgressSummary, TargetLine, period_label
+from bot.services.periods import semester_name
+from bot.services.progress import ProgressSummary, TargetLine
 from bot.text import esc
 
 Rows = list[list[tuple[str, str]]]
@@ -55,7 +56,7 @@ def head_lines(summary: ProgressSummary, t: Translator) -> list[str]:
     """The semester, the days left, and the last report (or a word of encouragement)."""
     _ = t._
     out = [
-        _("<b>Your performance, {period}</b>").format(period=period_label(summary.period)),
+        _("<b>Your performance, {period}</b>").format(period=semester_name(summary.period, t)),
         _("Days left in this semester: {days}").format(days=t.number(summary.days_left)),
     ]
     if summary.last_report is not None:
@@ -155,7 +156,7 @@ def chart_words(
 ) -> tuple[str, str | None, str]:
     """The chart's title, the note on targets it leaves out (if any), and the photo's caption."""
     _ = t._
-    title = _("Your progress, {period}").format(period=period_label(summary.period))
+    title = _("Your progress, {period}").format(period=semester_name(summary.period, t))
     note = (
         _("{count} more target(s) in /kinerja").format(count=t.number(left_out))
         if left_out > 0

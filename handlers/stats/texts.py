@@ -10,9 +10,8 @@ from telegram import InlineKeyboardMarkup
 from bot.i18n import N_, Translator
 from bot.services import stats
 from bot.services.evaluation import curve as distribution
-from bot.services.evaluation import period_name
 from bot.services.evaluation import predikat as scoring
-from bot.services.periods import Period
+from bot.services.periods import Period, semester_name
 from bot.services.stats import (
     AchievementSpread,
     BarChart,
@@ -24,7 +23,7 @@ from bot.services.stats import (
 )
 from bot.text import callback_data, esc
 from handlers.common import keyboard
-from handlers.evaluation.texts import deviation_lines
+from handlers.evaluation.texts import curve_lines
 
 Screen = tuple[str, InlineKeyboardMarkup]
 
@@ -87,7 +86,7 @@ def opd_choice(t: Translator, opds: list[ScopeOpd]) -> Screen:
 def period_choice(t: Translator, opd_id: int, current: Period) -> Screen:
     """The current and the previous semester for the predikat view."""
     rows = [
-        [(period_name(p), callback_data("st", "pp", opd_id, p.year, p.half))]
+        [(semester_name(p, t), callback_data("st", "pp", opd_id, p.year, p.half))]
         for p in (current, current.previous())
     ]
     rows.append([(t._(LABEL_BACK), callback_data("st", "m", opd_id))])
@@ -111,12 +110,12 @@ def more_note(t: Translator, count: int) -> str | None:
 
 
 def compliance_title(t: Translator, period: Period) -> str:
-    return t._("Reporting, {period}").format(period=period_name(period))
+    return t._("Reporting, {period}").format(period=semester_name(period, t))
 
 
 def no_compliance(t: Translator, period: Period) -> str:
     return t._("No one in this scope has approved targets for {period} yet.").format(
-        period=period_name(period)
+        period=semester_name(period, t)
     )
 
 
@@ -173,11 +172,13 @@ def compliance_chart(t: Translator, rows: list[OpdCompliance], period: Period) -
 
 
 def achievement_title(t: Translator, period: Period) -> str:
-    return t._("Achievement, {period}").format(period=period_name(period))
+    return t._("Achievement, {period}").format(period=semester_name(period, t))
 
 
 def no_achievement(t: Translator, period: Period) -> str:
-    return t._("No approved numeric targets for {period} yet.").format(period=period_name(period))
+    return t._("No approved numeric targets for {period} yet.").format(
+        period=semester_name(period, t)
+    )
 
 
 def achievement_text(t: Translator, spread: AchievementSpread, period: Period) -> str:
@@ -209,13 +210,20 @@ def achievement_chart(t: Translator, spread: AchievementSpread, period: Period) 
 
 
 def predikat_title(t: Translator, period: Period) -> str:
-    return t._("Predikat, {period}").format(period=period_name(period))
+    return t._("Predikat, {period}").format(period=semester_name(period, t))
 
 
 def no_predikat(t: Translator, period: Period) -> str:
     return t._("There are no final evaluations for {period} yet.").format(
-        period=period_name(period)
+        period=semester_name(period, t)
     )
+
+
+def within_curve(t: Translator, complete: bool) -> str:
+    """Say that an OPD is within its curve, or can still end within it."""
+    if complete:
+        return "✓ " + t._("Within the curve.")
+    return "✓ " + t._("The evaluations still open can still bring it within the curve.")
 
 
 def predikat_text(t: Translator, rows: list[OpdPredikat], period: Period) -> str:
@@ -235,10 +243,10 @@ def predikat_text(t: Translator, rows: list[OpdPredikat], period: Period) -> str
             else _("no organisation rating yet")
         )
         lines.append(f"<b>{esc(row.code)}</b> ({esc(rating)}): {counts}")
-        if row.org_rating and row.deviations:
-            lines.extend(deviation_lines(t, row.deviations))
-        elif row.org_rating:
-            lines.append("✓ " + _("Within the curve."))
+        if row.still_open:
+            lines.append(_("Still to be evaluated: {n}").format(n=t.number(row.still_open)))
+        if row.outlook is not None:
+            lines.extend(curve_lines(t, row.outlook) or [within_curve(t, row.outlook.complete)])
     lines.append("")
     lines.append(_("The curve is a guide for evaluators; nothing is blocked because of it."))
     return "\n".join(lines)
@@ -314,7 +322,7 @@ def units_text(t: Translator, found: UnitsNeedingSupport) -> str:
         return _("No unit stands out right now. Thank you for keeping an eye on it.")
     lines = [
         "<b>"
-        + _("Units that may need support, {period}").format(period=period_name(found.period))
+        + _("Units that may need support, {period}").format(period=semester_name(found.period, t))
         + "</b>",
         _("A starting point for coaching or training, not a judgement of anyone."),
         "",

@@ -6,7 +6,7 @@ Functions return text (HTML, user text escaped) and keyboard rows; the steps sen
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
-from bot.services.periods import Period
+from bot.services.periods import Period, semester_name
 from bot.services.targets import (
     DraftSetting,
     FullTarget,
@@ -121,13 +121,6 @@ FIELD_LABELS = {
 def label(text: str, limit: int = LABEL_CHARS) -> str:
     """A title on one line, short enough for a button (labels are plain text, never HTML)."""
     return shorten(" ".join(text.split()), limit)
-
-
-def period_label(t: Translator, period: Period) -> str:
-    """Render 'Semester II 2026'."""
-    return t._("Semester {half} {year}").format(
-        half="I" if period.half == 1 else "II", year=str(period.year)
-    )
 
 
 def with_prefix(prefix: str, text: str) -> str:
@@ -248,7 +241,7 @@ def target_lines(t: Translator, number: int, line: TargetLine) -> list[str]:
 def overview_head(t: Translator, view: Overview, own: bool) -> list[str]:
     """The overview's title, and a kind word when there are no targets yet."""
     _ = t._
-    period = period_label(t, view.period)
+    period = semester_name(view.period, t)
     if own:
         head = [_("<b>Your SKP targets — {period}</b>").format(period=period)]
     else:
@@ -322,7 +315,7 @@ def continue_rows(t: Translator, resumable: bool) -> Rows:
 def team_text(t: Translator, period: Period, members: list[TeamMember]) -> str:
     """The leader's direct subordinates with their targets and what waits for approval."""
     _ = t._
-    lines = [_("<b>Team targets — {period}</b>").format(period=period_label(t, period)), ""]
+    lines = [_("<b>Team targets — {period}</b>").format(period=semester_name(period, t)), ""]
     if not members:
         lines.append(_("Nobody reports directly to you."))
     for member in members:

@@ -7,8 +7,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.context import BotContext
 from bot.i18n import N_, Translator
-from bot.services import progress, team
-from bot.services.periods import Period
+from bot.services import team
+from bot.services.periods import Period, semester_name
 from bot.services.reports import notices as report_notices
 from bot.services.team import MemberDetail, MemberRow, TeamView, UnitsView
 from bot.text import callback_data, esc
@@ -75,7 +75,7 @@ def member_line(row: MemberRow, t: Translator) -> str:
 def _head_lines(view: TeamView, t: Translator) -> list[str]:
     """The page's title, its unit, and how many members it covers."""
     _ = t._
-    period = progress.period_label(view.period)
+    period = semester_name(view.period, t)
     if view.own:
         head = _("<b>Your team, {period}</b>").format(period=period)
     else:
@@ -210,9 +210,7 @@ def team_screen(context: BotContext, view: TeamView) -> Screen:
 def render_units(view: UnitsView, t: Translator) -> str:
     """Render the team grouped by unit."""
     _ = t._
-    out = [
-        _("<b>Your team by unit, {period}</b>").format(period=progress.period_label(view.period))
-    ]
+    out = [_("<b>Your team by unit, {period}</b>").format(period=semester_name(view.period, t))]
     if not view.groups:
         out += ["", _("No one reports to you directly yet.")]
         return "\n".join(out)
@@ -280,7 +278,7 @@ def render_detail(detail: MemberDetail, t: Translator) -> str:
     summary = detail.summary
     out = [
         _("<b>{name}</b>, {period}").format(
-            name=esc(detail.employee.name), period=progress.period_label(summary.period)
+            name=esc(detail.employee.name), period=semester_name(summary.period, t)
         )
     ]
     if detail.employee.position:
@@ -321,7 +319,7 @@ def detail_screen(context: BotContext, detail: MemberDetail) -> Screen:
 
 def chart_title(t: Translator, period: Period) -> str:
     """The chart's title, also its caption."""
-    return t._("Team achievement, {period}").format(period=progress.period_label(period))
+    return t._("Team achievement, {period}").format(period=semester_name(period, t))
 
 
 def chart_caption(t: Translator, view: TeamView) -> str:

@@ -43,7 +43,6 @@ from bot.services.evaluation.window import (
     OPEN,
     EvaluationPeriod,
     current_evaluation_period,
-    period_name,
 )
 
 __all__ = [
@@ -82,7 +81,6 @@ __all__ = [
     "objection_text",
     "open_summary",
     "org_rating_view",
-    "period_name",
     "result_text",
     "set_org_rating",
     "spread_for_hr",

@@ -15,8 +15,7 @@ from bot.delivery import outbox_queue
 from bot.i18n import I18n, Translator
 from bot.services import access
 from bot.services.evaluation.predikat import PREDIKAT_LABELS, RATING_LABELS
-from bot.services.evaluation.window import period_name
-from bot.services.periods import parse_period
+from bot.services.periods import parse_period, semester_name
 from bot.text import callback_data, esc, fit_fields
 from models import Employee, Evaluation
 
@@ -28,7 +27,7 @@ def result_text(t: Translator, evaluation: Evaluation, evaluator: Employee) -> s
 
     def render(fields: Mapping[str, str]) -> str:
         lines = [
-            _("<b>Your evaluation for {period}</b>").format(period=period_name(period)),
+            _("<b>Your evaluation for {period}</b>").format(period=semester_name(period, t)),
             _("Evaluated by: {name}").format(name=esc(fields["name"])),
             _("Work results: {rating}").format(rating=_(RATING_LABELS[evaluation.hasil_kerja])),
             _("Work behaviour: {rating}").format(
@@ -97,7 +96,7 @@ def objection_text(t: Translator, evaluation: Evaluation, employee: Employee) ->
                 _("{name} (NIP {nip}) objects to the evaluation for {period}.").format(
                     name=esc(fields["name"]),
                     nip=esc(employee.nip),
-                    period=period_name(parse_period(evaluation.period)),
+                    period=semester_name(parse_period(evaluation.period), t),
                 ),
                 _("Predikat: {predikat}").format(predikat=_(PREDIKAT_LABELS[evaluation.predikat])),
                 "",
@@ -142,7 +141,8 @@ def correction_text(
             [
                 _("<b>An evaluation was corrected by HR</b>"),
                 _("Employee: {name}, {period}").format(
-                    name=esc(fields["name"]), period=period_name(parse_period(evaluation.period))
+                    name=esc(fields["name"]),
+                    period=semester_name(parse_period(evaluation.period), t),
                 ),
                 _("Predikat before: {before}").format(before=_(PREDIKAT_LABELS[before])),
                 _("Predikat now: {after}").format(after=_(PREDIKAT_LABELS[evaluation.predikat])),

@@ -13,8 +13,7 @@ from typing import Any
 
 from bot.delivery import outbox_queue
 from bot.i18n import N_, Translator
-from bot.services.evaluation.window import period_name
-from bot.services.periods import Period
+from bot.services.periods import Period, semester_name
 from bot.text import esc, fit_fields
 
 START = "ev:start"  # the evaluation flow's entry button (owned by the evaluation feature)
@@ -61,7 +60,7 @@ def prompt_text(t: Translator, name: str, period: Period, due: date, names: list
         head = _(
             "Hello, {name}. The performance evaluation for <b>{period}</b> is now open and "
             "runs until {due}."
-        ).format(name=esc(fields["name"]), period=period_name(period), due=t.date(due))
+        ).format(name=esc(fields["name"]), period=semester_name(period, t), due=t.date(due))
         listed = _bullets(t, _escaped(fields, len(names)), len(names))
         return f"{head}\n\n{ask}\n{listed}\n\n{tail}"
 
@@ -80,7 +79,9 @@ def followup_text(t: Translator, name: str, period: Period, due: date, names: li
         head = _(
             "Hello, {name}. There are still {count} colleague(s) waiting for your "
             "<b>{period}</b> evaluation:"
-        ).format(name=esc(fields["name"]), count=t.number(len(names)), period=period_name(period))
+        ).format(
+            name=esc(fields["name"]), count=t.number(len(names)), period=semester_name(period, t)
+        )
         return f"{head}\n{_bullets(t, _escaped(fields, len(names)), len(names))}\n\n{tail}"
 
     return fit_fields(render, {"name": name, **_listed(names)}).text
@@ -100,7 +101,7 @@ def supervisor_text(
         head = _(
             "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due "
             "by {due}. Some members of your team still have evaluations to finish:"
-        ).format(name=esc(fields["name"]), period=period_name(period), due=t.date(due))
+        ).format(name=esc(fields["name"]), period=semester_name(period, t), due=t.date(due))
         items = _waiting(t, _escaped(fields, len(lines)), lines)
         return f"{head}\n{_bullets(t, items, len(lines))}\n\n{tail}"
 
@@ -139,7 +140,7 @@ def hr_text(
         head = _(
             "Hello, {name}. A short update on the <b>{period}</b> evaluations, which were due "
             "by {due}. These are not finished yet:"
-        ).format(name=esc(fields["name"]), period=period_name(period), due=t.date(due))
+        ).format(name=esc(fields["name"]), period=semester_name(period, t), due=t.date(due))
         names = _escaped(fields, len(listed))
         if single:
             _opd, employees, evaluators, lines = by_opd[0]

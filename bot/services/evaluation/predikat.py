@@ -17,7 +17,7 @@ RATINGS = (DI_ATAS, SESUAI, DI_BAWAH)
 SANGAT_BAIK = "sangat_baik"
 BAIK = "baik"
 BUTUH_PERBAIKAN = "butuh_perbaikan"
-KURANG = "kurang"  # Kurang/Misconduct
+KURANG = "kurang"  # the regulation's "Kurang/Misconduct"; people only ever see "Kurang"
 SANGAT_KURANG = "sangat_kurang"
 PREDIKATS = (SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG)
 
@@ -36,6 +36,8 @@ MATRIX: dict[tuple[str, str], str] = {
 }
 
 # Shown to users (translated; the Indonesian catalog gives the regulation's own words).
+# Kurang is "Poor" in English, never the regulation's "Misconduct": that word accuses, while
+# the predikat only says that work behaviour was below expectation.
 RATING_LABELS = {
     DI_ATAS: N_("Above expectations"),
     SESUAI: N_("Meets expectations"),
@@ -45,10 +47,12 @@ PREDIKAT_LABELS = {
     SANGAT_BAIK: N_("Very good (Sangat Baik)"),
     BAIK: N_("Good (Baik)"),
     BUTUH_PERBAIKAN: N_("Needs improvement (Butuh Perbaikan)"),
-    KURANG: N_("Poor/Misconduct (Kurang)"),
+    KURANG: N_("Poor (Kurang)"),
     SANGAT_KURANG: N_("Very poor (Sangat Kurang)"),
 }
 # The regulation's own words, the same in every language (the e-Kinerja export keeps them).
+# Kurang without "/Misconduct": BKPSDM re-keys the file into e-Kinerja by hand, where
+# "Kurang" names the choice unambiguously.
 RATING_NAMES = {
     DI_ATAS: "Di atas ekspektasi",
     SESUAI: "Sesuai ekspektasi",

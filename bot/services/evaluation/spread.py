@@ -1,5 +1,6 @@
-"""An OPD's predikat spread for a semester, checked against the curve of its organisation
-rating (a guide for HR and a gentle note for evaluators; nothing is ever blocked by it)."""
+"""An OPD's predikat spread for a semester, judged against the curve of its organisation
+rating counting everyone still to be evaluated (a guide for HR and a gentle note for
+evaluators; nothing is ever blocked by it)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,26 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.access import Speaker
-from bot.services.evaluation.curve import Deviation, check_distribution
+from bot.services.evaluation.curve_outlook import CurveOutlook, curve_outlook
 from bot.services.evaluation.lookups import hr_opd
 from bot.services.evaluation.org_rating import org_rating_of
 from bot.services.evaluation.predikat import PREDIKATS
 from bot.services.evaluation.problems import Problem
+from bot.services.evaluation.workload import still_open_by_opd
 from models import Employee, Evaluation, Opd
 from models.db import SessionFactory
 
 
 @dataclass(frozen=True)
 class Spread:
-    """An OPD's predikat counts for a semester, its org rating and the curve deviations."""
+    """An OPD's final predikat counts for a semester, how many are still to be evaluated, its
+    org rating and what the curve says (None without an org rating)."""
 
     opd: Opd
     counts: dict[str, int]
+    still_open: int
     org_rating: str | None
-    deviations: list[Deviation]
+    outlook: CurveOutlook | None
 
     @property
     def total(self) -> int:
@@ -54,7 +58,10 @@ async def spread_for_hr(
 
 
 async def count_spread(session: AsyncSession, opd: Opd, period: str) -> Spread:
-    """Count final predikats of the OPD's staff and check them against the curve."""
+    """Count final predikats of the OPD's staff and judge them against the curve.
+
+    In the caller's session.
+    """
     query = (
         select(Evaluation.predikat)
         .join(Employee, col(Employee.id) == col(Evaluation.employee_id))
@@ -63,6 +70,7 @@ async def count_spread(session: AsyncSession, opd: Opd, period: str) -> Spread:
     tally = Counter((await session.exec(query)).all())
     counts = {p: tally.get(p, 0) for p in PREDIKATS}
     assert opd.id is not None
+    still_open = (await still_open_by_opd(session, period, [opd.id])).get(opd.id, 0)
     rating = await org_rating_of(session, opd.id, period)
-    deviations = check_distribution(rating, counts) if rating else []
-    return Spread(opd, counts, rating, deviations)
+    outlook = curve_outlook(rating, counts, still_open) if rating else None
+    return Spread(opd, counts, still_open, rating, outlook)

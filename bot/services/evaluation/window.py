@@ -31,11 +31,6 @@ NOT_YET = "not_yet"  # before the window opens
 CLOSED = "closed"  # after the grace period
 
 
-def period_name(period: Period) -> str:
-    """'Semester II 2026' (the same in both languages)."""
-    return f"Semester {'I' if period.half == 1 else 'II'} {period.year}"
-
-
 def evaluation_window(period: Period, settings: Settings) -> tuple[datetime, datetime]:
     """Return (opens_at, due_at) for a semester as aware WIB datetimes."""
     end = period.end_instant(settings.tz)  # the first instant after the semester

@@ -3,14 +3,17 @@ hear about an OPD's overdue evaluations (the planners' view of the organisation)
 
 The evaluator of an employee is the acting evaluator (Plt) of that period if HR assigned one,
 else the direct supervisor; an active employee without an Evaluation row is still to evaluate.
+load_workload applies that rule in Python for the planners, still_open_by_opd in SQL for the
+curve (one grouped query, whatever the size of the city).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import and_, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -109,6 +112,44 @@ async def load_workload(session: AsyncSession, period: Period) -> Workload:
     for ids in pending.values():
         ids.sort(key=lambda i: (people[i].name.casefold(), i))
     return Workload(people, opds, dict(pending))
+
+
+async def still_open_by_opd(
+    session: AsyncSession, period: str, opd_ids: Collection[int]
+) -> dict[int, int]:
+    """Return, per OPD, how many staff the period's evaluation covers who have none yet.
+
+    In the caller's session. Covered is load_workload's rule: active, with an evaluator (the
+    Plt of the period, else the direct supervisor) other than themselves.
+    """
+    if not opd_ids:
+        return {}
+    evaluator = func.coalesce(ActingEvaluator.evaluator_id, Employee.supervisor_id)
+    query = (
+        select(Employee.opd_id, func.count())
+        .outerjoin(
+            ActingEvaluator,
+            and_(
+                col(ActingEvaluator.employee_id) == col(Employee.id),
+                col(ActingEvaluator.period) == period,
+            ),
+        )
+        .outerjoin(
+            Evaluation,
+            and_(
+                col(Evaluation.employee_id) == col(Employee.id), col(Evaluation.period) == period
+            ),
+        )
+        .where(
+            col(Employee.active).is_(True),
+            col(Employee.opd_id).in_(sorted(opd_ids)),
+            col(Evaluation.id).is_(None),
+            evaluator.is_not(None),
+            evaluator != col(Employee.id),
+        )
+        .group_by(col(Employee.opd_id))
+    )
+    return {int(opd_id): int(n) for opd_id, n in (await session.exec(query)).all()}
 
 
 def _is_city_wide(person: Person, opds: dict[int, tuple[str, str]]) -> bool:

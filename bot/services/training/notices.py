@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.delivery import outbox_queue
 from bot.i18n import I18n, Translator
-from bot.services.periods import Period
+from bot.services.periods import Period, semester_name
 from bot.services.training.recommendations import topic_label
 from bot.text import esc, fit_fields
 from models import Employee, TrainingSession
@@ -89,11 +89,9 @@ def reco_text(t: Translator, name: str, period: Period, lines: list[RecoLine]) -
 
     def render(fields: Mapping[str, str]) -> str:
         head = _(
-            "Hello {name}. Looking at the results of semester {semester} {year}, these units "
-            "may benefit from a training session:"
-        ).format(
-            name=esc(fields["name"]), semester="I" if period.half == 1 else "II", year=period.year
-        )
+            "Hello {name}. Looking at the results of {period}, these units may benefit from "
+            "a training session:"
+        ).format(name=esc(fields["name"]), period=semester_name(period, t))
         parts = [
             _(
                 "• <b>{unit}</b> ({opd}): below expectations {below}, low achievement {low}. "
