@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"
+    # The Mini App (bot/web): its public HTTPS address, where this process serves it, and how
+    # old Telegram's signed launch data may be. Unset WEBAPP_URL = no Mini App at all.
+    webapp_url: str | None = None
+    webapp_listen: str = "127.0.0.1"
+    webapp_port: int = Field(default=8080, ge=1, le=65535)
+    webapp_auth_max_age: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     bot_clock_start: datetime | None = None
     invite_valid_days: int = Field(default=30, ge=1, le=365)
     persistence_interval: float = Field(default=2.0, gt=0, le=300)
@@ -72,7 +78,12 @@ class Settings(BaseSettings):
     evaluation_followup_workdays: int = Field(default=2, ge=1, le=20)
 
     @field_validator(
-        "telegram_bot_token", "webhook_secret", "bot_username", "webhook_url", mode="before"
+        "telegram_bot_token",
+        "webhook_secret",
+        "bot_username",
+        "webhook_url",
+        "webapp_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -158,6 +169,8 @@ class Settings(BaseSettings):
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and not self.webhook_url.startswith("https://"):
             raise ValueError("WEBHOOK_URL must start with https:// (Telegram only calls HTTPS)")
+        if self.webapp_url and not self.webapp_url.startswith("https://"):
+            raise ValueError("WEBAPP_URL must start with https:// (Telegram opens only HTTPS)")
         return self
 
     @property

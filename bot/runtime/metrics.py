@@ -1,4 +1,4 @@
-"""Prometheus metrics of one bot process, served by bot/runtime/health_server.py on METRICS_PORT.
+"""Prometheus metrics of one bot process, served by bot/web/server.py on METRICS_PORT.
 
 Names follow Prometheus conventions: counters end in _total, durations are in seconds.
 """

@@ -35,7 +35,7 @@ from bot.runtime.webhook_server import WebhookServer, start_webhook_server, webh
 from models.db import describe_problem, storage_problem
 
 if TYPE_CHECKING:
-    from bot.runtime.health_server import HealthServer
+    from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -220,11 +220,11 @@ async def _stop(app: KinerjaApp) -> None:
 
 async def start_health(
     settings: Settings, state: RunState, leadership: SqliteLeadership | PostgresLeadership
-) -> HealthServer | None:
+) -> WebServer | None:
     """Serve /healthz and /metrics when METRICS_PORT is set."""
     if settings.metrics_port is None:
         return None
-    from bot.runtime.health_server import HealthStatus, start_health_server
+    from bot.web.server import HealthStatus, start_health_server
 
     async def check() -> HealthStatus:
         details: dict[str, object] = {"role": state.role, "webhook": state.webhook}
