@@ -1,0 +1,124 @@
+"""HR in scope: what /statistik shows (bot.services.stats, grouped in SQL), plus compliance by
+unit. City-wide HR sees every OPD, OPD HR their own; asking for an OPD outside the scope is
+refused like in the chat (stats.resolve_scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services import stats
+from bot.services.access import Speaker
+from bot.services.dashboard.viewer import NOT_ALLOWED, Refused
+from bot.services.periods import Period, month_start_utc, period_of
+from bot.services.stats.scope import Scope, in_scope
+from models import Employee, Opd, ProgressReport, Target, Unit
+from models.db import SessionFactory
+
+MAX_UNITS = 200  # rows of the unit table: the least compliant first
+
+
+@dataclass(frozen=True)
+class UnitCompliance:
+    unit_id: int
+    unit: str
+    opd_code: str
+    eligible: int
+    month: int
+
+    @property
+    def month_share(self) -> float:
+        return self.month / self.eligible if self.eligible else 0.0
+
+
+@dataclass(frozen=True)
+class HrPage:
+    period: Period
+    city_wide: bool
+    opd_id: int | None  # the one OPD asked for, else None
+    opds: list[stats.ScopeOpd]
+    compliance: list[stats.OpdCompliance]
+    units: list[UnitCompliance]
+    predikat_period: Period
+    predikat: list[stats.OpdPredikat]
+    broadcasts: list[stats.BroadcastStats]
+    struggling: stats.UnitsNeedingSupport
+
+
+async def _unit_compliance(
+    session: AsyncSession, scope: Scope, period: Period, since: datetime
+) -> list[UnitCompliance]:
+    """Staff with approved targets per unit, and how many of them reported since `since`."""
+    approved = select(Target.employee_id).where(
+        Target.period == period.code, Target.status == "approved"
+    )
+    reporters = (
+        select(ProgressReport.employee_id)
+        .where(ProgressReport.status == "active", col(ProgressReport.created_at) >= since)
+        .distinct()
+        .subquery()
+    )
+    columns: list[Any] = [
+        col(Unit.id),
+        Unit.name,
+        Opd.code,
+        func.count(),
+        func.count(reporters.c.employee_id),
+    ]
+    query = (
+        sa_select(*columns)
+        .select_from(Employee)
+        .join(Unit, col(Unit.id) == Employee.unit_id)
+        .join(Opd, col(Opd.id) == Employee.opd_id)
+        .outerjoin(reporters, reporters.c.employee_id == Employee.id)
+        .where(
+            col(Employee.active).is_(True),
+            col(Employee.id).in_(approved),
+            in_scope(Employee.opd_id, scope),
+        )
+        .group_by(col(Unit.id), Unit.name, Opd.code)
+    )
+    rows = [
+        UnitCompliance(int(uid), name, code, int(n), int(m))
+        for uid, name, code, n, m in (await session.execute(query)).all()
+        if uid is not None
+    ]
+    rows.sort(key=lambda u: (u.month_share, u.opd_code, u.unit))
+    return rows[:MAX_UNITS]
+
+
+async def hr_page(
+    db: SessionFactory, speaker: Speaker, opd_id: int | None, *, now: datetime, tz: tzinfo
+) -> HrPage:
+    """Everything the HR page shows for the speaker's scope (or one OPD of it)."""
+    try:
+        scope = stats.resolve_scope(speaker, opd_id)
+    except stats.OutOfScope as exc:
+        raise Refused(NOT_ALLOWED) from exc
+    period = period_of(now.astimezone(tz).date())
+    compliance = await stats.compliance(db, scope, period, now, tz)
+    async with db() as session:
+        units = await _unit_compliance(session, scope, period, month_start_utc(now, tz))
+    predikat_period = period
+    predikat = await stats.predikat_spread(db, scope, period)
+    if not predikat:
+        predikat_period = period.previous()
+        predikat = await stats.predikat_spread(db, scope, predikat_period)
+    return HrPage(
+        period=period,
+        city_wide=scope is None,
+        opd_id=opd_id,
+        opds=await stats.opds_of(db, stats.resolve_scope(speaker)),
+        compliance=compliance,
+        units=units,
+        predikat_period=predikat_period,
+        predikat=predikat,
+        broadcasts=await stats.broadcast_stats(db, scope),
+        struggling=await stats.units_needing_support(db, scope, period),
+    )
