@@ -14,7 +14,7 @@ import logging
 import signal
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -32,10 +32,9 @@ from bot.runtime.active_lock import (
 from bot.runtime.metrics import ACTIVE
 from bot.runtime.update_poller import UpdatePoller
 from bot.runtime.webhook_server import WebhookServer, start_webhook_server, webhook_secret
+from bot.web.pages import MiniApp, prefix_of, start_webapp_server
+from bot.web.server import HealthCheck, HealthStatus, WebServer, start_health_server
 from models.db import describe_problem, storage_problem
-
-if TYPE_CHECKING:
-    from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +124,11 @@ async def run_active(
     poller = UpdatePoller(app, deps_of(app).sessions, ALLOWED_UPDATES)
     state.poller = poller
     webhook: WebhookServer | None = None
+    webapp: WebServer | None = None
     try:
         await start_services(app)
         await app.start()
+        webapp = start_webapp(app, settings, health_check(state, leadership))
         watched = {
             asyncio.create_task(leadership.watch(), name="leadership-watch"),
             asyncio.create_task(stop.wait(), name="stop-signal"),
@@ -150,6 +151,8 @@ async def run_active(
         await poller.finish(within=FINISH_AFTER_LOSS_SECONDS if outcome else FINISH_SECONDS)
         return outcome
     finally:
+        if webapp is not None:
+            await webapp.close()
         if webhook is not None:
             await webhook.close()
         await _stop(app)
@@ -218,13 +221,10 @@ async def _stop(app: KinerjaApp) -> None:
         await close_resources(app)
 
 
-async def start_health(
-    settings: Settings, state: RunState, leadership: SqliteLeadership | PostgresLeadership
-) -> WebServer | None:
-    """Serve /healthz and /metrics when METRICS_PORT is set."""
-    if settings.metrics_port is None:
-        return None
-    from bot.web.server import HealthStatus, start_health_server
+def health_check(
+    state: RunState, leadership: SqliteLeadership | PostgresLeadership
+) -> HealthCheck:
+    """What /healthz asks: the database lock's last check, and how recently we polled."""
 
     async def check() -> HealthStatus:
         details: dict[str, object] = {"role": state.role, "webhook": state.webhook}
@@ -236,6 +236,16 @@ async def start_health(
             healthy = healthy and age < state.poller.poll_timeout + 30
         return HealthStatus(healthy=healthy, details=details)
 
+    return check
+
+
+async def start_health(
+    settings: Settings, state: RunState, leadership: SqliteLeadership | PostgresLeadership
+) -> WebServer | None:
+    """Serve /healthz and /metrics when METRICS_PORT is set."""
+    if settings.metrics_port is None:
+        return None
+    check = health_check(state, leadership)
     try:
         server = await start_health_server(settings.metrics_host, settings.metrics_port, check)
     except OSError as exc:  # e.g. a second instance on this machine with the same port
@@ -248,3 +258,29 @@ async def start_health(
         return None
     log.info("Health and metrics on http://%s:%s", settings.metrics_host, settings.metrics_port)
     return server
+
+
+def start_webapp(app: KinerjaApp, settings: Settings, check: HealthCheck) -> WebServer | None:
+    """Serve the Mini App while active, when WEBAPP_URL is set (a standby never serves it)."""
+    if not settings.webapp_url:
+        return None
+    deps = deps_of(app)
+    mini = MiniApp(
+        sessions=deps.sessions,
+        i18n=deps.i18n,
+        clock=deps.clock,
+        token=settings.token,
+        max_age=settings.webapp_auth_max_age,
+        default_language=settings.bot_default_language,
+        prefix=prefix_of(settings.webapp_url),
+    )
+    try:
+        return start_webapp_server(mini, settings.webapp_listen, settings.webapp_port, check)
+    except OSError as exc:
+        log.error(
+            "Cannot serve the Mini App on %s:%s (%s); running without it",
+            settings.webapp_listen,
+            settings.webapp_port,
+            exc,
+        )
+        return None
