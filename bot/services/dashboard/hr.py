@@ -71,6 +71,7 @@ async def _unit_compliance(
         func.count(),
         func.count(reporters.c.employee_id),
     ]
+    # SQLAlchemy's select: sqlmodel's typed overloads stop at four columns.
     query = (
         sa_select(*columns)
         .select_from(Employee)
@@ -86,7 +87,7 @@ async def _unit_compliance(
     )
     rows = [
         UnitCompliance(int(uid), name, code, int(n), int(m))
-        for uid, name, code, n, m in (await session.execute(query)).all()
+        for uid, name, code, n, m in (await session.exec(query)).all()  # type: ignore[call-overload]
         if uid is not None
     ]
     rows.sort(key=lambda u: (u.month_share, u.opd_code, u.unit))
