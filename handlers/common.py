@@ -8,7 +8,14 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    WebAppInfo,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -41,6 +48,26 @@ def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def webapp_page(url: str, page: str = "") -> str:
+    """The Mini App address of one page ('' = my performance, 'team', 'hr')."""
+    return url.rstrip("/") + "/" + page
+
+
+def with_webapp(
+    context: BotContext, markup: InlineKeyboardMarkup | None, page: str = ""
+) -> InlineKeyboardMarkup | None:
+    """Add an "open the dashboard" Mini App button under a screen's keyboard, when WEBAPP_URL
+    is set (otherwise the keyboard stays as it is)."""
+    url = context.deps.settings.webapp_url
+    if not url:
+        return markup
+    button = InlineKeyboardButton(
+        "📊 " + context.t._("Open the dashboard"), web_app=WebAppInfo(webapp_page(url, page))
+    )
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    return InlineKeyboardMarkup([*rows, [button]])
 
 
 def button_label(text: str, limit: int = BUTTON_LABEL_CHARS) -> str:

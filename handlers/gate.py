@@ -18,7 +18,7 @@ from bot.runtime.logging_setup import bind_employee
 from bot.services import access, employees
 from handlers.common import answer, reply
 from handlers.conversation import end_open_flows, entered_flow
-from handlers.menus import set_chat_menu
+from handlers.menus import reset_menu_button, set_chat_menu
 
 CHOSEN_LANGUAGE_KEY = "lang"  # set by /bahasa before the account is linked
 SEEN_LANGUAGE_KEY = "lang_seen"  # the language of the latest update, for the error handler
@@ -97,6 +97,8 @@ async def identify(update: object, context: BotContext) -> None:
     context.t = deps.i18n.for_language(lang)
     if speaker is not None:
         await refresh_menu_if_changed(context, speaker)
+    elif deps.settings.webapp_url and context.user_data and context.user_data.pop("menu", None):
+        await reset_menu_button(context.bot, deps, user.id)  # was linked, is not any more
     command = command_of(update)
     if command is not None and command not in FLOW_KEEPING_COMMANDS:
         end_open_flows(update, context, keep=entered_flow(update, context))
@@ -114,9 +116,11 @@ async def identify(update: object, context: BotContext) -> None:
 
 
 def menu_signature(context: BotContext, speaker: access.Speaker) -> str:
-    """Summarise what the command menu depends on: language, roles, leadership."""
+    """Summarise what the menu depends on: language, roles, leadership, the Mini App."""
     roles = access.format_roles(set(speaker.roles))
-    return f"{context.t.lang}|{roles}|{int(speaker.is_leader)}"
+    signature = f"{context.t.lang}|{roles}|{int(speaker.is_leader)}"
+    # The Mini App's menu button is set with the menu: a newly set WEBAPP_URL sets it once.
+    return signature + "|webapp" if context.deps.settings.webapp_url else signature
 
 
 async def refresh_menu_if_changed(context: BotContext, speaker: access.Speaker) -> None:

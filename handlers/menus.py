@@ -1,10 +1,18 @@
-"""Keep each user's command menu (setMyCommands) in step with their roles and language."""
+"""Keep each user's command menu (setMyCommands) in step with their roles and language, and,
+when WEBAPP_URL is set, their menu button (setChatMenuButton) opening the Mini App."""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
@@ -42,3 +50,21 @@ async def set_chat_menu(bot: ExtBot[None], deps: Deps, speaker: Speaker, lang: s
         )
     except TelegramError as exc:
         log.warning("could not set the command menu for chat %s: %s", chat_id, exc)
+    url = deps.settings.webapp_url
+    if url:
+        t = deps.i18n.for_language(lang)
+        button = MenuButtonWebApp(t._("Dashboard"), WebAppInfo(url.rstrip("/") + "/"))
+        try:
+            await bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
+        except TelegramError as exc:
+            log.warning("could not set the menu button for chat %s: %s", chat_id, exc)
+
+
+async def reset_menu_button(bot: ExtBot[None], deps: Deps, chat_id: int) -> None:
+    """Take the Mini App's menu button away from a chat that is no longer linked."""
+    if not deps.settings.webapp_url:
+        return
+    try:
+        await bot.set_chat_menu_button(chat_id=chat_id, menu_button=MenuButtonDefault())
+    except TelegramError as exc:
+        log.warning("could not reset the menu button of chat %s: %s", chat_id, exc)

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.services import charts, progress
 from bot.services.progress import ProgressSummary
-from handlers.common import answer, keyboard, reply, require_speaker
+from handlers.common import answer, keyboard, reply, require_speaker, with_webapp
 from handlers.conversation import refuse
 from handlers.progress import texts
 
@@ -26,7 +26,7 @@ async def show_progress(update: Update, context: BotContext) -> None:
     await answer(update)
     summary = await load_summary(context)
     rows = texts.summary_rows(summary, context.t)
-    markup = keyboard(rows) if rows else None
+    markup = with_webapp(context, keyboard(rows) if rows else None)
     await reply(update, context, texts.render_summary(summary, context.t), markup)
 
 

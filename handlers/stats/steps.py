@@ -21,7 +21,7 @@ from bot.services.access import Speaker
 from bot.services.periods import Period, period_of
 from bot.services.stats import OutOfScope, Scope
 from bot.text import MAX_CAPTION_CHARS, parse_callback, shorten
-from handlers.common import answer, edit_or_reply, reply, require_speaker
+from handlers.common import answer, edit_or_reply, reply, require_speaker, with_webapp
 from handlers.stats import texts
 
 View = Callable[[Update, BotContext, int], Awaitable[None]]
@@ -62,8 +62,9 @@ async def show_menu(update: Update, context: BotContext, opd_id: int = 0) -> Non
     if opd_id or not speaker.is_city_wide_hr:
         opds = await stats.opds_of(context.deps.sessions, _scope(context, opd_id))
     title = texts.scope_title(context.t, opds)
-    screen = texts.menu(context.t, title, opd_id, speaker.is_city_wide_hr)
-    await edit_or_reply(update, context, *screen)
+    text, markup = texts.menu(context.t, title, opd_id, speaker.is_city_wide_hr)
+    page = f"hr?opd={opd_id}" if opd_id else "hr"
+    await edit_or_reply(update, context, text, with_webapp(context, markup, page))
 
 
 async def start(update: Update, context: BotContext) -> None:

@@ -8,7 +8,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.services import team
 from bot.services.team import TeamView
-from handlers.common import answer, edit_or_reply, reply, require_speaker
+from handlers.common import answer, edit_or_reply, reply, require_speaker, with_webapp
 from handlers.conversation import refuse
 from handlers.team import texts
 from handlers.team.callbacks import NOTICE_MENU, View, parse_id, parse_view, pressed
@@ -46,7 +46,8 @@ async def show_team_command(update: Update, context: BotContext) -> None:
         return
     loaded = await load_team(context, View(speaker.id, None, 0))
     assert loaded is not None  # one's own team is always viewable
-    await reply(update, context, *texts.team_screen(context, loaded))
+    text, markup = texts.team_screen(context, loaded)
+    await reply(update, context, text, with_webapp(context, markup, "team"))
 
 
 async def show_team_page(update: Update, context: BotContext) -> None:

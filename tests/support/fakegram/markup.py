@@ -37,10 +37,19 @@ def check_inline_button(button: dict[str, Any]) -> None:
         size = len(button["callback_data"].encode("utf-8"))
         if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
             raise bad_request("BUTTON_DATA_INVALID")
+    if "web_app" in button:
+        check_web_app(button["web_app"], "inline keyboard button")
     if "url" in button and not _URL_RE.fullmatch(button["url"]):
         raise bad_request(
             f"inline keyboard button URL '{button['url']}' is invalid: Wrong HTTP URL"
         )
+
+
+def check_web_app(info: dict[str, Any], where: str) -> None:
+    """A WebAppInfo: Telegram opens Mini Apps over HTTPS only."""
+    url = info.get("url", "")
+    if not url.lower().startswith("https://") or not _URL_RE.fullmatch(url):
+        raise bad_request(f"{where} Web App URL '{url}' is invalid: Only HTTPS links are allowed")
 
 
 def check_reply_markup(markup: dict[str, Any] | None, *, inline_only: bool = False) -> None:

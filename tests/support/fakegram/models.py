@@ -45,6 +45,11 @@ class SentMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [(b["text"], b["url"]) for row in rows for b in row if "url" in b]
 
+    def web_app_buttons(self) -> list[tuple[str, str]]:
+        """Flatten the inline keyboard into (text, Mini App URL) for web_app buttons."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b["web_app"]["url"]) for row in rows for b in row if "web_app" in b]
+
     def keyboard(self) -> list[str]:
         """Texts of the buttons of a reply (non-inline) keyboard, flattened."""
         rows = (self.reply_markup or {}).get("keyboard", [])

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from tests.support.fakegram.errors import bad_request
-from tests.support.fakegram.markup import check_commands, check_language_code
+from tests.support.fakegram.markup import check_commands, check_language_code, check_web_app
 from tests.support.fakegram.state import DEFAULT_UPDATES, FakeState
 
 _BOT_TEXT_LIMITS = {"description": 512, "short_description": 120, "name": 64}
@@ -151,8 +151,17 @@ class BotSettings(FakeState):
     def _m_setchatmenubutton(self, p: dict[str, Any]) -> bool:
         """setChatMenuButton for one private chat or the default."""
         chat = self._resolve_chat(p["chat_id"]) if "chat_id" in p else None
-        self._menu_buttons[chat] = copy.deepcopy(p.get("menu_button") or {"type": "default"})
+        button = p.get("menu_button") or {"type": "default"}
+        if button.get("type") == "web_app":
+            if not 1 <= len(button.get("text", "")) <= 64:
+                raise bad_request("BUTTON_TEXT_INVALID")
+            check_web_app(button.get("web_app") or {}, "menu button")
+        self._menu_buttons[chat] = copy.deepcopy(button)
         return True
+
+    def menu_button_of(self, chat_id: int | None) -> dict[str, Any] | None:
+        """The menu button set for one chat (None: never set), for assertions."""
+        return copy.deepcopy(self._menu_buttons.get(chat_id))
 
     def _m_getchatmenubutton(self, p: dict[str, Any]) -> dict[str, Any]:
         """getChatMenuButton."""
