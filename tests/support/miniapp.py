@@ -54,9 +54,20 @@ def launch_data(
     return urlencode(fields, quote_via=quote)
 
 
-def launch_fragment(init_data: str) -> str:
-    """The URL fragment Telegram opens a Mini App with (launch data and a dark theme)."""
-    theme = json.dumps({"bg_color": "#17212b", "text_color": "#f5f5f5", "hint_color": "#708499"})
+LIGHT = {"bg_color": "#ffffff", "text_color": "#000000", "hint_color": "#999999"}
+DARK = {
+    "bg_color": "#17212b",
+    "text_color": "#f5f5f5",
+    "hint_color": "#708499",
+    "secondary_bg_color": "#232e3c",
+    "button_color": "#5288c1",
+    "link_color": "#6ab3f3",
+}
+
+
+def launch_fragment(init_data: str, *, dark: bool = False) -> str:
+    """The URL fragment Telegram opens a Mini App with: launch data and the theme."""
+    theme = json.dumps(DARK if dark else LIGHT)
     return "#tgWebAppData=" + quote(init_data, safe="") + "&tgWebAppThemeParams=" + quote(theme)
 
 

@@ -140,6 +140,7 @@
   /* Horizontal bars: rows of {label, value (0..), note}; a dashed line at 100 %. */
   function barChart(rows, opts) {
     opts = opts || {};
+    if (!rows.length) return null;
     var width = 340, rowH = 22, labelW = 120, left = labelW + 6, barW = width - left - 52;
     var shown = rows.slice(0, opts.max || 20);
     var height = Math.max(1, shown.length) * rowH + 8;
@@ -167,6 +168,7 @@
 
   /* One stacked bar per row: parts of {key, value}; colours by key (predikat). */
   function stackChart(rows, keys) {
+    if (!rows.length) return null;
     var width = 340, rowH = 22, labelW = 80, left = labelW + 6, barW = width - left - 4;
     var height = Math.max(1, rows.length) * rowH + 8;
     var svg = s("svg", { viewBox: "0 0 " + width + " " + height, width: "100%", role: "img", "class": "chart" });
