@@ -10,6 +10,7 @@ Without Chromium these tests skip and say why, unless TEST_BROWSER=required.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -119,7 +120,7 @@ async def open_as(
 
 
 async def shot(opened: Opened, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(ARTIFACTS.mkdir, parents=True, exist_ok=True)
     await opened.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -196,7 +197,8 @@ async def test_opd_hr_sees_their_opd_only_and_downloads_what_is_shown(
     async with opened.page.expect_download() as waiting:
         await opened.page.click("#predikat button.csv")
     download = await waiting.value
-    csv = Path(await download.path()).read_text(encoding="utf-8-sig")
+    saved = Path(await download.path())
+    csv = (await asyncio.to_thread(saved.read_bytes)).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("OPD,SB,B,BP,K,SK")
     assert csv.splitlines()[1].startswith("DINKES,1,1,0,0,0")
     await shot(opened, f"hr-opd-{kind}")
