@@ -34,6 +34,7 @@ from bot.web.server import (
     WebServer,
     health_routes,
     listen,
+    log_request,
 )
 from models.db import SessionFactory
 
@@ -228,7 +229,12 @@ def make_app(mini: MiniApp, check: HealthCheck) -> Application:
         (rf"{base}/api/hr", ApiCall, {"mini": mini, "build": _hr}),
         *health_routes(check),
     ]
-    return Application(routes, default_handler_class=NotFound, compress_response=True)
+    return Application(
+        routes,
+        default_handler_class=NotFound,
+        compress_response=True,
+        log_function=log_request,
+    )
 
 
 def start_webapp_server(mini: MiniApp, host: str, port: int, check: HealthCheck) -> WebServer:

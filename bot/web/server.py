@@ -113,6 +113,18 @@ class NotFound(PlainHandler):
             self.send_error(404)
 
 
+def log_request(handler: RequestHandler) -> None:
+    """Log failures, and requests other than the monitors' /healthz and /metrics polls."""
+    status = handler.get_status()
+    path = handler.request.path
+    if status < 400 and path in ("/healthz", "/metrics"):
+        return
+    level = logging.INFO if status < 500 else logging.ERROR
+    access = logging.getLogger("tornado.access")
+    millis = 1000.0 * handler.request.request_time()
+    access.log(level, "%d %s %s %.1f ms", status, handler.request.method, path, millis)
+
+
 def health_routes(check: HealthCheck) -> list[tuple[str, type[RequestHandler], dict[str, Any]]]:
     """The /healthz and /metrics routes, for any of our tornado applications."""
     return [
@@ -154,7 +166,9 @@ def listen(app: Application, host: str, port: int) -> WebServer:
 
 async def start_health_server(host: str, port: int, check: HealthCheck) -> WebServer:
     """Serve /healthz (from `check`) and /metrics on host:port until `close()`."""
-    app = Application(health_routes(check), default_handler_class=NotFound)
+    app = Application(
+        health_routes(check), default_handler_class=NotFound, log_function=log_request
+    )
     server = listen(app, host, port)
     log.info("serving /healthz and /metrics on %s:%s", host, server.port)
     return server
