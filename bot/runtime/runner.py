@@ -275,7 +275,9 @@ def start_webapp(app: KinerjaApp, settings: Settings, check: HealthCheck) -> Web
         prefix=prefix_of(settings.webapp_url),
     )
     try:
-        return start_webapp_server(mini, settings.webapp_listen, settings.webapp_port, check)
+        return start_webapp_server(
+            mini, settings.webapp_listen, settings.webapp_port, check, warm=True
+        )
     except OSError as exc:
         log.error(
             "Cannot serve the Mini App on %s:%s (%s); running without it",

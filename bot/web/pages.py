@@ -9,11 +9,12 @@ language, which the page shows as a page of its own.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,20 @@ class MiniApp:
     max_age: int
     default_language: str
     prefix: str  # the path of WEBAPP_URL, e.g. "/app" ("" at the root)
+    # HR pages by scope: fresh for 30 s (the page's refresh), served stale for up to 10 min
+    # while one refresh runs, so a city's aggregates are computed once for every HR viewer.
+    hr_pages: dashboard.Snapshots[dashboard.HrPage] = field(
+        default_factory=lambda: dashboard.Snapshots(fresh_for=30, keep_for=600)
+    )
+
+    def hr_page(self, key: Any) -> Awaitable[dashboard.HrPage]:
+        """The HR page of a scope (from dashboard.hr_key), recent or computed now."""
+
+        async def compute() -> dashboard.HrPage:
+            now = self.clock.utcnow()
+            return await dashboard.hr_page(self.sessions, key, now=now, tz=self.i18n.tz)
+
+        return self.hr_pages.get(key, compute)
 
 
 def prefix_of(url: str) -> str:
@@ -201,10 +216,8 @@ async def _member(call: ApiCall, viewer: Viewer, t: Translator) -> dict[str, Any
 
 
 async def _hr(call: ApiCall, viewer: Viewer, t: Translator) -> dict[str, Any]:
-    now, tz = call.mini.clock.utcnow(), call.mini.i18n.tz
-    opd = call.int_argument("opd")
-    page = await dashboard.hr_page(call.mini.sessions, viewer.speaker, opd, now=now, tz=tz)
-    return views.hr_json(page, t)
+    key = dashboard.hr_key(viewer.speaker, call.int_argument("opd"))
+    return views.hr_json(await call.mini.hr_page(key), t)
 
 
 class Static(StaticFileHandler):
@@ -237,8 +250,24 @@ def make_app(mini: MiniApp, check: HealthCheck) -> Application:
     )
 
 
-def start_webapp_server(mini: MiniApp, host: str, port: int, check: HealthCheck) -> WebServer:
-    """Serve the Mini App, /healthz and /metrics on host:port until `close()`."""
+CITY_WIDE = (None, None)  # dashboard.hr_key of city-wide HR asking for every OPD
+
+
+def start_webapp_server(
+    mini: MiniApp, host: str, port: int, check: HealthCheck, *, warm: bool = False
+) -> WebServer:
+    """Serve the Mini App, /healthz and /metrics on host:port until `close()`; with `warm`,
+    compute the city-wide HR page at once, so the first HR visitor does not wait for it."""
     server = listen(make_app(mini, check), host, port)
+    if warm:
+        task = asyncio.get_running_loop().create_task(_warm(mini))
+        server.background.add(task)
     log.info("serving the Mini App on %s:%s%s/", host, server.port, mini.prefix)
     return server
+
+
+async def _warm(mini: MiniApp) -> None:
+    try:
+        await mini.hr_page(CITY_WIDE)
+    except Exception as exc:  # the page will simply be computed when asked for
+        log.warning("could not prepare the city-wide HR page: %s", exc)

@@ -139,9 +139,13 @@ class WebServer:
     def __init__(self, server: HTTPServer, port: int) -> None:
         self._server = server
         self.port = port  # the bound port (useful when asked for port 0)
+        self.background: set[asyncio.Task[Any]] = set()  # work of this server, ended with it
 
     async def close(self) -> None:
         self._server.stop()
+        for task in self.background:
+            task.cancel()
+        await asyncio.gather(*self.background, return_exceptions=True)
         await self._server.close_all_connections()
 
 

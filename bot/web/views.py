@@ -109,6 +109,7 @@ def _curve_state(row: Any) -> dict[str, Any]:
 
 def hr_json(page: HrPage, t: Translator) -> dict[str, Any]:
     return {
+        "as_of": page.computed_at.isoformat(),
         "period": period_json(page.period, t),
         "city_wide": page.city_wide,
         "opd_id": page.opd_id,

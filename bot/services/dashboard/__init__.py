@@ -9,12 +9,15 @@ the chat would refuse.
 - me: my performance (targets, progress, recent reports and feedback, days left)
 - team: a leader's whole team for the table, one member, the cascade tree
 - hr: compliance by OPD and unit, predikat against the curve, broadcasts, struggling units
+- snapshots: recent results kept a little while (the city's HR page is not recomputed for
+  every viewer and refresh)
 """
 
 from __future__ import annotations
 
-from bot.services.dashboard.hr import HrPage, hr_page
+from bot.services.dashboard.hr import HrPage, hr_key, hr_page
 from bot.services.dashboard.me import MyPage, my_page
+from bot.services.dashboard.snapshots import Snapshots
 from bot.services.dashboard.team import MemberPage, TeamPage, member_page, team_page
 from bot.services.dashboard.viewer import Refused, Viewer, viewer_of
 
@@ -23,8 +26,10 @@ __all__ = [
     "MemberPage",
     "MyPage",
     "Refused",
+    "Snapshots",
     "TeamPage",
     "Viewer",
+    "hr_key",
     "hr_page",
     "member_page",
     "my_page",

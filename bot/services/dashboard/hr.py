@@ -39,6 +39,7 @@ class UnitCompliance:
 
 @dataclass(frozen=True)
 class HrPage:
+    computed_at: datetime
     period: Period
     city_wide: bool
     opd_id: int | None  # the one OPD asked for, else None
@@ -94,14 +95,22 @@ async def _unit_compliance(
     return rows[:MAX_UNITS]
 
 
-async def hr_page(
-    db: SessionFactory, speaker: Speaker, opd_id: int | None, *, now: datetime, tz: tzinfo
-) -> HrPage:
-    """Everything the HR page shows for the speaker's scope (or one OPD of it)."""
+def hr_key(speaker: Speaker, opd_id: int | None) -> tuple[Scope, int | None]:
+    """What an HR page depends on: the speaker's scope and the OPD asked for. Refused when the
+    speaker is not HR or the OPD is outside their scope (stats.resolve_scope)."""
     try:
-        scope = stats.resolve_scope(speaker, opd_id)
+        stats.resolve_scope(speaker, opd_id)
+        return stats.resolve_scope(speaker), opd_id
     except stats.OutOfScope as exc:
         raise Refused(NOT_ALLOWED) from exc
+
+
+async def hr_page(
+    db: SessionFactory, key: tuple[Scope, int | None], *, now: datetime, tz: tzinfo
+) -> HrPage:
+    """Everything the HR page shows for a scope (or one OPD of it), from hr_key."""
+    whole, opd_id = key
+    scope: Scope = frozenset({opd_id}) if opd_id else whole
     period = period_of(now.astimezone(tz).date())
     compliance = await stats.compliance(db, scope, period, now, tz)
     async with db() as session:
@@ -112,10 +121,11 @@ async def hr_page(
         predikat_period = period.previous()
         predikat = await stats.predikat_spread(db, scope, predikat_period)
     return HrPage(
+        computed_at=now,
         period=period,
         city_wide=scope is None,
         opd_id=opd_id,
-        opds=await stats.opds_of(db, stats.resolve_scope(speaker)),
+        opds=await stats.opds_of(db, whole),
         compliance=compliance,
         units=units,
         predikat_period=predikat_period,

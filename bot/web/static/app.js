@@ -527,7 +527,7 @@
           state.viewer = json.viewer;
           state.tz = json.tz || state.tz;
           state.data = json.data;
-          state.asOf = json.as_of;
+          state.asOf = (json.data && json.data.as_of) || json.as_of;
         }
         state.failed = false;
         body.setAttribute("data-loaded", view.page);
