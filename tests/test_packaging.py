@@ -122,6 +122,7 @@ def test_wheel_holds_catalogs_migrations_and_every_module(wheel: Path) -> None:
         assert f"bot/locales/{lang}/LC_MESSAGES/messages.mo" in names
     assert "models/migrations/env.py" in names
     assert "models/migrations/script.py.mako" in names
+    assert {"bot/web/static/app.js", "bot/web/static/app.css"} <= names  # the Mini App
     for package in ("bot", "handlers", "models"):
         for module in (ROOT / package).rglob("*.py"):
             assert module.relative_to(ROOT).as_posix() in names, module
