@@ -121,6 +121,7 @@ async def open_as(
 
 async def shot(opened: Opened, name: str) -> None:
     await asyncio.to_thread(ARTIFACTS.mkdir, parents=True, exist_ok=True)
+    await opened.page.evaluate("window.scrollTo(0, 0)")  # the sticky tabs at the top
     await opened.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -194,6 +195,7 @@ async def test_opd_hr_sees_their_opd_only_and_downloads_what_is_shown(
     text = await opened.text()
     assert "Kepatuhan pelaporan per OPD" in text and "DINKES" in text
     assert "DISHUB" not in text and SECRET_UNIT not in text and "Joko Pane" not in text
+    await shot(opened, f"hr-opd-{kind}")
     async with opened.page.expect_download() as waiting:
         await opened.page.click("#predikat button.csv")
     download = await waiting.value
@@ -201,7 +203,6 @@ async def test_opd_hr_sees_their_opd_only_and_downloads_what_is_shown(
     csv = (await asyncio.to_thread(saved.read_bytes)).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("OPD,SB,B,BP,K,SK")
     assert csv.splitlines()[1].startswith("DINKES,1,1,0,0,0")
-    await shot(opened, f"hr-opd-{kind}")
 
 
 async def test_city_wide_hr_sees_every_opd(browser: Any, site: tuple[str, Seeded, DB]) -> None:

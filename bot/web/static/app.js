@@ -445,7 +445,10 @@
       ], data.broadcasts, { csv: "broadcasts" })
     ], "broadcasts"));
     parts.push(section(L("struggling") + " · " + data.struggling_period.name, [
-      barChart(data.struggling.map(function (u) { return { label: u.unit, value: u.below_share, note: pct(u.below_share), cls: "warn" }; }), {}),
+      // The larger of the two shares; the note gives both (below expectations / low achievement).
+      barChart(data.struggling.map(function (u) {
+        return { label: u.unit, value: Math.max(u.below_share, u.low_share), note: pct(u.below_share) + " / " + pct(u.low_share), cls: "warn" };
+      }), {}),
       table([
         { label: L("unit"), text: function (u) { return u.unit; } },
         { label: L("opd"), text: function (u) { return u.opd_code; } },
