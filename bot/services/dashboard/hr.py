@@ -4,6 +4,7 @@ refused like in the chat (stats.resolve_scope)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -112,24 +113,44 @@ async def hr_page(
     whole, opd_id = key
     scope: Scope = frozenset({opd_id}) if opd_id else whole
     period = period_of(now.astimezone(tz).date())
-    compliance = await stats.compliance(db, scope, period, now, tz)
-    async with db() as session:
-        units = await _unit_compliance(session, scope, period, month_start_utc(now, tz))
-    predikat_period = period
-    predikat = await stats.predikat_spread(db, scope, period)
-    if not predikat:
-        predikat_period = period.previous()
-        predikat = await stats.predikat_spread(db, scope, predikat_period)
+
+    async def units() -> list[UnitCompliance]:
+        async with db() as session:
+            return await _unit_compliance(session, scope, period, month_start_utc(now, tz))
+
+    async def predikat() -> tuple[Period, list[stats.OpdPredikat]]:
+        rows = await stats.predikat_spread(db, scope, period)
+        if rows:
+            return period, rows
+        return period.previous(), await stats.predikat_spread(db, scope, period.previous())
+
+    # Each part is a few grouped queries in a session of its own; the database runs them side
+    # by side, so the page takes about as long as its slowest part.
+    (
+        compliance,
+        unit_rows,
+        (predikat_period, predikat_rows),
+        broadcasts,
+        struggling,
+        opds,
+    ) = await asyncio.gather(
+        stats.compliance(db, scope, period, now, tz),
+        units(),
+        predikat(),
+        stats.broadcast_stats(db, scope),
+        stats.units_needing_support(db, scope, period),
+        stats.opds_of(db, whole),
+    )
     return HrPage(
         computed_at=now,
         period=period,
         city_wide=scope is None,
         opd_id=opd_id,
-        opds=await stats.opds_of(db, whole),
+        opds=opds,
         compliance=compliance,
-        units=units,
+        units=unit_rows,
         predikat_period=predikat_period,
-        predikat=predikat,
-        broadcasts=await stats.broadcast_stats(db, scope),
-        struggling=await stats.units_needing_support(db, scope, period),
+        predikat=predikat_rows,
+        broadcasts=broadcasts,
+        struggling=struggling,
     )
