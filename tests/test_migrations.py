@@ -178,7 +178,7 @@ async def test_migration_0010_keeps_every_target_and_report(db_kind: str, tmp_pa
     """Targets become RHKs with one IKI; every report counts for that IKI exactly as before."""
     from sqlalchemy import text
 
-    engine, url = await _migrate(db_kind, tmp_path, "0009_idempotency_keys")
+    engine, _url = await _migrate(db_kind, tmp_path, "0009_idempotency_keys")
     await _populate_0009(engine)
     sum_query = (
         "SELECT target_id, SUM(amount) FROM progressreport WHERE status = 'active'"
