@@ -33,6 +33,7 @@ from bot.services.evaluation.predikat import (
 )
 from bot.services.evaluation.suggestion import Suggestion
 from bot.services.periods import Period, parse_period, semester_name
+from bot.services.targets.describing import indicator_lines
 from bot.text import esc
 from handlers.evaluation.state import LeaderDraft
 from models import Employee, Evaluation, Opd
@@ -220,6 +221,14 @@ def target_line(t: Translator, line: SummaryLine) -> str:
     reports = t.ngettext("{count} report", "{count} reports", line.reports).format(
         count=t.number(line.reports)
     )
+    if line.rhk is not None and not line.rhk.single:
+        head = _("• {title} ({kind}): {percent}, {reports}").format(
+            title=esc(line.title),
+            kind=kind,
+            percent=t.percent(line.ratio) if line.ratio is not None else "-",
+            reports=reports,
+        )
+        return "\n".join([head, *("  " + li for li in indicator_lines(t, line.rhk))])
     if line.ratio is None:
         return _("• {title} ({kind}, qualitative): {reports}").format(
             title=esc(line.title), kind=kind, reports=reports
@@ -239,12 +248,22 @@ def suggestion_lines(t: Translator, suggestion: Suggestion) -> list[str]:
     """The suggested hasil-kerja rating and why (or why there is none)."""
     _ = t._
     reason = _(suggestion.reason).format(**{k: t.number(v) for k, v in suggestion.params.items()})
+    left_out = [
+        _("Not counted: {title} ({why})").format(title=esc(title), why=_(why))
+        for title, why in suggestion.not_counted
+    ]
     if suggestion.rating is None:
-        return [_("Suggested work results rating: none. {reason}").format(reason=reason)]
+        return [
+            _("Suggested work results rating: none. {reason}").format(reason=reason),
+            *left_out,
+        ]
+    counts = _(suggestion.counts).format(**{k: t.number(v) for k, v in suggestion.params.items()})
     return [
-        _("Suggested work results rating: <b>{rating}</b>. {reason}").format(
+        _("Suggested work results rating: <b>{rating}</b>: {reason}.").format(
             rating=_(RATING_LABELS[suggestion.rating]), reason=reason
         ),
+        counts,
+        *left_out,
         _("This is only a suggestion; you decide."),
     ]
 

@@ -19,7 +19,15 @@ from bot.services.targets import (
     is_editable,
     is_withdrawable,
 )
-from bot.services.targets.describing import amount_text, describe, jenis_label
+from bot.services.targets.achievement_rules import Aspect
+from bot.services.targets.describing import (
+    ASPECT_LABELS,
+    amount_text,
+    describe,
+    iki_target_text,
+    indicator_lines,
+    jenis_label,
+)
 from bot.services.targets.vocabulary import (
     COMMON_UNITS,
     JENIS,
@@ -160,7 +168,11 @@ def status_line(t: Translator, line: TargetLine) -> str:
         return badge + ": <i>" + esc(target.return_note) + "</i>"
     if target.status != STATUS_APPROVED:
         return badge
-    if line.ratio is not None:
+    if line.rhk is not None and not line.rhk.single:
+        progress = _("reports: {count}").format(count=t.number(line.reports))
+        if line.ratio is not None:
+            progress = f"{t.percent(line.ratio)}, {progress}"
+    elif line.ratio is not None:
         progress = _("reported {achieved} of {amount} ({ratio})").format(
             achieved=t.number(line.achieved),
             amount=amount_text(t, target),
@@ -233,7 +245,9 @@ def target_lines(t: Translator, number: int, line: TargetLine) -> list[str]:
     if target.kind == KIND_QUANT:
         head += f" — {amount_text(t, target)}"
     lines = [head, "   " + status_line(t, line)]
-    if target.indicator:
+    if line.rhk is not None and not line.rhk.single:
+        lines += ["   " + text for text in indicator_lines(t, line.rhk)]
+    elif target.indicator:
         lines.append("   " + t._("Indicator: {indicator}").format(indicator=esc(target.indicator)))
     return lines + ["   " + text for text in cascade_lines(t, line)]
 
@@ -379,7 +393,24 @@ def withdraw_question(t: Translator, target: Target) -> tuple[str, Rows]:
 def full_target_text(t: Translator, full: FullTarget) -> str:
     """One target with every field in full."""
     lines = [t._("<b>Target of {name}</b>").format(name=esc(full.owner.name)), ""]
-    return "\n".join(lines + describe(t, full.target, full.parent))
+    return "\n".join(lines + describe(t, full.target, full.parent) + iki_lines(t, full))
+
+
+def iki_lines(t: Translator, full: FullTarget) -> list[str]:
+    """An RHK's indicators with aspek and target, when it has more than one."""
+    if len(full.indicators) < 2:
+        return []
+    _ = t._
+    lines = ["", _("<b>Indicators (IKI)</b>")]
+    for row in full.indicators:
+        lines.append(
+            _("• {aspect}: {text} — {target}").format(
+                aspect=_(ASPECT_LABELS[Aspect(row.aspect)]),
+                text=esc(row.text),
+                target=iki_target_text(t, row),
+            )
+        )
+    return lines
 
 
 # --------------------------------------------------------------------------- the draft
