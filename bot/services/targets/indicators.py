@@ -1,0 +1,143 @@
+"""An RHK's indicators (IKI) as they are written: the first one mirrors the target's columns.
+
+A target's `indicator`, `kind`, `target_amount`, `unit` and `expectation` describe its first
+IKI (position 0), so every screen and flow written for one indicator keeps working. Whoever
+writes those columns calls `sync_first` in the same transaction; an RHK with several IKIs
+(from `import-targets`) gets them all with `replace_all`. Helpers here work in the caller's
+session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.targets.achievement_rules import Aspect, Measure
+from bot.services.targets.vocabulary import KIND_QUAL, KIND_QUANT
+from models import Indicator, Target
+
+
+@dataclass(frozen=True)
+class IndicatorDraft:
+    """One IKI to be written: its aspek, how it is measured, its target."""
+
+    aspect: Aspect
+    measure: Measure
+    text: str
+    amount: Decimal | None = None
+    unit: str = ""
+    due_on: date | None = None
+    periods: int | None = None
+    expectation: str = ""
+
+    @property
+    def kind(self) -> str:
+        """The target kind this IKI stands for when it is the first (qualitative or not)."""
+        return KIND_QUAL if self.measure is Measure.QUALITATIVE else KIND_QUANT
+
+
+def default_measure(kind: str) -> Measure:
+    """A kuantitatif target's IKI adds up; a kualitatif one is the leader's assessment."""
+    return Measure.QUALITATIVE if kind == KIND_QUAL else Measure.CUMULATIVE
+
+
+def default_aspect(measure: Measure) -> Aspect:
+    """The aspek an IKI has when none is given: kualitas for qualitative, waktu for deadlines."""
+    if measure is Measure.QUALITATIVE:
+        return Aspect.KUALITAS
+    if measure is Measure.DEADLINE:
+        return Aspect.WAKTU
+    return Aspect.KUANTITAS
+
+
+def _fill(row: Indicator, draft: IndicatorDraft) -> None:
+    row.aspect = draft.aspect.value
+    row.measure = draft.measure.value
+    row.text = draft.text
+    row.target_amount = draft.amount
+    row.unit = draft.unit
+    row.due_on = draft.due_on
+    row.periods = draft.periods
+    row.expectation = draft.expectation
+
+
+async def _rows(session: AsyncSession, target_id: int) -> list[Indicator]:
+    query = (
+        select(Indicator).where(Indicator.target_id == target_id).order_by(col(Indicator.position))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def sync_first(session: AsyncSession, target: Target) -> None:
+    """In the caller's session: write the first IKI from the target's own columns.
+
+    Its measure and aspek are kept while they still fit the target's kind (an imported
+    'level' IKI stays a level), else they follow the kind.
+    """
+    assert target.id is not None
+    rows = await _rows(session, target.id)
+    row = rows[0] if rows else Indicator(target_id=target.id, position=0)
+    kind_now = default_measure(target.kind)
+    measure = Measure(row.measure) if rows else kind_now
+    if (measure is Measure.QUALITATIVE) != (kind_now is Measure.QUALITATIVE):
+        measure = kind_now
+    aspect = Aspect(row.aspect) if rows and measure.value == row.measure else None
+    _fill(
+        row,
+        IndicatorDraft(
+            aspect=aspect or default_aspect(measure),
+            measure=measure,
+            text=target.indicator,
+            amount=target.target_amount if measure is not Measure.QUALITATIVE else None,
+            unit=target.unit,
+            due_on=row.due_on if measure is Measure.DEADLINE else None,
+            periods=row.periods if measure is Measure.DEADLINE else None,
+            expectation=target.expectation,
+        ),
+    )
+    session.add(row)
+    await session.flush()
+
+
+async def replace_all(
+    session: AsyncSession, target: Target, drafts: Sequence[IndicatorDraft]
+) -> None:
+    """In the caller's session: make the target's IKIs exactly these, in order.
+
+    Rows at positions that stay are updated in place (their reported values stay with them);
+    rows beyond the new count are removed.
+    """
+    assert target.id is not None
+    assert drafts
+    rows = await _rows(session, target.id)
+    for position, draft in enumerate(drafts):
+        row = rows[position] if position < len(rows) else Indicator(target_id=target.id)
+        row.position = position
+        _fill(row, draft)
+        session.add(row)
+    if len(rows) > len(drafts):
+        gone = [r.id for r in rows[len(drafts) :] if r.id is not None]
+        await session.exec(delete(Indicator).where(col(Indicator.id).in_(gone)))
+    await session.flush()
+
+
+async def signature(session: AsyncSession, target_id: int) -> list[tuple[str, ...]]:
+    """In the caller's session: the target's IKIs as comparable tuples (import idempotency)."""
+    return [
+        (
+            r.aspect,
+            r.measure,
+            r.text,
+            str(r.target_amount.normalize()) if r.target_amount is not None else "",
+            r.unit,
+            r.due_on.isoformat() if r.due_on else "",
+            str(r.periods or ""),
+            r.expectation,
+        )
+        for r in await _rows(session, target_id)
+    ]
