@@ -42,6 +42,7 @@ from bot.services.targets.achievement_rules import (
     iki_achievement,
     rhk_achievement,
 )
+from bot.services.targets.indicators import implied_row
 from bot.services.targets.vocabulary import KIND_QUAL, KIND_QUANT, REPORT_ACTIVE
 from models import Indicator as IndicatorRow
 from models import IndicatorAssessment, ProgressReport, ReportValue, Target
@@ -168,17 +169,7 @@ async def last_report_at(session: AsyncSession, employee_id: int) -> datetime | 
 
 def implied_indicator(target: Target) -> IndicatorRow:
     """The one IKI a target's own columns describe (kuantitatif: cumulative, else qualitative)."""
-    qualitative = target.kind == KIND_QUAL
-    return IndicatorRow(
-        target_id=target.id or 0,
-        position=0,
-        aspect=Aspect.KUALITAS if qualitative else Aspect.KUANTITAS,
-        measure=Measure.QUALITATIVE if qualitative else Measure.CUMULATIVE,
-        text=target.indicator,
-        target_amount=target.target_amount,
-        unit=target.unit,
-        expectation=target.expectation,
-    )
+    return implied_row(target)
 
 
 def rule_indicator(row: IndicatorRow) -> Indicator:

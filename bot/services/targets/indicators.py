@@ -105,18 +105,17 @@ async def sync_first(session: AsyncSession, target: Target) -> None:
 
 
 async def replace_all(
-    session: AsyncSession, target: Target, drafts: Sequence[IndicatorDraft]
+    session: AsyncSession, target_id: int, drafts: Sequence[IndicatorDraft]
 ) -> None:
     """In the caller's session: make the target's IKIs exactly these, in order.
 
     Rows at positions that stay are updated in place (their reported values stay with them);
     rows beyond the new count are removed.
     """
-    assert target.id is not None
     assert drafts
-    rows = await _rows(session, target.id)
+    rows = await _rows(session, target_id)
     for position, draft in enumerate(drafts):
-        row = rows[position] if position < len(rows) else Indicator(target_id=target.id)
+        row = rows[position] if position < len(rows) else Indicator(target_id=target_id)
         row.position = position
         _fill(row, draft)
         session.add(row)
@@ -126,18 +125,53 @@ async def replace_all(
     await session.flush()
 
 
-async def signature(session: AsyncSession, target_id: int) -> list[tuple[str, ...]]:
-    """In the caller's session: the target's IKIs as comparable tuples (import idempotency)."""
-    return [
-        (
-            r.aspect,
-            r.measure,
-            r.text,
-            str(r.target_amount.normalize()) if r.target_amount is not None else "",
-            r.unit,
-            r.due_on.isoformat() if r.due_on else "",
-            str(r.periods or ""),
-            r.expectation,
+def row_signature(r: Indicator) -> tuple[str, ...]:
+    """An IKI row as a comparable tuple (import idempotency)."""
+    return (
+        r.aspect,
+        r.measure,
+        r.text,
+        str(Decimal(str(r.target_amount)).normalize()) if r.target_amount is not None else "",
+        r.unit,
+        r.due_on.isoformat() if r.due_on else "",
+        str(r.periods or ""),
+        r.expectation,
+    )
+
+
+async def signatures(
+    session: AsyncSession, targets: dict[int, Target]
+) -> dict[int, list[tuple[str, ...]]]:
+    """In the caller's session: each target's IKIs as comparable tuples, in order.
+
+    A target without rows has the one IKI its own columns describe.
+    """
+    found: dict[int, list[tuple[str, ...]]] = {}
+    ids = sorted(targets)
+    for start in range(0, len(ids), 1000):
+        query = (
+            select(Indicator)
+            .where(col(Indicator.target_id).in_(ids[start : start + 1000]))
+            .order_by(col(Indicator.target_id), col(Indicator.position))
         )
-        for r in await _rows(session, target_id)
-    ]
+        for row in (await session.exec(query)).all():
+            found.setdefault(row.target_id, []).append(row_signature(row))
+    for target_id, target in targets.items():
+        if target_id not in found:
+            found[target_id] = [row_signature(implied_row(target))]
+    return found
+
+
+def implied_row(target: Target) -> Indicator:
+    """The one IKI a target's own columns describe (for a target without rows)."""
+    measure = default_measure(target.kind)
+    return Indicator(
+        target_id=target.id or 0,
+        position=0,
+        aspect=default_aspect(measure).value,
+        measure=measure.value,
+        text=target.indicator,
+        target_amount=target.target_amount,
+        unit=target.unit,
+        expectation=target.expectation,
+    )
