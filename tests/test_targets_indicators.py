@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlmodel import col, select
 
@@ -187,3 +188,58 @@ async def test_a_value_for_another_targets_iki_or_without_a_number_is_refused(
         assert (await save(sessions, org.staff.id, draft)).result is (
             reports.SaveResult.INCOMPLETE
         )
+
+
+async def test_the_skp_export_lists_rhk_aspek_iki_target_and_realisation(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    import csv
+
+    from bot.services.exports import SKP_HEADER, export_skp
+
+    org, number, _words = await setup(sessions)
+    assert org.staff.id is not None
+    target, (docs, due, tidy) = await rhk_with_three_ikis(sessions, org)
+    assert target.id and docs.id and due.id and tidy.id
+    draft = ReportDraft(
+        target.id,
+        values=[IkiValue(docs.id, amount=Decimal(4)), IkiValue(due.id, done_on=date(2026, 12, 2))],
+    )
+    assert (await save(sessions, org.staff.id, draft)).result is reports.SaveResult.SAVED
+    async with sessions() as session:
+        leader = await access.speaker_for(session, org.leader)
+    await assess(sessions, leader, tidy.id, Expectation.ABOVE, now=NOW)
+    out = tmp_path / "skp.csv"
+    written = await export_skp(
+        sessions, period=PERIOD, opd_code="DINKES", out=out, today=date(2026, 12, 31)
+    )
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0] == list(SKP_HEADER)
+    mine = [r[4:] for r in table[1:] if r[3] == "Arsip tertib"]
+    assert written == len(table) - 1
+    assert mine == [
+        ["Utama", "Kuantitas", "Dokumen diarsipkan", "10.0", "dokumen", "4.0", "40.0", "63.3"],
+        [
+            "Utama",
+            "Waktu",
+            "Selesai tepat waktu",
+            "2026-11-30",
+            "tanggal",
+            "Terlambat",
+            "50.0",
+            "63.3",
+        ],
+        [
+            "Utama",
+            "Kualitas",
+            "Rapi",
+            "Mudah ditemukan",
+            "",
+            "Di atas ekspektasi",
+            "110.0",
+            "63.3",
+        ],
+    ]
+    # The single-IKI target is one row, as it always was one target.
+    assert [r[6] for r in table[1:] if r[3] == number.title] == [""]
