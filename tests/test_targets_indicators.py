@@ -243,3 +243,52 @@ async def test_the_skp_export_lists_rhk_aspek_iki_target_and_realisation(
     ]
     # The single-IKI target is one row, as it always was one target.
     assert [r[6] for r in table[1:] if r[3] == number.title] == [""]
+
+
+async def test_city_statistics_roll_up_cumulative_ikis_with_the_cap(
+    sessions: SessionFactory,
+) -> None:
+    """Stats: an RHK's cumulative IKIs each count up to 100 %; a target without rows as before."""
+    from bot.services.periods import parse_period
+    from bot.services.stats import achievement_by_employee
+
+    org, number, _words = await setup(sessions)
+    assert org.staff.id is not None and org.staff2.id is not None
+    target, (docs, _due, _tidy) = await rhk_with_three_ikis(sessions, org)
+    assert target.id and docs.id
+    async with sessions() as session:
+        more = Indicator(
+            target_id=target.id, position=3, text="Map", target_amount=Decimal(4), unit="map"
+        )
+        session.add(more)
+        session.add(
+            Target(
+                employee_id=org.staff2.id,
+                period=PERIOD,
+                title="Surat",
+                target_amount=Decimal(8),
+                unit="surat",
+                status="approved",
+            )
+        )
+        await session.commit()
+        assert more.id is not None
+    values = [IkiValue(docs.id, amount=Decimal(15)), IkiValue(more.id, amount=Decimal(1))]
+    assert (await save(sessions, org.staff.id, ReportDraft(target.id, values=values))).result is (
+        reports.SaveResult.SAVED
+    )
+    await save(sessions, org.staff.id, ReportDraft(number.id or 0, amount=Decimal(10)))
+    async with sessions() as session:
+        staff2_target = (
+            await session.exec(select(Target).where(Target.employee_id == org.staff2.id))
+        ).one()
+        session.add(
+            ProgressReport(
+                target_id=staff2_target.id or 0, employee_id=org.staff2.id, amount=Decimal(2)
+            )
+        )
+        await session.commit()
+        means = await achievement_by_employee(session, None, parse_period(PERIOD))
+    # Arsip: docs 150 % -> 100 %, map 25 %: 62.5 %; Laporan: 10 of 40 = 25 %. Mean 43.75 %.
+    assert means[org.staff.id] == 0.4375
+    assert means[org.staff2.id] == 0.25  # no indicator rows: its own amount and reports
