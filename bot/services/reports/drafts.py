@@ -106,6 +106,7 @@ class ReportDraft:
     confirmed_large: bool = False  # the employee confirmed an amount far above the target
     # Per-IKI values (an RHK with several IKIs); empty: `amount`/`note` go to the first IKI.
     values: list[IkiValue] = field(default_factory=list)
+    iki_step: int = 0  # the IKI being asked (position in the RHK's order)
     # Changes whenever the draft is (re)started, so a "Send" button from an older summary
     # can be told apart from the current one.
     # It is also the report's request_key, so it is long enough never to repeat.
@@ -122,6 +123,7 @@ class ReportDraft:
             "confirmed_large": self.confirmed_large,
             "nonce": self.nonce,
             "values": [v.to_data() for v in self.values],
+            "iki_step": self.iki_step,
         }
 
     @classmethod
@@ -141,6 +143,7 @@ class ReportDraft:
                 confirmed_large=bool(data.get("confirmed_large")),
                 nonce=str(data.get("nonce") or secrets.token_hex(8)),
                 values=[IkiValue.from_data(v) for v in data.get("values") or []],
+                iki_step=int(data.get("iki_step") or 0),
             )
         except (KeyError, TypeError, ValueError, InvalidOperation):
             return None
