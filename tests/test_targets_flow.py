@@ -481,3 +481,67 @@ async def test_drafts_saved_before_the_upgrade_carry_on(
         assert "Returned" in bot.last_text(LEADER_TG)
         [returned] = await targets_of(sessions, org.staff2)
         assert (returned.status, returned.return_note) == ("returned", "Mohon dirinci")
+
+
+async def test_leader_assesses_a_qualitative_indicator_from_the_team_screen(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    """An RHK's qualitative IKI gets an Assess button; the leader's choice is what counts."""
+    from models import Indicator, IndicatorAssessment
+
+    org = await setup(sessions)
+    async with sessions() as session:
+        rhk = Target(
+            employee_id=org.staff.id,  # type: ignore[arg-type]
+            period="2026-2",
+            title="Arsip tertib",
+            indicator="Dokumen diarsipkan",
+            target_amount=Decimal(10),
+            unit="dokumen",
+            status="approved",
+        )
+        session.add(rhk)
+        await session.flush()
+        assert rhk.id is not None
+        session.add_all(
+            [
+                Indicator(
+                    target_id=rhk.id,
+                    position=0,
+                    text="Dokumen diarsipkan",
+                    target_amount=Decimal(10),
+                    unit="dokumen",
+                ),
+                Indicator(
+                    target_id=rhk.id,
+                    position=1,
+                    aspect="kualitas",
+                    measure="qualitative",
+                    text="Map rapi",
+                    expectation="Mudah dicari",
+                ),
+            ]
+        )
+        await session.commit()
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        open_chats(bot)
+        await bot.send(LEADER_TG, "/target")
+        await bot.press_label(LEADER_TG, "Team targets")
+        await bot.press_label(LEADER_TG, "Siti")
+        listing = bot.last_text(LEADER_TG)
+        assert "Map rapi — not yet assessed by the leader" in listing
+        await bot.press_label(LEADER_TG, "⭐ Assess 1: Map rapi")
+        question = bot.last_text(LEADER_TG)
+        assert "Expectation: Mudah dicari" in question
+        await bot.press_label(LEADER_TG, "Above expectation")
+        assert "Saved: “Map rapi” is above expectation" in bot.last_text(LEADER_TG)
+        # Someone else's crafted press is refused and saves nothing.
+        await bot.send(STAFF2_TG, "/target")
+        staff2_menu = bot.fake.last(STAFF2_TG)
+        await bot.press_raw(STAFF2_TG, staff2_menu.message_id, "tg:asv:2:b")
+        assert "atasan langsung" in alert(bot)  # staff2 speaks Indonesian (the default)
+        await bot.send(STAFF_TG, "/kinerja")
+        assert "Map rapi — above expectation" in bot.last_text(STAFF_TG)
+    async with sessions() as session:
+        rows = (await session.exec(select(IndicatorAssessment))).all()
+    assert [(r.expectation, r.assessor_id) for r in rows] == [("above", org.leader.id)]

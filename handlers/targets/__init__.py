@@ -36,6 +36,7 @@ from handlers.targets.state import (
     SUMMARY,
     Step,
 )
+from handlers.targets.steps_assess import save_assess, show_assess
 from handlers.targets.steps_decide import (
     approve,
     cancel_return,
@@ -120,6 +121,8 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         flow,
         CallbackQueryHandler(approve, pattern=r"^tg:ok:"),
         CallbackQueryHandler(show_full, pattern=r"^tg:full:"),
+        CallbackQueryHandler(show_assess, pattern=r"^tg:as:"),
+        CallbackQueryHandler(save_assess, pattern=r"^tg:asv:"),
         CallbackQueryHandler(navigate, pattern=r"^tg:(my|team|emp:.*)$"),
         CallbackQueryHandler(ask_withdraw, pattern=r"^tg:wd:"),
         CallbackQueryHandler(withdraw, pattern=r"^tg:wdy:"),

@@ -19,9 +19,11 @@ from bot.services.targets import (
     is_editable,
     is_withdrawable,
 )
-from bot.services.targets.achievement_rules import Aspect
+from bot.services.targets.achievement_rules import Aspect, Expectation, Measure
+from bot.services.targets.assessing import AssessOutcome
 from bot.services.targets.describing import (
     ASPECT_LABELS,
+    EXPECTATION_LABELS,
     amount_text,
     describe,
     iki_target_text,
@@ -370,9 +372,70 @@ def member_rows(t: Translator, view: Overview) -> Rows:
                     (_("↩️ Return {n}").format(n=n), f"tg:ret:{version}"),
                 ]
             )
+    rows += assess_rows(t, view)
     rows.append([(_("➕ Add a target for this employee"), f"tg:asg:{view.employee.id}")])
     rows.append([(_("« Team"), "tg:team")])
     return rows
+
+
+def assess_rows(t: Translator, view: Overview) -> Rows:
+    """An "Assess" button for each qualitative IKI of the approved targets (the leader judges)."""
+    lines = {line.target.id: line for line in view.lines}
+    rows: Rows = []
+    for n, target in numbered(view):
+        line = lines.get(target.id)
+        if line is None or line.rhk is None:
+            continue
+        for iki in line.rhk.ikis:
+            if iki.measure is Measure.QUALITATIVE and iki.indicator.id is not None:
+                name = shorten(iki.indicator.text or target.title, ASSESS_LABEL_CHARS)
+                label = t._("⭐ Assess {n}: {name}").format(n=n, name=name)
+                rows.append([(label, f"tg:as:{iki.indicator.id}")])
+    return rows
+
+
+ASSESS_LABEL_CHARS = 40
+ASSESS_CHOICES = (
+    (Expectation.BELOW, "b"),
+    (Expectation.MEETS, "m"),
+    (Expectation.ABOVE, "a"),
+)
+
+
+def assess_question(t: Translator, outcome: AssessOutcome) -> tuple[str, Rows]:
+    """How did the employee do on this qualitative IKI? Three buttons and back."""
+    _ = t._
+    assert outcome.indicator is not None
+    assert outcome.target is not None
+    assert outcome.owner is not None
+    row = outcome.indicator
+    lines = [
+        _("<b>Assess {name}</b>").format(name=esc(outcome.owner.name)),
+        _("Work result: {title}").format(title=esc(outcome.target.title)),
+        _("Indicator: {indicator}").format(indicator=esc(row.text) or "-"),
+        _("Expectation: {text}").format(text=esc(row.expectation) or "-"),
+    ]
+    if outcome.assessment is not None:
+        now = EXPECTATION_LABELS[Expectation(outcome.assessment.expectation)]
+        lines.append(_("Your last assessment: {rating}").format(rating=_(now)))
+    lines += ["", _("How did it go against the expectation?")]
+    assert row.id is not None
+    rows: Rows = [
+        [(_(EXPECTATION_LABELS[e]).capitalize(), f"tg:asv:{row.id}:{code}")]
+        for e, code in ASSESS_CHOICES
+    ]
+    rows.append([(_("« Targets of this employee"), f"tg:emp:{outcome.owner.id}")])
+    return "\n".join(lines), rows
+
+
+def assessed_text(t: Translator, outcome: AssessOutcome) -> str:
+    """The assessment is saved (or already was)."""
+    assert outcome.assessment is not None
+    assert outcome.indicator is not None
+    rating = t._(EXPECTATION_LABELS[Expectation(outcome.assessment.expectation)])
+    return t._("Saved: “{indicator}” is {rating}. Thank you!").format(
+        indicator=esc(outcome.indicator.text) or "-", rating=rating
+    )
 
 
 def employee_rows(t: Translator, owner: Employee) -> Rows:

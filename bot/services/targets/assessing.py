@@ -36,8 +36,38 @@ class AssessResult(enum.Enum):
 @dataclass(frozen=True)
 class AssessOutcome:
     result: AssessResult
-    assessment: IndicatorAssessment | None = None
+    assessment: IndicatorAssessment | None = None  # the newest (after saving: the new one)
     target: Target | None = None
+    indicator: Indicator | None = None
+    owner: Employee | None = None
+
+
+async def check(db: SessionFactory, speaker: Speaker, indicator_id: int) -> AssessOutcome:
+    """Say whether the speaker may assess this IKI now, with it and its newest assessment."""
+    async with db() as session:
+        found = await _may_assess(session, speaker, indicator_id)
+        if found.result is not AssessResult.SAVED:
+            return found
+        newest = await latest(session, indicator_id)
+    return AssessOutcome(
+        AssessResult.UNCHANGED, newest, found.target, found.indicator, found.owner
+    )
+
+
+async def _may_assess(session: AsyncSession, speaker: Speaker, indicator_id: int) -> AssessOutcome:
+    """SAVED (as "may") with the IKI, its target and owner, or why the speaker may not."""
+    row = await session.get(Indicator, indicator_id)
+    target = await session.get(Target, row.target_id) if row is not None else None
+    owner = await session.get(Employee, target.employee_id) if target is not None else None
+    if row is None or target is None or owner is None:
+        return AssessOutcome(AssessResult.NOT_FOUND)
+    if not access.is_direct_supervisor(speaker, owner):
+        return AssessOutcome(AssessResult.FORBIDDEN)
+    if Measure(row.measure) is not Measure.QUALITATIVE:
+        return AssessOutcome(AssessResult.NOT_QUALITATIVE, target=target)
+    if target.status != STATUS_APPROVED:
+        return AssessOutcome(AssessResult.NOT_APPROVED, target=target)
+    return AssessOutcome(AssessResult.SAVED, target=target, indicator=row, owner=owner)
 
 
 async def assess(
@@ -69,17 +99,10 @@ async def _assess(
     note: str,
     report_id: int | None,
 ) -> AssessOutcome:
-    row = await session.get(Indicator, indicator_id)
-    target = await session.get(Target, row.target_id) if row is not None else None
-    owner = await session.get(Employee, target.employee_id) if target is not None else None
-    if row is None or target is None or owner is None:
-        return AssessOutcome(AssessResult.NOT_FOUND)
-    if not access.is_direct_supervisor(speaker, owner):
-        return AssessOutcome(AssessResult.FORBIDDEN)
-    if Measure(row.measure) is not Measure.QUALITATIVE:
-        return AssessOutcome(AssessResult.NOT_QUALITATIVE, target=target)
-    if target.status != STATUS_APPROVED:
-        return AssessOutcome(AssessResult.NOT_APPROVED, target=target)
+    allowed = await _may_assess(session, speaker, indicator_id)
+    target, row, owner = allowed.target, allowed.indicator, allowed.owner
+    if allowed.result is not AssessResult.SAVED or target is None or owner is None or not row:
+        return allowed
     if len(note) > MAX_NOTE or not await _report_fits(session, report_id, target):
         return AssessOutcome(AssessResult.INVALID, target=target)
     newest = await latest(session, indicator_id)
@@ -88,7 +111,7 @@ async def _assess(
         note,
         report_id,
     ):
-        return AssessOutcome(AssessResult.UNCHANGED, newest, target)
+        return AssessOutcome(AssessResult.UNCHANGED, newest, target, row, owner)
     assessment = IndicatorAssessment(
         indicator_id=indicator_id,
         assessor_id=speaker.id,
@@ -110,7 +133,7 @@ async def _assess(
         before=newest.expectation if newest is not None else None,
     )
     await session.flush()
-    return AssessOutcome(AssessResult.SAVED, assessment, target)
+    return AssessOutcome(AssessResult.SAVED, assessment, target, row, owner)
 
 
 async def _report_fits(session: AsyncSession, report_id: int | None, target: Target) -> bool:
