@@ -30,6 +30,7 @@ from bot.services.targets.describing import (
     indicator_lines,
     jenis_label,
 )
+from bot.services.targets.indicators import MAX_INDICATORS
 from bot.services.targets.vocabulary import (
     COMMON_UNITS,
     JENIS,
@@ -47,7 +48,7 @@ from bot.services.targets.vocabulary import (
 )
 from bot.text import esc, shorten
 from handlers.targets.state import CANCEL, RETURN_CANCEL, STEPS, TargetFlowDraft
-from models import Employee, Target
+from models import Employee, Indicator, Target
 
 Rows = list[list[tuple[str, str]]]
 
@@ -514,11 +515,13 @@ def summary(t: Translator, draft: TargetFlowDraft, setting: DraftSetting) -> tup
     else:
         head = _("Please check your target:")
         foot = _("After saving, it goes to your leader for approval.")
-    body = describe(t, draft.fields(), setting.parent)
+    body = describe(t, draft.fields(), setting.parent) + extra_lines(t, draft)
     rows = [
         [(_("💾 Save"), "tg:save"), (_("✏️ Change"), "tg:change")],
         [(_("Cancel"), CANCEL)],
     ]
+    if draft.mode != "edit" and len(draft.extras or []) < MAX_INDICATORS - 1:
+        rows.insert(1, [(_(L_ADD_IKI), "tg:iki:add")])
     return "\n".join([head, "", *body, "", foot]), rows
 
 
@@ -582,3 +585,101 @@ def note_question(t: Translator, result: TargetResult) -> str:
 def return_cancel_rows(t: Translator) -> Rows:
     """The Cancel of a return note (it leaves a target draft alone)."""
     return [[(t._("Cancel"), RETURN_CANCEL)]]
+
+
+# --------------------------------------------------------------------------- further IKIs
+
+L_ADD_IKI = N_("➕ Add another indicator (IKI)")
+ASPECT_HELP = {
+    Aspect.KUANTITAS: N_("how much is done, for example “12 laporan”"),
+    Aspect.KUALITAS: N_("how good it is, for example “data 95% lengkap”"),
+    Aspect.WAKTU: N_("how timely it is, for example “selesai paling lambat 15 Desember”"),
+    Aspect.BIAYA: N_("what it costs, for example “paling banyak Rp5 juta”"),
+}
+MEASURE_NAMES = {
+    Measure.CUMULATIVE: N_("Adds up"),
+    Measure.LEVEL: N_("Latest level"),
+    Measure.LOWER: N_("Lower is better"),
+    Measure.DEADLINE: N_("Deadline"),
+    Measure.QUALITATIVE: N_("Leader's judgement"),
+}
+MEASURE_HELP = {
+    Measure.CUMULATIVE: N_("every report adds to it, for example 3 + 4 + 5 of 12 laporan"),
+    Measure.LEVEL: N_("the newest value counts, for example a satisfaction of 90%"),
+    Measure.LOWER: N_("at or under the target is reached, for example at most 3 complaints"),
+    Measure.DEADLINE: N_("done by a date, or on time in each of N periods, for example 6 months"),
+    Measure.QUALITATIVE: N_("your leader judges it against a description, for example “rapi”"),
+}
+IKI_TARGET_QUESTIONS = {
+    Measure.CUMULATIVE: N_("What is the target number? For example 12."),
+    Measure.LEVEL: N_("What level is the target? For example 90."),
+    Measure.LOWER: N_("What is the most that is still fine? For example 3."),
+    Measure.DEADLINE: N_(
+        "By which date (for example 15-12-2026)? Or, for work due every period, how many "
+        "periods (for example 6)?"
+    ),
+    Measure.QUALITATIVE: N_(
+        "Describe what is expected, for example “Laporan rapi dan mudah dibaca”."
+    ),
+}
+IKI_TEXT_QUESTION = N_(
+    "Type the indicator in a few words, for example “Laporan diserahkan tepat waktu”."
+)
+IKI_UNIT_QUESTION = N_("Type the unit, for example laporan, kegiatan or persen.")
+
+
+def with_cancel(t: Translator, rows: Rows) -> Rows:
+    return [*rows, [(t._("Cancel"), CANCEL)]]
+
+
+def aspect_question(t: Translator) -> tuple[str, Rows]:
+    """Which aspek the new IKI measures, each with a plain line and an example."""
+    _ = t._
+    lines = [_("<b>Another indicator (IKI).</b> Which aspect does it measure?"), ""]
+    lines += [f"• <b>{_(ASPECT_LABELS[a])}</b>: {_(ASPECT_HELP[a])}" for a in Aspect]
+    rows = [[(_(ASPECT_LABELS[a]), f"tg:ia:{a.value}")] for a in Aspect]
+    return "\n".join(lines), with_cancel(t, rows)
+
+
+def measure_question(t: Translator) -> tuple[str, Rows]:
+    """How the new IKI is measured, each way with a plain line and an example."""
+    _ = t._
+    lines = [_("How is it measured?"), ""]
+    lines += [f"• <b>{_(MEASURE_NAMES[m])}</b>: {_(MEASURE_HELP[m])}" for m in Measure]
+    rows = [[(_(MEASURE_NAMES[m]), f"tg:im:{m.value}")] for m in Measure]
+    return "\n".join(lines), with_cancel(t, rows)
+
+
+def iki_step_question(t: Translator, step: str, measure: Measure | None) -> tuple[str, Rows]:
+    """The typed questions of a further IKI: its words, its target, its unit."""
+    _ = t._
+    if step == "text":
+        text = _(IKI_TEXT_QUESTION)
+    elif step == "target" and measure is not None:
+        text = _(IKI_TARGET_QUESTIONS[measure])
+    else:
+        text = _(IKI_UNIT_QUESTION)
+    return text, with_cancel(t, [])
+
+
+def extra_lines(t: Translator, draft: TargetFlowDraft) -> list[str]:
+    """The further IKIs of a draft, one line each."""
+    _ = t._
+    lines = []
+    for n, iki in enumerate(draft.fields().extra_indicators, start=2):
+        row = Indicator(
+            target_id=0,
+            aspect=iki.aspect.value, measure=iki.measure.value, text=iki.text,
+            target_amount=iki.amount, unit=iki.unit, due_on=iki.due_on, periods=iki.periods,
+            expectation=iki.expectation,
+        )  # fmt: skip
+        lines.append(
+            _("IKI {n} ({aspect}, {measure}): {text} — {target}").format(
+                n=n,
+                aspect=_(ASPECT_LABELS[iki.aspect]),
+                measure=_(MEASURE_NAMES[iki.measure]).lower(),
+                text=esc(iki.text),
+                target=iki_target_text(t, row),
+            )
+        )
+    return lines

@@ -274,7 +274,7 @@ def _deadline(value: Any) -> tuple[date | None, int | None]:
             pass
     amount = _number(value)
     if amount != amount.to_integral_value():
-        raise AmountError(N_("Please type a whole number of periods, for example 12."))
+        raise AmountError(indicators.WHOLE_PERIODS)
     return None, int(amount)
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import N_
+from bot.services.numbers import AmountError, parse_amount
 from bot.services.targets.achievement_rules import Aspect, Measure
 from bot.services.targets.vocabulary import KIND_QUAL, KIND_QUANT
 from models import Indicator, Target
@@ -39,6 +42,41 @@ class IndicatorDraft:
     def kind(self) -> str:
         """The target kind this IKI stands for when it is the first (qualitative or not)."""
         return KIND_QUAL if self.measure is Measure.QUALITATIVE else KIND_QUANT
+
+
+WHOLE_PERIODS = N_("Please type a whole number of periods, for example 12.")
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+def parse_typed_deadline(text: str) -> tuple[date | None, int | None]:
+    """A deadline typed in the chat: a date (15-12-2026, 15/12/2026, 2026-12-15), or a whole
+    number of periods that must each be on time. Raises AmountError with a msgid."""
+    raw = text.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            # Only the calendar day is kept, so no time zone is involved.
+            return datetime.strptime(raw, fmt).date(), None  # noqa: DTZ007
+        except ValueError:
+            continue
+    amount = parse_amount(raw)
+    if amount != amount.to_integral_value():
+        raise AmountError(WHOLE_PERIODS)
+    return None, int(amount)
+
+
+def draft_from_data(data: dict[str, Any]) -> IndicatorDraft:
+    """An IKI draft from its JSON form (a chat draft keeps it so); ValueError when unreadable."""
+    amount, due = data.get("amount"), data.get("due_on")
+    return IndicatorDraft(
+        aspect=Aspect(data["aspect"]),
+        measure=Measure(data["measure"]),
+        text=str(data.get("text") or ""),
+        amount=Decimal(str(amount)) if amount not in (None, "") else None,
+        unit=str(data.get("unit") or ""),
+        due_on=date.fromisoformat(str(due)) if due else None,
+        periods=int(data["periods"]) if data.get("periods") else None,
+        expectation=str(data.get("expectation") or ""),
+    )
 
 
 def default_measure(kind: str) -> Measure:
@@ -122,6 +160,25 @@ async def replace_all(
     if len(rows) > len(drafts):
         gone = [r.id for r in rows[len(drafts) :] if r.id is not None]
         await session.exec(delete(Indicator).where(col(Indicator.id).in_(gone)))
+    await session.flush()
+
+
+MAX_INDICATORS = 10  # IKIs per RHK (the SKP form has a few; more is most likely a mistake)
+
+
+async def add_extras(
+    session: AsyncSession, target: Target, extras: Sequence[IndicatorDraft]
+) -> None:
+    """In the caller's session: after the first IKI, add these (a new target's further IKIs)."""
+    if not extras:
+        return
+    assert target.id is not None
+    rows = await _rows(session, target.id)
+    start = rows[-1].position + 1 if rows else 1
+    for position, draft in enumerate(extras[: MAX_INDICATORS - 1], start=start):
+        row = Indicator(target_id=target.id, position=position)
+        _fill(row, draft)
+        session.add(row)
     await session.flush()
 
 

@@ -136,6 +136,7 @@ async def propose(
         session.add(target)
         await session.flush()
         await indicators.sync_first(session, target)
+        await indicators.add_extras(session, target, draft.extra_indicators)
         notified = await ask_leader(session, target, employee, now=now, i18n=i18n)
         await session.commit()
     return TargetResult(Outcome.OK, target=target, owner=employee, notified=notified)
@@ -194,6 +195,7 @@ async def assign(
         session.add(target)
         await session.flush()
         await indicators.sync_first(session, target)
+        await indicators.add_extras(session, target, draft.extra_indicators)
         audit.record(
             session,
             action="target_assign",
