@@ -649,6 +649,10 @@ async def test_an_rhk_with_several_ikis_is_reported_one_indicator_at_a_time(
         assert "• Map hilang: 0 map" in summary
         await bot.press_label(STAFF_TG, "Send")
         assert "Thank you, your report has been saved!" in bot.last_text(STAFF_TG)
+        await bot.drain()
+        notice = bot.fake.last(LEADER_TG).content
+        assert "• Quantity: Dokumen diarsipkan — 3 of 10 dokumen (30%)" in notice
+        assert "• Quality: Rapi — not yet assessed by the leader" in notice
     async with sessions() as session:
         values = (await session.exec(select(ReportValue).order_by(col(ReportValue.id)))).all()
         report = (await session.exec(select(ProgressReport))).one()
