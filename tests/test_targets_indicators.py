@@ -107,6 +107,11 @@ async def test_a_report_gives_a_value_per_iki_and_the_rhk_rolls_up_with_the_cap(
     assert line.rhk.result.percent == Decimal(100)
     assert line.rhk.capped
     assert line.ratio == 1.0
+    # The semester: utama RHKs together (this one and the single-IKI ones, none reported yet).
+    semester = summary.semester
+    assert semester.counted_utama == 2  # the qualitative one without an assessment is left out
+    assert semester.utama == Decimal(50)
+    assert semester.capped
 
 
 async def test_the_leader_assesses_a_qualitative_iki_once(sessions: SessionFactory) -> None:

@@ -33,7 +33,7 @@ from bot.services.evaluation.predikat import (
 )
 from bot.services.evaluation.suggestion import Suggestion
 from bot.services.periods import Period, parse_period, semester_name
-from bot.services.targets.describing import indicator_lines
+from bot.services.targets.describing import CAPPED_NOTE, indicator_lines
 from bot.text import esc
 from handlers.evaluation.state import LeaderDraft
 from models import Employee, Evaluation, Opd
@@ -244,6 +244,24 @@ def target_line(t: Translator, line: SummaryLine) -> str:
     )
 
 
+def semester_lines(t: Translator, summary: SemesterSummary) -> list[str]:
+    """The semester's roll-up: the main results' mean (and the additional ones' apart)."""
+    _ = t._
+    result = summary.semester
+    if result.utama is None:
+        return []
+    line = _("Main results together: {percent}").format(
+        percent=t.percent(float(result.utama) / 100)
+    )
+    if result.tambahan is not None:
+        line += " " + _("(additional: {percent})").format(
+            percent=t.percent(float(result.tambahan) / 100)
+        )
+    if result.capped:
+        line += " " + _(CAPPED_NOTE)
+    return [line]
+
+
 def suggestion_lines(t: Translator, suggestion: Suggestion) -> list[str]:
     """The suggested hasil-kerja rating and why (or why there is none)."""
     _ = t._
@@ -280,6 +298,7 @@ def summary_screen(t: Translator, summary: SemesterSummary) -> str:
     if not summary.lines:
         out.append(_("No approved targets this semester."))
     out += [target_line(t, line) for line in summary.lines]
+    out += semester_lines(t, summary)
     out += [
         "",
         _("Reports this semester: {n}").format(n=t.number(summary.reports)),

@@ -21,6 +21,8 @@ from bot.services.evaluation.window import check_may_evaluate
 from bot.services.feedback import feedback_counts
 from bot.services.periods import Period
 from bot.services.targets import achievement
+from bot.services.targets.achievement_rules import SemesterResult, semester_achievement
+from bot.services.targets.vocabulary import JENIS_UTAMA
 from models import Employee, Evaluation, ProgressReport, Target
 from models.db import SessionFactory
 
@@ -51,6 +53,13 @@ class SemesterSummary:
     feedback: dict[str, int]
     suggestion: Suggestion
     fingerprint: str
+
+    @property
+    def semester(self) -> SemesterResult:
+        """The semester roll-up: utama and tambahan RHKs apart (achievement_rules)."""
+        return semester_achievement(
+            [(li.rhk.result, li.jenis == JENIS_UTAMA) for li in self.lines if li.rhk is not None]
+        )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.checkins import paused_until
 from bot.services.periods import Period, period_of
 from bot.services.targets import achievement
+from bot.services.targets.achievement_rules import SemesterResult, semester_achievement
 from bot.services.targets.vocabulary import (
+    JENIS_UTAMA,
     KIND_QUANT,
     STATUS_APPROVED,
     STATUS_PENDING,
@@ -91,6 +93,17 @@ class ProgressSummary:
     def overall(self) -> float | None:
         """Mean of the quantitative ratios, each capped at 1; None without such targets."""
         return achievement.overall(line.ratio for line in self.lines)
+
+    @property
+    def semester(self) -> SemesterResult:
+        """The semester roll-up: utama and tambahan RHKs apart (achievement_rules)."""
+        return semester_achievement(
+            [
+                (line.rhk.result, line.rhk.target.jenis == JENIS_UTAMA)
+                for line in self.lines
+                if line.rhk
+            ]
+        )
 
     @property
     def days_left(self) -> int:
