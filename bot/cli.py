@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--period", required=True, help="YYYY-S, e.g. 2026-2")
     export.add_argument("--opd", metavar="CODE", help="only this OPD")
     export.add_argument("--out", type=Path, required=True, help="FILE.xlsx or FILE.csv")
+    export.add_argument(
+        "--skp",
+        action="store_true",
+        help="the SKP with its realisation instead: one row per IKI (RHK, aspek, IKI, target)",
+    )
     demo = sub.add_parser("seed-demo", help="create a synthetic Medan organisation to try")
     demo.add_argument("--employees", type=int, default=300)
     backup = sub.add_parser("backup", help="consistent copy of the SQLite database")
@@ -440,11 +445,13 @@ async def run_planner(settings: Settings, name: str, as_of: datetime) -> int:
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     """Write one period's evaluation results (the columns BKN's e-Kinerja needs)."""
-    return asyncio.run(export_file(settings, args.period, args.opd, args.out))
+    return asyncio.run(export_file(settings, args.period, args.opd, args.out, skp=args.skp))
 
 
-async def export_file(settings: Settings, period: str, opd: str | None, out: Path) -> int:
-    from bot.services.exports import export_evaluations, format_of
+async def export_file(
+    settings: Settings, period: str, opd: str | None, out: Path, *, skp: bool = False
+) -> int:
+    from bot.services.exports import export_evaluations, export_skp, format_of
     from bot.services.periods import Period, parse_period, semester_name
     from models.db import create_engine, create_session_factory
     from models.migrate import upgrade_to_head_async
@@ -467,19 +474,24 @@ async def export_file(settings: Settings, period: str, opd: str | None, out: Pat
         return 2
     await upgrade_to_head_async(settings.database_url)
     engine = create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
     try:
-        rows = await export_evaluations(
-            create_session_factory(engine), period=period, opd_code=opd, out=out
-        )
+        if skp:
+            today = Clock(settings.tz, settings.bot_clock_start).now().date()
+            rows = await export_skp(sessions, period=period, opd_code=opd, out=out, today=today)
+        else:
+            rows = await export_evaluations(sessions, period=period, opd_code=opd, out=out)
     except ValueError:  # period and suffix are fine, so the OPD code is unknown
         print(_("There is no OPD with the code {code}.").format(code=opd), file=sys.stderr)
         return 2
     finally:
         await engine.dispose()
     print(
-        _("{count} evaluation(s) of {period} written to {path}").format(
-            count=rows, period=semester_name(chosen, t), path=out
-        )
+        (
+            _("{count} indicator row(s) of {period} written to {path}")
+            if skp
+            else _("{count} evaluation(s) of {period} written to {path}")
+        ).format(count=rows, period=semester_name(chosen, t), path=out)
     )
     return 0
 

@@ -6,7 +6,15 @@ from models.feedback import Feedback
 from models.onboarding import InviteCode, LinkAttempt, LinkRequest
 from models.org import Employee, Opd, Unit
 from models.outreach import Broadcast, BroadcastAck, FaqEntry, Question
-from models.performance import CheckinPause, ProgressReport, ReportEvidence, Target
+from models.performance import (
+    CheckinPause,
+    Indicator,
+    IndicatorAssessment,
+    ProgressReport,
+    ReportEvidence,
+    ReportValue,
+    Target,
+)
 from models.system import (
     AuditLog,
     ConversationState,
@@ -28,6 +36,8 @@ __all__ = [
     "EvaluationCorrection",
     "FaqEntry",
     "Feedback",
+    "Indicator",
+    "IndicatorAssessment",
     "InviteCode",
     "KeyValue",
     "LinkAttempt",
@@ -39,6 +49,7 @@ __all__ = [
     "ProgressReport",
     "Question",
     "ReportEvidence",
+    "ReportValue",
     "Target",
     "TrainingInvite",
     "TrainingRecommendation",

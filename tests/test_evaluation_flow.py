@@ -415,7 +415,8 @@ async def test_leader_evaluates_in_english_and_the_employee_accepts(
         summary = bot.last_text(LEADER_TG)
         assert "Laporan <kegiatan>" in summary  # escaped in HTML, shown as typed
         assert "100%" in summary
-        assert "Suggested work results rating: Above expectations" in summary
+        # Exactly on target meets the expectation (PermenPANRB 6/2022; achievement_rules).
+        assert "Suggested work results rating: Meets expectations" in summary
         await bot.press_label(LEADER_TG, "Above expectations")
         await bot.press_label(LEADER_TG, "Add a note on a BerAKHLAK value")
         await bot.press_label(LEADER_TG, "Service-oriented")
@@ -441,7 +442,7 @@ async def test_leader_evaluates_in_english_and_the_employee_accepts(
             assert json.loads(row.behaviour_notes) == {
                 "berorientasi_pelayanan": "Ramah & cekatan <3"
             }
-            assert row.suggested_hasil_kerja == "di_atas"
+            assert row.suggested_hasil_kerja == "sesuai"
         # Someone else pressing a crafted Accept for this evaluation is refused.
         await bot.press_raw(OTHER_TG, result.message_id, f"ev:ack:{row.id}")
         assert "not yours" in bot.last_text(OTHER_TG)
@@ -602,7 +603,7 @@ async def test_the_flow_in_indonesian(
         assert "Penilaian kinerja Semester II 2026" in text
         assert "Mohon selesaikan penilaian paling lambat Kamis, 14 Januari 2027" in text
         await bot.press_label(LEADER_TG, "Budi")
-        assert "Saran penilaian hasil kerja: Di atas ekspektasi" in bot.last_text(LEADER_TG)
+        assert "Saran penilaian hasil kerja: Sesuai ekspektasi" in bot.last_text(LEADER_TG)
         await bot.press_label(LEADER_TG, "Di atas ekspektasi")
         await bot.press_label(LEADER_TG, "Di atas ekspektasi")
         assert "Predikat: Sangat Baik" in bot.last_text(LEADER_TG)

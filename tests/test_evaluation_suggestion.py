@@ -1,55 +1,71 @@
-"""The suggested hasil-kerja rating, from the achievement of the main targets."""
+"""The suggested hasil-kerja rating: the regulation's rule over the RHKs, what is left out."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.services.evaluation.predikat import DI_ATAS, DI_BAWAH, SESUAI
 from bot.services.evaluation.suggestion import TargetAchievement, suggest_hasil_kerja
+from bot.services.targets import achievement_rules as rules
 
 
-def utama(*ratios: float | None) -> list[TargetAchievement]:
-    return [TargetAchievement("utama", r) for r in ratios]
+def rhk(*percents: float | None) -> rules.RhkResult:
+    """An RHK whose IKIs reached these percentages (None: not measurable yet)."""
+    return rules.rhk_achievement(
+        [
+            rules.IkiResult(Decimal(str(p)) if p is not None else None, not_counted="x")
+            for p in percents
+        ]
+    )
 
 
-def test_all_met_and_none_low_is_above() -> None:
-    s = suggest_hasil_kerja(utama(1.0, 1.2, 1.0))
+def utama(*percents: float | None) -> list[TargetAchievement]:
+    return [TargetAchievement(f"RHK {i}", "utama", rhk(p)) for i, p in enumerate(percents, 1)]
+
+
+def test_most_above_and_no_main_below_is_above() -> None:
+    s = suggest_hasil_kerja(utama(120, 110, 100))
     assert s.rating == DI_ATAS
-    assert s.params == {"met": 3, "low": 0, "total": 3}
+    assert s.params["above"] == 2 and s.params["total"] == 3
 
 
-def test_most_met_none_low_is_above_but_half_met_is_meets() -> None:
-    assert suggest_hasil_kerja(utama(1.0, 1.0, 0.85)).rating == DI_ATAS
-    assert suggest_hasil_kerja(utama(1.0, 0.9)).rating == SESUAI  # met is not a majority
-    assert suggest_hasil_kerja(utama(0.8, 0.8, 0.8)).rating == SESUAI  # exactly 80 % is "nearly"
+def test_exactly_on_target_is_meets() -> None:
+    assert suggest_hasil_kerja(utama(100, 100, 100)).rating == SESUAI
+    assert suggest_hasil_kerja(utama(120, 100)).rating == SESUAI  # above is not a majority
 
 
-def test_a_small_part_below_80_is_meets() -> None:
-    s = suggest_hasil_kerja(utama(1.0, 1.0, 1.0, 1.0, 0.5))  # 1 of 5 = 20 %
-    assert s.rating == SESUAI
-    assert s.params["low"] == 1
+def test_half_of_the_main_results_below_is_below() -> None:
+    assert suggest_hasil_kerja(utama(100, 100, 100, 100, 90)).rating == SESUAI  # a small part
+    assert suggest_hasil_kerja(utama(100, 90)).rating == DI_BAWAH
+    assert suggest_hasil_kerja(utama(0)).rating == DI_BAWAH
 
 
-def test_most_below_is_below() -> None:
-    assert suggest_hasil_kerja(utama(0.1, 0.79, 1.0)).rating == DI_BAWAH
-    assert suggest_hasil_kerja(utama(0.0)).rating == DI_BAWAH
+def test_an_rhk_with_an_exceeded_and_a_short_iki_is_below() -> None:
+    """The cap: 150 % on one IKI does not make up for 50 % on the other."""
+    result = rhk(150, 50)
+    assert result.capped and result.percent == Decimal(75)
+    s = suggest_hasil_kerja([TargetAchievement("Dokumen", "utama", result)])
+    assert s.rating == DI_BAWAH
 
 
-def test_in_between_leans_to_meets_with_a_weigh_it_reason() -> None:
-    s = suggest_hasil_kerja(utama(0.5, 1.0, 1.0, 0.6))  # 2 of 4 below: not most
-    assert s.rating == SESUAI
-    assert "weigh" in s.reason
+def test_what_cannot_be_measured_is_named_not_counted() -> None:
+    targets = [*utama(110, 120), TargetAchievement("Layanan", "utama", rhk(None))]
+    s = suggest_hasil_kerja(targets)
+    assert s.rating == DI_ATAS
+    assert s.params["total"] == 2
+    assert s.not_counted == (("Layanan", rules.NOTHING_COUNTED),)
 
 
-def test_tambahan_targets_do_not_count_when_utama_exist() -> None:
-    targets = [*utama(1.0, 1.0), TargetAchievement("tambahan", 0.0)]
-    assert suggest_hasil_kerja(targets).rating == DI_ATAS
-    only_tambahan = [TargetAchievement("tambahan", 0.2)]
-    assert suggest_hasil_kerja(only_tambahan).rating == DI_BAWAH
-
-
-def test_qualitative_and_empty_give_no_suggestion() -> None:
+def test_nothing_measurable_and_nothing_approved_give_no_suggestion() -> None:
     s = suggest_hasil_kerja(utama(None, None))
     assert s.rating is None
-    assert "qualitative" in s.reason
+    assert "measured" in s.reason
+    assert [title for title, _why in s.not_counted] == ["RHK 1", "RHK 2"]
     assert suggest_hasil_kerja([]).rating is None
-    # Qualitative targets are ignored next to numeric ones.
-    assert suggest_hasil_kerja(utama(None, 1.0)).rating == DI_ATAS
+
+
+def test_tambahan_results_count_but_do_not_weigh_as_main() -> None:
+    targets = [*utama(110, 110), TargetAchievement("Panitia", "tambahan", rhk(50))]
+    s = suggest_hasil_kerja(targets)
+    assert s.rating == DI_ATAS  # most above, no main result below
+    assert s.params["utama_below"] == 0 and s.params["below"] == 1

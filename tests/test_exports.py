@@ -271,6 +271,12 @@ async def test_hr_gets_the_document(db: DB) -> None:
             "kepatuhan-laporan-2026-11-DINKES.xlsx"
         )
 
+        await bot.send(HR_TG, "/ekspor")
+        await bot.press_label(HR_TG, "SKP and realisation per indicator")
+        assert bot.fake.calls_of("sendDocument")[-1]["document"].filename == (
+            "skp-realisasi-2026-2-DINKES.xlsx"
+        )
+
 
 async def test_empty_and_too_big(db: DB, monkeypatch: pytest.MonkeyPatch) -> None:
     from handlers.exports import steps as handler

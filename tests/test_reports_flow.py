@@ -561,3 +561,105 @@ async def test_stale_send_from_an_earlier_summary_in_a_new_flow(
         await bot.press_label(STAFF_TG, "Send")
         [report] = await report_rows(sessions)
         assert report.amount == 2
+
+
+async def test_an_rhk_with_several_ikis_is_reported_one_indicator_at_a_time(
+    db: DB, sessions: SessionFactory
+) -> None:
+    """/lapor asks each IKI in turn (a number, a delivery button, words), then sends them all."""
+    from datetime import date
+
+    from models import Indicator, ReportValue
+
+    org, _single = await setup(sessions)
+    async with sessions() as session:
+        rhk = Target(
+            employee_id=org.staff.id,  # type: ignore[arg-type]
+            period="2026-2",
+            title="Arsip tertib",
+            indicator="Dokumen diarsipkan",
+            target_amount=Decimal(10),
+            unit="dokumen",
+            status="approved",
+        )
+        session.add(rhk)
+        await session.flush()
+        assert rhk.id is not None
+        session.add_all(
+            [
+                Indicator(
+                    target_id=rhk.id,
+                    position=0,
+                    text="Dokumen diarsipkan",
+                    target_amount=Decimal(10),
+                    unit="dokumen",
+                ),
+                Indicator(
+                    target_id=rhk.id,
+                    position=1,
+                    aspect="waktu",
+                    measure="deadline",
+                    text="Rekap selesai",
+                    due_on=date(2026, 12, 15),
+                ),
+                Indicator(
+                    target_id=rhk.id,
+                    position=2,
+                    aspect="kualitas",
+                    measure="qualitative",
+                    text="Rapi",
+                ),
+                Indicator(
+                    target_id=rhk.id,
+                    position=3,
+                    aspect="kuantitas",
+                    measure="lower",
+                    text="Map hilang",
+                    target_amount=Decimal(2),
+                    unit="map",
+                ),
+            ]
+        )
+        await session.commit()
+    async with linked_bot(db) as bot:
+        await bot.send(STAFF_TG, "/report")
+        await bot.press_label(STAFF_TG, "Arsip")
+        first = bot.last_text(STAFF_TG)
+        assert "Indicator 1 of 4 (Quantity): Dokumen diarsipkan" in first
+        assert "How much did you add?" in first
+        await bot.send(STAFF_TG, "abc")
+        assert "number only" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, "3")
+        assert "Indicator 2 of 4 (Time): Rekap selesai" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, "sudah")  # a delivery is answered by its button
+        assert "Indicator 2 of 4" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Done today")
+        assert "your leader will assess it" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, "Semua map diberi label")
+        assert "lower is better" in bot.last_text(STAFF_TG)
+        await bot.send(STAFF_TG, "0")  # none lost: zero is a fine level
+        assert "short note" in bot.last_text(STAFF_TG) or "Skip" in str(
+            bot.fake.last(STAFF_TG).buttons()
+        )
+        await bot.press_label(STAFF_TG, "Skip")
+        await bot.press_label(STAFF_TG, "Skip")
+        summary = bot.last_text(STAFF_TG)
+        assert "• Dokumen diarsipkan: 3 dokumen" in summary
+        assert "• Rapi: Semua map diberi label" in summary
+        assert "• Map hilang: 0 map" in summary
+        await bot.press_label(STAFF_TG, "Send")
+        assert "Thank you, your report has been saved!" in bot.last_text(STAFF_TG)
+        await bot.drain()
+        notice = bot.fake.last(LEADER_TG).content
+        assert "• Quantity: Dokumen diarsipkan — 3 of 10 dokumen (30%)" in notice
+        assert "• Quality: Rapi — not yet assessed by the leader" in notice
+    async with sessions() as session:
+        values = (await session.exec(select(ReportValue).order_by(col(ReportValue.id)))).all()
+        report = (await session.exec(select(ProgressReport))).one()
+    assert report.amount == Decimal(3)
+    assert [(v.amount, v.done_on, v.note) for v in values] == [
+        (Decimal(3), None, ""),
+        (None, date(2026, 11, 27), ""),
+        (None, None, "Semua map diberi label"),
+        (Decimal(0), None, ""),
+    ]

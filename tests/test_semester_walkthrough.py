@@ -96,7 +96,8 @@ async def test_a_whole_semester(db: tuple[str, AsyncEngine], sessions: SessionFa
         assert "Siti" in prompt.text and "Budi" in prompt.text
         await bot.press(LEADER, prompt.message_id, prompt.button("Start evaluating"))
         await bot.press_label(LEADER, "Siti")
-        assert "Suggested work results rating: Above expectations" in bot.last_text(LEADER)
+        # 12 of 12: exactly on target meets the expectation; the leader may rate higher.
+        assert "Suggested work results rating: Meets expectations" in bot.last_text(LEADER)
         await bot.press_label(LEADER, "Above expectations")
         await bot.press_label(LEADER, "Above expectations")
         assert "Very good (Sangat Baik)" in bot.last_text(LEADER)

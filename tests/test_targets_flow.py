@@ -481,3 +481,127 @@ async def test_drafts_saved_before_the_upgrade_carry_on(
         assert "Returned" in bot.last_text(LEADER_TG)
         [returned] = await targets_of(sessions, org.staff2)
         assert (returned.status, returned.return_note) == ("returned", "Mohon dirinci")
+
+
+async def test_leader_assesses_a_qualitative_indicator_from_the_team_screen(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    """An RHK's qualitative IKI gets an Assess button; the leader's choice is what counts."""
+    from models import Indicator, IndicatorAssessment
+
+    org = await setup(sessions)
+    async with sessions() as session:
+        rhk = Target(
+            employee_id=org.staff.id,  # type: ignore[arg-type]
+            period="2026-2",
+            title="Arsip tertib",
+            indicator="Dokumen diarsipkan",
+            target_amount=Decimal(10),
+            unit="dokumen",
+            status="approved",
+        )
+        session.add(rhk)
+        await session.flush()
+        assert rhk.id is not None
+        session.add_all(
+            [
+                Indicator(
+                    target_id=rhk.id,
+                    position=0,
+                    text="Dokumen diarsipkan",
+                    target_amount=Decimal(10),
+                    unit="dokumen",
+                ),
+                Indicator(
+                    target_id=rhk.id,
+                    position=1,
+                    aspect="kualitas",
+                    measure="qualitative",
+                    text="Map rapi",
+                    expectation="Mudah dicari",
+                ),
+            ]
+        )
+        await session.commit()
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        open_chats(bot)
+        await bot.send(LEADER_TG, "/target")
+        await bot.press_label(LEADER_TG, "Team targets")
+        await bot.press_label(LEADER_TG, "Siti")
+        listing = bot.last_text(LEADER_TG)
+        assert "Map rapi — not yet assessed by the leader" in listing
+        await bot.press_label(LEADER_TG, "⭐ Assess 1: Map rapi")
+        question = bot.last_text(LEADER_TG)
+        assert "Expectation: Mudah dicari" in question
+        await bot.press_label(LEADER_TG, "Above expectation")
+        assert "Saved: “Map rapi” is above expectation" in bot.last_text(LEADER_TG)
+        # Someone else's crafted press is refused and saves nothing.
+        await bot.send(STAFF2_TG, "/target")
+        staff2_menu = bot.fake.last(STAFF2_TG)
+        await bot.press_raw(STAFF2_TG, staff2_menu.message_id, "tg:asv:2:b")
+        assert "atasan langsung" in alert(bot)  # staff2 speaks Indonesian (the default)
+        await bot.send(STAFF_TG, "/kinerja")
+        assert "Map rapi — above expectation" in bot.last_text(STAFF_TG)
+    async with sessions() as session:
+        rows = (await session.exec(select(IndicatorAssessment))).all()
+    assert [(r.expectation, r.assessor_id) for r in rows] == [("above", org.leader.id)]
+
+
+async def test_a_work_result_gets_further_indicators_by_buttons(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    """From the summary: aspek and kind by buttons (each explained), then words and target."""
+    from datetime import date
+
+    from models import Indicator
+
+    org = await setup(sessions)
+    async with running_bot(db[0], db[1], now=NOW) as bot:
+        open_chats(bot)
+        await bot.send(STAFF_TG, "/target")
+        await bot.press_label(STAFF_TG, "Add target")
+        await bot.press_label(STAFF_TG, "Main")
+        await bot.press_label(STAFF_TG, "Quantitative")
+        await bot.send(STAFF_TG, "Laporan data bulanan")
+        await bot.send(STAFF_TG, "Laporan diserahkan")
+        await bot.send(STAFF_TG, "6")
+        await bot.press_label(STAFF_TG, "laporan")
+        await bot.press_label(STAFF_TG, "Skip")
+        await bot.press_label(STAFF_TG, "Add another indicator")
+        aspects = bot.last_text(STAFF_TG)
+        assert "how timely it is, for example" in aspects
+        await bot.press_label(STAFF_TG, "Time")
+        assert "done by a date, or on time in each of N periods" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Deadline")
+        await bot.send(STAFF_TG, "Rekap semester selesai")
+        await bot.send(STAFF_TG, "besok")
+        assert "number" in bot.last_text(STAFF_TG)  # asked again, with the reason
+        await bot.send(STAFF_TG, "15-12-2026")
+        summary = bot.last_text(STAFF_TG)
+        assert "IKI 2 (Time, deadline): Rekap semester selesai — by" in summary
+        await bot.press_label(STAFF_TG, "Add another indicator")
+        await bot.press_label(STAFF_TG, "Quality")
+        await bot.press_label(STAFF_TG, "Leader's judgement")
+        await bot.send(STAFF_TG, "Laporan rapi")
+        await bot.send(STAFF_TG, "Dapat dipakai tanpa perbaikan")
+        assert "IKI 3 (Quality, leader's judgement): Laporan rapi" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Save")
+        assert "sent to your leader" in bot.last_text(STAFF_TG)
+        assert await bot.drain() == 1
+        assert "It has 3 indicators (IKI)" in bot.fake.last(LEADER_TG).content
+    [target] = await targets_of(sessions, org.staff)
+    async with sessions() as session:
+        rows = (
+            await session.exec(
+                select(Indicator)
+                .where(Indicator.target_id == target.id)
+                .order_by(col(Indicator.position))
+            )
+        ).all()
+    assert [(r.position, r.aspect, r.measure, r.text) for r in rows] == [
+        (0, "kuantitas", "cumulative", "Laporan diserahkan"),
+        (1, "waktu", "deadline", "Rekap semester selesai"),
+        (2, "kualitas", "qualitative", "Laporan rapi"),
+    ]
+    assert rows[1].due_on == date(2026, 12, 15)
+    assert rows[2].expectation == "Dapat dipakai tanpa perbaikan"

@@ -190,3 +190,92 @@ async def test_dry_run_counts_but_writes_nothing_and_import_approves_chat_drafts
     assert (real.created, real.updated) == (3, 1)
     first = (await stored(sessions))[0]
     assert (first.status, first.source, first.version) == ("approved", "import", 2)
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples"
+EXAMPLE_NIP = "198503152010011001"
+
+
+async def test_rows_with_one_title_form_one_rhk_with_several_ikis(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    """The example file: aspek and jenis_indikator make IKIs; rerunning changes nothing."""
+    from models import Indicator
+
+    org = await setup(sessions)
+    text = (EXAMPLE / "targets-with-indicators.csv").read_text(encoding="utf-8")
+    path = tmp_path / "ikis.csv"
+    path.write_text(text.replace(EXAMPLE_NIP, org.staff.nip), encoding="utf-8")
+    summary = await import_targets(sessions, path, dry_run=False, now=NOW)
+    assert summary.errors == []
+    assert (summary.created, summary.updated, summary.unchanged, summary.total) == (3, 0, 0, 7)
+    rows = await stored(sessions)
+    assert [(t.title, t.indicator, t.target_amount, t.jenis) for t in rows] == [
+        ("Laporan data kesehatan bulanan", "Laporan yang diserahkan", Decimal(6), "utama"),
+        (
+            "Penanganan pengaduan",
+            "Pengaduan yang belum ditangani di akhir bulan",
+            Decimal(3),
+            "utama",
+        ),
+        ("Panitia hari kesehatan nasional", "Kegiatan terlaksana", Decimal(1), "tambahan"),
+    ]
+    async with sessions() as session:
+        ikis = (
+            await session.exec(
+                select(Indicator).order_by(col(Indicator.target_id), col(Indicator.position))
+            )
+        ).all()
+    assert [(i.target_id, i.position, i.aspect, i.measure) for i in ikis] == [
+        (rows[0].id, 0, "kuantitas", "cumulative"),
+        (rows[0].id, 1, "waktu", "deadline"),
+        (rows[0].id, 2, "kualitas", "level"),
+        (rows[0].id, 3, "kualitas", "qualitative"),
+        (rows[1].id, 0, "kuantitas", "lower"),
+        (rows[1].id, 1, "waktu", "deadline"),
+        (rows[2].id, 0, "kuantitas", "cumulative"),
+    ]
+    assert (ikis[1].periods, ikis[1].due_on) == (6, None)
+    assert ikis[5].due_on is not None and ikis[5].due_on.isoformat() == "2026-12-15"
+    assert ikis[3].expectation == "Pimpinan dapat memakai laporan tanpa perbaikan"
+
+    again = await import_targets(sessions, path, dry_run=False, now=NOW)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    # One IKI's target changes: that RHK is updated, its IKIs rewritten in place.
+    path.write_text(
+        text.replace(EXAMPLE_NIP, org.staff.nip).replace(",95,%", ",90,%"), encoding="utf-8"
+    )
+    third = await import_targets(sessions, path, dry_run=False, now=NOW)
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 2)
+    async with sessions() as session:
+        level = (await session.exec(select(Indicator).where(Indicator.measure == "level"))).one()
+    assert (level.id, level.target_amount) == (ikis[2].id, Decimal(90))
+
+
+async def test_indicator_columns_are_checked_by_line(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    org = await setup(sessions)
+    nip = org.staff.nip
+    header = HEADER + ",aspek,jenis_indikator"
+    path = write_csv(
+        tmp_path / "bad-ikis.csv",
+        header,
+        f"{nip},2026-2,Arsip,Dokumen,12,dokumen,kuantitatif,,,kuantitas,",  # 2: fine
+        f"{nip},2026-2,Arsip,Tepat waktu,besok,,kuantitatif,,,waktu,deadline",  # 3
+        f"{nip},2026-2,Arsip,Rapi,Rapi sekali,,kuantitatif,,,kualitas,kualitatif",  # 4
+        f"{nip},2026-2,Arsip,Biaya,10,rupiah,kuantitatif,,,ongkos,",  # 5
+        f"{nip},2026-2,Arsip,Naik,10,%,kuantitatif,,,,naik",  # 6
+        f"{nip},2026-2,Arsip,Lain,10,%,kuantitatif,tambahan,,,",  # 7: jenis differs
+        f"{nip},2026-2,Arsip,Periode,2.5,bulan,kuantitatif,,,waktu,deadline",  # 8
+    )
+    summary = await import_targets(sessions, path, dry_run=False, now=NOW)
+    by_line = {e.line: e for e in summary.errors}
+    assert sorted(by_line) == [3, 4, 5, 6, 7, 8]
+    assert "number" in by_line[3].params["reason"]
+    assert by_line[4].params == {"value": "kualitatif", "kind": "kuantitatif"}
+    assert by_line[5].params == {"value": "ongkos"}
+    assert by_line[6].params == {"value": "naik"}
+    assert by_line[7].params == {"other_line": 2}
+    assert "whole number" in by_line[8].params["reason"]
+    assert await stored(sessions) == []

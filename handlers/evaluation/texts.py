@@ -33,6 +33,7 @@ from bot.services.evaluation.predikat import (
 )
 from bot.services.evaluation.suggestion import Suggestion
 from bot.services.periods import Period, parse_period, semester_name
+from bot.services.targets.describing import CAPPED_NOTE, indicator_lines
 from bot.text import esc
 from handlers.evaluation.state import LeaderDraft
 from models import Employee, Evaluation, Opd
@@ -220,6 +221,14 @@ def target_line(t: Translator, line: SummaryLine) -> str:
     reports = t.ngettext("{count} report", "{count} reports", line.reports).format(
         count=t.number(line.reports)
     )
+    if line.rhk is not None and not line.rhk.single:
+        head = _("• {title} ({kind}): {percent}, {reports}").format(
+            title=esc(line.title),
+            kind=kind,
+            percent=t.percent(line.ratio) if line.ratio is not None else "-",
+            reports=reports,
+        )
+        return "\n".join([head, *("  " + li for li in indicator_lines(t, line.rhk))])
     if line.ratio is None:
         return _("• {title} ({kind}, qualitative): {reports}").format(
             title=esc(line.title), kind=kind, reports=reports
@@ -235,16 +244,44 @@ def target_line(t: Translator, line: SummaryLine) -> str:
     )
 
 
+def semester_lines(t: Translator, summary: SemesterSummary) -> list[str]:
+    """The semester's roll-up: the main results' mean (and the additional ones' apart)."""
+    _ = t._
+    result = summary.semester
+    if result.utama is None:
+        return []
+    line = _("Main results together: {percent}").format(
+        percent=t.percent(float(result.utama) / 100)
+    )
+    if result.tambahan is not None:
+        line += " " + _("(additional: {percent})").format(
+            percent=t.percent(float(result.tambahan) / 100)
+        )
+    if result.capped:
+        line += " " + _(CAPPED_NOTE)
+    return [line]
+
+
 def suggestion_lines(t: Translator, suggestion: Suggestion) -> list[str]:
     """The suggested hasil-kerja rating and why (or why there is none)."""
     _ = t._
     reason = _(suggestion.reason).format(**{k: t.number(v) for k, v in suggestion.params.items()})
+    left_out = [
+        _("Not counted: {title} ({why})").format(title=esc(title), why=_(why))
+        for title, why in suggestion.not_counted
+    ]
     if suggestion.rating is None:
-        return [_("Suggested work results rating: none. {reason}").format(reason=reason)]
+        return [
+            _("Suggested work results rating: none. {reason}").format(reason=reason),
+            *left_out,
+        ]
+    counts = _(suggestion.counts).format(**{k: t.number(v) for k, v in suggestion.params.items()})
     return [
-        _("Suggested work results rating: <b>{rating}</b>. {reason}").format(
+        _("Suggested work results rating: <b>{rating}</b>: {reason}.").format(
             rating=_(RATING_LABELS[suggestion.rating]), reason=reason
         ),
+        counts,
+        *left_out,
         _("This is only a suggestion; you decide."),
     ]
 
@@ -261,6 +298,7 @@ def summary_screen(t: Translator, summary: SemesterSummary) -> str:
     if not summary.lines:
         out.append(_("No approved targets this semester."))
     out += [target_line(t, line) for line in summary.lines]
+    out += semester_lines(t, summary)
     out += [
         "",
         _("Reports this semester: {n}").format(n=t.number(summary.reports)),

@@ -8,6 +8,8 @@ Callback data (untrusted; the scope is re-checked on every press):
   ex:ec:<year>:<half>:<opd>   the same as CSV (the button under the XLSX document)
   ex:c / ex:cop:<page>        reporting compliance (current semester): choose the OPD
   ex:co:<opd>                 export reporting compliance of one OPD (0: every OPD in scope)
+  ex:s / ex:sop:<page>        the SKP with realisation per IKI (current semester): the OPD
+  ex:so:<opd>                 export the SKP of one OPD (0: every OPD in scope)
   ex:b / ex:bb:<id>           choose a broadcast / export its delivery and read report
 """
 
@@ -155,6 +157,16 @@ async def export_compliance(update: Update, context: BotContext, found: list[int
     await _deliver(update, context, file)
 
 
+async def export_skp(update: Update, context: BotContext, found: list[int]) -> None:
+    """Build and send the SKP with its realisation per IKI for one OPD or the whole scope."""
+    scope = _scope(context, found[0])
+    await _working(update, context)
+    file = await exports.build_skp_export(
+        context.deps.sessions, scope, _current(context), context.deps.clock.now().date()
+    )
+    await _deliver(update, context, file)
+
+
 async def export_broadcast(update: Update, context: BotContext, found: list[int]) -> None:
     """Build and send one broadcast's per-recipient report, if it reached the scope."""
     scope = _scope(context)
@@ -179,6 +191,16 @@ async def choose_compliance_opd(update: Update, context: BotContext) -> None:
 async def compliance_page(update: Update, context: BotContext, found: list[int]) -> None:
     """Another page of the OPD choice for reporting compliance."""
     await choose_opd(update, context, "ex:co", found[0])
+
+
+async def choose_skp_opd(update: Update, context: BotContext) -> None:
+    """The SKP with realisation: which OPD (or at once, for one)."""
+    await choose_opd_or_export(update, context, "ex:so", export_skp)
+
+
+async def skp_page(update: Update, context: BotContext, found: list[int]) -> None:
+    """Another page of the OPD choice for the SKP export."""
+    await choose_opd(update, context, "ex:so", found[0])
 
 
 async def evaluations_of(update: Update, context: BotContext, found: list[int]) -> None:
@@ -211,11 +233,14 @@ BUTTONS: dict[str, Button] = {
     "ex:m": show_menu,
     "ex:e": choose_period,
     "ex:c": choose_compliance_opd,
+    "ex:s": choose_skp_opd,
     "ex:b": choose_broadcast,
 }
 NUMBERED_BUTTONS: list[tuple[str, int, NumberedButton]] = [
     ("ex:cop", 1, compliance_page),
     ("ex:co", 1, export_compliance),
+    ("ex:sop", 1, skp_page),
+    ("ex:so", 1, export_skp),
     ("ex:e", 2, evaluations_of),
     ("ex:eop", 3, evaluations_page),
     ("ex:eo", 3, evaluations_xlsx),

@@ -18,6 +18,7 @@ OPD_PAGE_SIZE = 8
 OPD_LABEL_CHARS = 60
 LABEL_EVALUATIONS = N_("Evaluation results (e-Kinerja)")
 LABEL_COMPLIANCE = N_("Reporting compliance")
+LABEL_SKP = N_("SKP and realisation per indicator (e-Kinerja)")
 LABEL_BROADCAST = N_("Broadcast delivery and reads")
 LABEL_BACK = N_("‹ Back")
 NOT_HR = N_(
@@ -30,10 +31,11 @@ STALE = N_("This button is no longer valid. Please open /ekspor again.")
 
 
 def menu(t: Translator) -> Screen:
-    """Offer the three exports."""
+    """Offer the exports."""
     _ = t._
     rows = [
         [(_(LABEL_EVALUATIONS), "ex:e")],
+        [(_(LABEL_SKP), "ex:s")],
         [(_(LABEL_COMPLIANCE), "ex:c")],
         [(_(LABEL_BROADCAST), "ex:b")],
     ]
@@ -69,7 +71,7 @@ def opd_page(t: Translator, opds: list[ScopeOpd], prefix: str, page: int) -> Scr
         [(f"{opd.code} · {opd.name}"[:OPD_LABEL_CHARS], f"{prefix}:{opd.id}")]
         for opd in opds[page * OPD_PAGE_SIZE : (page + 1) * OPD_PAGE_SIZE]
     ]
-    page_prefix = prefix.replace(":eo", ":eop").replace(":co", ":cop")
+    page_prefix = prefix.replace(":eo", ":eop").replace(":co", ":cop").replace(":so", ":sop")
     nav = paging_row(t, page, pages, lambda n: f"{page_prefix}:{n}")
     if nav:
         rows.append(nav)

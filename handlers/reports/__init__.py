@@ -1,13 +1,14 @@
 """/lapor (/report): report progress on a target, with evidence; correct or withdraw in 24 h.
 
 The flow, all by buttons: pick a target -> type the amount (or a description for a
-qualitative target) -> a short note or Skip -> photos/documents, then Done or Skip ->
-summary -> Send / Change / Cancel. Rules live in bot.services.reports. This module only wires
-the steps together:
+qualitative target; for an RHK with several IKIs, each IKI in turn) -> a short note or Skip
+-> photos/documents, then Done or Skip -> summary -> Send / Change / Cancel. Rules live in
+bot.services.reports. This module only wires the steps together:
 
 - state.py: states, the typed drafts, the flow's shared steps   - texts.py: every screen
 - prompts.py: the question each step shows                      - steps_report.py: the steps
 - steps_evidence.py: files and "Lihat bukti"                    - steps_change.py: corrections
+- steps_iki.py: one question per IKI of an RHK with several
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from handlers.reports.state import (
     FIX_FIELD,
     FIX_VALUE,
     FLOW,
+    IKI,
     NOTE,
     PICK,
     SUMMARY,
@@ -53,6 +55,7 @@ from handlers.reports.steps_evidence import (
     receive_file,
     view_evidence,
 )
+from handlers.reports.steps_iki import iki_button, iki_not_text, receive_iki_text
 from handlers.reports.steps_report import (
     amount_not_text,
     change_report,
@@ -86,6 +89,11 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
                 MessageHandler(text, receive_amount),
                 MessageHandler(other, amount_not_text),
             ],
+            IKI: [
+                CallbackQueryHandler(iki_button, pattern=r"^rp:iv:(skip|done|ontime|late)$"),
+                MessageHandler(text, receive_iki_text),
+                MessageHandler(other, iki_not_text),
+            ],
             CONFIRM_BIG: [CallbackQueryHandler(confirm_big, pattern=r"^rp:big:(yes|no)$")],
             NOTE: [
                 CallbackQueryHandler(skip_note, pattern=r"^rp:skip$"),
@@ -109,7 +117,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
             ],
             FIX_CONFIRM: [CallbackQueryHandler(fix_confirm, pattern=r"^rp:fx:(ok|no)$")],
         },
-        fallbacks=FLOW.fallbacks(earlier=r"^rp:(t|big|skip|done|send|edit|retarget|fx)(:|$)"),
+        fallbacks=FLOW.fallbacks(earlier=r"^rp:(t|big|skip|done|send|edit|retarget|fx|iv)(:|$)"),
         name="reports",
         persistent=True,
         allow_reentry=True,

@@ -22,6 +22,7 @@ from handlers.conversation import DraftStore, FlowSteps, JsonDraft
 PICK, AMOUNT, CONFIRM_BIG, NOTE, EVIDENCE, SUMMARY, FIX_FIELD, FIX_VALUE, FIX_CONFIRM = range(
     1, 10
 )
+IKI = 10  # one IKI's value, for an RHK with several
 END = ConversationHandler.END
 DRAFT_KEY = "report_draft"
 FIX_KEY = "report_fix"

@@ -18,7 +18,6 @@ from handlers.common import answer, callback_int, edit_or_reply, keyboard, reply
 from handlers.conversation import refuse
 from handlers.reports import texts
 from handlers.reports.prompts import (
-    ask_amount,
     ask_confirm_big,
     ask_evidence,
     ask_note,
@@ -28,7 +27,6 @@ from handlers.reports.prompts import (
     target_gone,
 )
 from handlers.reports.state import (
-    AMOUNT,
     CONFIRM_BIG,
     DRAFTS,
     END,
@@ -41,6 +39,7 @@ from handlers.reports.state import (
     now,
     period,
 )
+from handlers.reports.steps_iki import ask_values
 
 NOT_REPORTABLE = N_("This target cannot take reports now. Please choose one from the list.")
 EARLIER_SUMMARY = N_("This button belongs to an earlier summary.")
@@ -77,9 +76,9 @@ async def pick_target(update: Update, context: BotContext) -> int | None:
     draft.qualitative = progress.qualitative
     draft.amount = None
     draft.confirmed_large = False
+    draft.values = []
     DRAFTS.keep(context, draft)
-    await ask_amount(update, context, progress, edit=True)
-    return AMOUNT
+    return await ask_values(update, context, progress, draft, edit=True)
 
 
 # --- 2. the amount (or the description of a qualitative target) ---
@@ -151,8 +150,7 @@ async def confirm_big(update: Update, context: BotContext) -> int | None:
         progress = await load_progress(context, speaker, draft.target_id)
         if progress is None:
             return await target_gone(update, context, edit=True)
-        await ask_amount(update, context, progress, edit=True)
-        return AMOUNT
+        return await ask_values(update, context, progress, draft, edit=True)
     draft.confirmed_large = True
     DRAFTS.keep(context, draft)
     if then == "summary":
@@ -252,8 +250,7 @@ async def not_sent(
     progress = outcome.progress or await load_progress(context, speaker, draft.target_id)
     if progress is None:
         return await target_gone(update, context, edit=True)
-    await ask_amount(update, context, progress, edit=True)
-    return AMOUNT
+    return await ask_values(update, context, progress, draft, edit=True)
 
 
 async def change_report(update: Update, context: BotContext) -> int:
@@ -265,8 +262,7 @@ async def change_report(update: Update, context: BotContext) -> int:
     progress = await load_progress(context, speaker, draft.target_id)
     if progress is None:
         return await target_gone(update, context, edit=True)
-    await ask_amount(update, context, progress, edit=True)
-    return AMOUNT
+    return await ask_values(update, context, progress, draft, edit=True)
 
 
 async def retarget(update: Update, context: BotContext) -> int:

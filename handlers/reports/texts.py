@@ -20,6 +20,8 @@ from bot.services.reports.drafts import (
     ReportDraft,
     megabytes,
 )
+from bot.services.targets.achievement_rules import Measure
+from bot.services.targets.describing import ASPECT_LABELS, iki_status_text, iki_target_text
 from bot.text import esc, shorten
 from models import ProgressReport
 
@@ -210,7 +212,10 @@ def summary(t: Translator, draft: ReportDraft, progress: TargetProgress) -> tupl
         _("<b>Please check your report</b>"),
         _("Target: {title}").format(title=esc(target.title)),
     ]
-    if progress.qualitative:
+    if draft.values:
+        lines += iki_value_lines(t, draft, progress)
+        lines.append(_("Note: {note}").format(note=esc(draft.note) if draft.note else "-"))
+    elif progress.qualitative:
         lines.append(_("Description: {text}").format(text=esc(draft.note)))
     else:
         amount = draft.amount or Decimal(0)
@@ -350,3 +355,79 @@ def withdraw_question(
     ).format(title=esc(target.title), what=what)
     rows = [[(_("Yes, withdraw it"), f"rp:delok:{report.id}"), (_("No, keep it"), "rp:keep")]]
     return text, rows
+
+
+# --------------------------------------------------------------------------- per IKI
+
+L_SKIP_IKI = N_("Skip this indicator")
+L_DONE_TODAY = N_("Done today")
+L_ON_TIME = N_("On time")
+L_LATE = N_("Late")
+IKI_QUESTIONS = {
+    Measure.CUMULATIVE: N_("How much did you add? Type a number, for example 3."),
+    Measure.LEVEL: N_("What is the level now? Type a number, for example 90."),
+    Measure.LOWER: N_("What is the number now? Type a number, for example 2 (lower is better)."),
+    Measure.DEADLINE: N_("Is it finished? Press “Done today” once it is done."),
+    Measure.QUALITATIVE: N_(
+        "Describe in a few sentences what you did for it; your leader will assess it."
+    ),
+}
+PERIOD_QUESTION = N_("Was this period's work on time?")
+NO_VALUE = N_("Please give a value for at least one indicator, or press Cancel.")
+
+
+def iki_question(t: Translator, progress: TargetProgress, step: int) -> tuple[str, Rows]:
+    """One IKI of the RHK: what it is, its target and standing, and the question."""
+    _ = t._
+    assert progress.rhk is not None
+    iki = progress.rhk.ikis[step]
+    row, measure = iki.indicator, iki.measure
+    lines = [
+        f"<b>{esc(progress.target.title)}</b>",
+        _("Indicator {number} of {count} ({aspect}): {text}").format(
+            number=t.number(step + 1),
+            count=t.number(len(progress.rhk.ikis)),
+            aspect=_(ASPECT_LABELS[iki.aspect]),
+            text=esc(row.text) or "-",
+        ),
+        _("Target: {target}").format(target=iki_target_text(t, row)),
+        _("So far: {status}").format(status=iki_status_text(t, iki)),
+        "",
+        _(
+            PERIOD_QUESTION
+            if measure is Measure.DEADLINE and row.periods
+            else IKI_QUESTIONS[measure]
+        ),
+    ]
+    rows: Rows = []
+    if measure is Measure.DEADLINE:
+        rows.append(
+            [(_(L_ON_TIME), "rp:iv:ontime"), (_(L_LATE), "rp:iv:late")]
+            if row.periods
+            else [(_(L_DONE_TODAY), "rp:iv:done")]
+        )
+    rows.append([(_(L_SKIP_IKI), "rp:iv:skip")])
+    return "\n".join(lines), rows
+
+
+def iki_value_lines(t: Translator, draft: ReportDraft, progress: TargetProgress) -> list[str]:
+    """The summary's lines for per-IKI values: each IKI with what this report gives it."""
+    _ = t._
+    if progress.rhk is None:
+        return []
+    given = {v.indicator_id: v for v in draft.values}
+    lines = []
+    for iki in progress.rhk.ikis:
+        value = given.get(iki.indicator.id or 0)
+        if value is None:
+            shown = "-"
+        elif value.amount is not None:
+            shown = f"{t.number(value.amount)} {esc(iki.indicator.unit)}".strip()
+        elif value.done_on is not None:
+            shown = _("done on {date}").format(date=t.date(value.done_on))
+        elif value.on_time is not None:
+            shown = _(L_ON_TIME) if value.on_time else _(L_LATE)
+        else:
+            shown = esc(value.note)
+        lines.append(f"• {esc(iki.indicator.text) or '-'}: {shown}")
+    return lines

@@ -28,6 +28,11 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.services.targets import drafts
 from handlers.targets.state import (
+    ASK_IKI_ASPECT,
+    ASK_IKI_MEASURE,
+    ASK_IKI_TARGET,
+    ASK_IKI_TEXT,
+    ASK_IKI_UNIT,
     ASK_NOTE,
     FLOW,
     PICK_FIELD,
@@ -36,6 +41,7 @@ from handlers.targets.state import (
     SUMMARY,
     Step,
 )
+from handlers.targets.steps_assess import save_assess, show_assess
 from handlers.targets.steps_decide import (
     approve,
     cancel_return,
@@ -57,6 +63,15 @@ from handlers.targets.steps_draft import (
     type_text,
     typed_step,
     use_buttons,
+)
+from handlers.targets.steps_iki import (
+    add_iki,
+    choose_aspect,
+    choose_measure,
+    iki_wants_text,
+    receive_iki_target,
+    receive_iki_text,
+    receive_iki_unit,
 )
 from handlers.targets.steps_lists import ask_withdraw, navigate, show_mine, withdraw
 
@@ -88,12 +103,29 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
     states[SUMMARY] = [
         CallbackQueryHandler(save, pattern=r"^tg:save$"),
         CallbackQueryHandler(change, pattern=r"^tg:change$"),
+        CallbackQueryHandler(add_iki, pattern=r"^tg:iki:add$"),
         MessageHandler(text | other, use_buttons(SUMMARY)),
     ]
     states[PICK_FIELD] = [
         CallbackQueryHandler(change_field, pattern=r"^tg:f:"),
         MessageHandler(text | other, use_buttons(PICK_FIELD)),
     ]
+    # A further IKI: a typed answer where a button is wanted shows the buttons again.
+    states[ASK_IKI_ASPECT] = [
+        CallbackQueryHandler(choose_aspect, pattern=r"^tg:ia:"),
+        MessageHandler(text | other, choose_aspect),
+    ]
+    states[ASK_IKI_MEASURE] = [
+        CallbackQueryHandler(choose_measure, pattern=r"^tg:im:"),
+        MessageHandler(text | other, choose_measure),
+    ]
+    iki_steps: tuple[tuple[int, Step], ...] = (
+        (ASK_IKI_TEXT, receive_iki_text),
+        (ASK_IKI_TARGET, receive_iki_target),
+        (ASK_IKI_UNIT, receive_iki_unit),
+    )
+    for iki_state, receive in iki_steps:
+        states[iki_state] = [MessageHandler(text, receive), MessageHandler(other, iki_wants_text)]
     states[ASK_NOTE] = [
         # Checked before the fallbacks: /batal here drops the return, not a target draft.
         CommandHandler(["batal", "cancel"], cancel_return),
@@ -120,6 +152,8 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         flow,
         CallbackQueryHandler(approve, pattern=r"^tg:ok:"),
         CallbackQueryHandler(show_full, pattern=r"^tg:full:"),
+        CallbackQueryHandler(show_assess, pattern=r"^tg:as:"),
+        CallbackQueryHandler(save_assess, pattern=r"^tg:asv:"),
         CallbackQueryHandler(navigate, pattern=r"^tg:(my|team|emp:.*)$"),
         CallbackQueryHandler(ask_withdraw, pattern=r"^tg:wd:"),
         CallbackQueryHandler(withdraw, pattern=r"^tg:wdy:"),

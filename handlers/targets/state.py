@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.i18n import N_
 from bot.services.periods import Period, parse_period, period_of
 from bot.services.targets import TargetDraft
+from bot.services.targets.indicators import draft_from_data
 from bot.services.targets.vocabulary import (
     COMMON_UNITS,
     JENIS,
@@ -45,6 +46,8 @@ from models import Target
     PICK_FIELD,
 ) = range(11)
 ASK_NOTE = 20
+# Another IKI of the RHK, after the summary: its aspek, how it is measured, words, target, unit.
+ASK_IKI_ASPECT, ASK_IKI_MEASURE, ASK_IKI_TEXT, ASK_IKI_TARGET, ASK_IKI_UNIT = range(30, 35)
 DRAFT_KEY = "tg_draft"
 RETURN_KEY = "tg_return"
 CANCEL = "tg:cancel"
@@ -90,6 +93,8 @@ class TargetFlowDraft(JsonDraft):
     expectation: str | None = None
     quality: str | None = None
     parent: int | None = None
+    extras: list[dict[str, Any]] | None = None  # further IKIs, as IndicatorDraft JSON
+    iki: dict[str, Any] | None = None  # the further IKI being written
 
     def to_data(self) -> dict[str, Any]:
         """Return the draft as JSON values, leaving out what is not answered yet."""
@@ -179,6 +184,7 @@ class TargetFlowDraft(JsonDraft):
             quality_standard=self.quality or "",
             jenis=self.jenis or JENIS_UTAMA,
             parent_target_id=self.parent or None,
+            extra_indicators=tuple(draft_from_data(e) for e in self.extras or []),
         )
 
 

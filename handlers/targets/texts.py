@@ -19,7 +19,18 @@ from bot.services.targets import (
     is_editable,
     is_withdrawable,
 )
-from bot.services.targets.describing import amount_text, describe, jenis_label
+from bot.services.targets.achievement_rules import Aspect, Expectation, Measure
+from bot.services.targets.assessing import AssessOutcome
+from bot.services.targets.describing import (
+    ASPECT_LABELS,
+    EXPECTATION_LABELS,
+    amount_text,
+    describe,
+    iki_target_text,
+    indicator_lines,
+    jenis_label,
+)
+from bot.services.targets.indicators import MAX_INDICATORS
 from bot.services.targets.vocabulary import (
     COMMON_UNITS,
     JENIS,
@@ -37,7 +48,7 @@ from bot.services.targets.vocabulary import (
 )
 from bot.text import esc, shorten
 from handlers.targets.state import CANCEL, RETURN_CANCEL, STEPS, TargetFlowDraft
-from models import Employee, Target
+from models import Employee, Indicator, Target
 
 Rows = list[list[tuple[str, str]]]
 
@@ -160,7 +171,11 @@ def status_line(t: Translator, line: TargetLine) -> str:
         return badge + ": <i>" + esc(target.return_note) + "</i>"
     if target.status != STATUS_APPROVED:
         return badge
-    if line.ratio is not None:
+    if line.rhk is not None and not line.rhk.single:
+        progress = _("reports: {count}").format(count=t.number(line.reports))
+        if line.ratio is not None:
+            progress = f"{t.percent(line.ratio)}, {progress}"
+    elif line.ratio is not None:
         progress = _("reported {achieved} of {amount} ({ratio})").format(
             achieved=t.number(line.achieved),
             amount=amount_text(t, target),
@@ -233,7 +248,9 @@ def target_lines(t: Translator, number: int, line: TargetLine) -> list[str]:
     if target.kind == KIND_QUANT:
         head += f" — {amount_text(t, target)}"
     lines = [head, "   " + status_line(t, line)]
-    if target.indicator:
+    if line.rhk is not None and not line.rhk.single:
+        lines += ["   " + text for text in indicator_lines(t, line.rhk)]
+    elif target.indicator:
         lines.append("   " + t._("Indicator: {indicator}").format(indicator=esc(target.indicator)))
     return lines + ["   " + text for text in cascade_lines(t, line)]
 
@@ -356,9 +373,70 @@ def member_rows(t: Translator, view: Overview) -> Rows:
                     (_("↩️ Return {n}").format(n=n), f"tg:ret:{version}"),
                 ]
             )
+    rows += assess_rows(t, view)
     rows.append([(_("➕ Add a target for this employee"), f"tg:asg:{view.employee.id}")])
     rows.append([(_("« Team"), "tg:team")])
     return rows
+
+
+def assess_rows(t: Translator, view: Overview) -> Rows:
+    """An "Assess" button for each qualitative IKI of the approved targets (the leader judges)."""
+    lines = {line.target.id: line for line in view.lines}
+    rows: Rows = []
+    for n, target in numbered(view):
+        line = lines.get(target.id)
+        if line is None or line.rhk is None:
+            continue
+        for iki in line.rhk.ikis:
+            if iki.measure is Measure.QUALITATIVE and iki.indicator.id is not None:
+                name = shorten(iki.indicator.text or target.title, ASSESS_LABEL_CHARS)
+                label = t._("⭐ Assess {n}: {name}").format(n=n, name=name)
+                rows.append([(label, f"tg:as:{iki.indicator.id}")])
+    return rows
+
+
+ASSESS_LABEL_CHARS = 40
+ASSESS_CHOICES = (
+    (Expectation.BELOW, "b"),
+    (Expectation.MEETS, "m"),
+    (Expectation.ABOVE, "a"),
+)
+
+
+def assess_question(t: Translator, outcome: AssessOutcome) -> tuple[str, Rows]:
+    """How did the employee do on this qualitative IKI? Three buttons and back."""
+    _ = t._
+    assert outcome.indicator is not None
+    assert outcome.target is not None
+    assert outcome.owner is not None
+    row = outcome.indicator
+    lines = [
+        _("<b>Assess {name}</b>").format(name=esc(outcome.owner.name)),
+        _("Work result: {title}").format(title=esc(outcome.target.title)),
+        _("Indicator: {indicator}").format(indicator=esc(row.text) or "-"),
+        _("Expectation: {text}").format(text=esc(row.expectation) or "-"),
+    ]
+    if outcome.assessment is not None:
+        now = EXPECTATION_LABELS[Expectation(outcome.assessment.expectation)]
+        lines.append(_("Your last assessment: {rating}").format(rating=_(now)))
+    lines += ["", _("How did it go against the expectation?")]
+    assert row.id is not None
+    rows: Rows = [
+        [(_(EXPECTATION_LABELS[e]).capitalize(), f"tg:asv:{row.id}:{code}")]
+        for e, code in ASSESS_CHOICES
+    ]
+    rows.append([(_("« Targets of this employee"), f"tg:emp:{outcome.owner.id}")])
+    return "\n".join(lines), rows
+
+
+def assessed_text(t: Translator, outcome: AssessOutcome) -> str:
+    """The assessment is saved (or already was)."""
+    assert outcome.assessment is not None
+    assert outcome.indicator is not None
+    rating = t._(EXPECTATION_LABELS[Expectation(outcome.assessment.expectation)])
+    return t._("Saved: “{indicator}” is {rating}. Thank you!").format(
+        indicator=esc(outcome.indicator.text) or "-", rating=rating
+    )
 
 
 def employee_rows(t: Translator, owner: Employee) -> Rows:
@@ -379,7 +457,24 @@ def withdraw_question(t: Translator, target: Target) -> tuple[str, Rows]:
 def full_target_text(t: Translator, full: FullTarget) -> str:
     """One target with every field in full."""
     lines = [t._("<b>Target of {name}</b>").format(name=esc(full.owner.name)), ""]
-    return "\n".join(lines + describe(t, full.target, full.parent))
+    return "\n".join(lines + describe(t, full.target, full.parent) + iki_lines(t, full))
+
+
+def iki_lines(t: Translator, full: FullTarget) -> list[str]:
+    """An RHK's indicators with aspek and target, when it has more than one."""
+    if len(full.indicators) < 2:
+        return []
+    _ = t._
+    lines = ["", _("<b>Indicators (IKI)</b>")]
+    for row in full.indicators:
+        lines.append(
+            _("• {aspect}: {text} — {target}").format(
+                aspect=_(ASPECT_LABELS[Aspect(row.aspect)]),
+                text=esc(row.text),
+                target=iki_target_text(t, row),
+            )
+        )
+    return lines
 
 
 # --------------------------------------------------------------------------- the draft
@@ -420,11 +515,13 @@ def summary(t: Translator, draft: TargetFlowDraft, setting: DraftSetting) -> tup
     else:
         head = _("Please check your target:")
         foot = _("After saving, it goes to your leader for approval.")
-    body = describe(t, draft.fields(), setting.parent)
+    body = describe(t, draft.fields(), setting.parent) + extra_lines(t, draft)
     rows = [
         [(_("💾 Save"), "tg:save"), (_("✏️ Change"), "tg:change")],
         [(_("Cancel"), CANCEL)],
     ]
+    if draft.mode != "edit" and len(draft.extras or []) < MAX_INDICATORS - 1:
+        rows.insert(1, [(_(L_ADD_IKI), "tg:iki:add")])
     return "\n".join([head, "", *body, "", foot]), rows
 
 
@@ -488,3 +585,101 @@ def note_question(t: Translator, result: TargetResult) -> str:
 def return_cancel_rows(t: Translator) -> Rows:
     """The Cancel of a return note (it leaves a target draft alone)."""
     return [[(t._("Cancel"), RETURN_CANCEL)]]
+
+
+# --------------------------------------------------------------------------- further IKIs
+
+L_ADD_IKI = N_("➕ Add another indicator (IKI)")
+ASPECT_HELP = {
+    Aspect.KUANTITAS: N_("how much is done, for example “12 laporan”"),
+    Aspect.KUALITAS: N_("how good it is, for example “data 95% lengkap”"),
+    Aspect.WAKTU: N_("how timely it is, for example “selesai paling lambat 15 Desember”"),
+    Aspect.BIAYA: N_("what it costs, for example “paling banyak Rp5 juta”"),
+}
+MEASURE_NAMES = {
+    Measure.CUMULATIVE: N_("Adds up"),
+    Measure.LEVEL: N_("Latest level"),
+    Measure.LOWER: N_("Lower is better"),
+    Measure.DEADLINE: N_("Deadline"),
+    Measure.QUALITATIVE: N_("Leader's judgement"),
+}
+MEASURE_HELP = {
+    Measure.CUMULATIVE: N_("every report adds to it, for example 3 + 4 + 5 of 12 laporan"),
+    Measure.LEVEL: N_("the newest value counts, for example a satisfaction of 90%"),
+    Measure.LOWER: N_("at or under the target is reached, for example at most 3 complaints"),
+    Measure.DEADLINE: N_("done by a date, or on time in each of N periods, for example 6 months"),
+    Measure.QUALITATIVE: N_("your leader judges it against a description, for example “rapi”"),
+}
+IKI_TARGET_QUESTIONS = {
+    Measure.CUMULATIVE: N_("What is the target number? For example 12."),
+    Measure.LEVEL: N_("What level is the target? For example 90."),
+    Measure.LOWER: N_("What is the most that is still fine? For example 3."),
+    Measure.DEADLINE: N_(
+        "By which date (for example 15-12-2026)? Or, for work due every period, how many "
+        "periods (for example 6)?"
+    ),
+    Measure.QUALITATIVE: N_(
+        "Describe what is expected, for example “Laporan rapi dan mudah dibaca”."
+    ),
+}
+IKI_TEXT_QUESTION = N_(
+    "Type the indicator in a few words, for example “Laporan diserahkan tepat waktu”."
+)
+IKI_UNIT_QUESTION = N_("Type the unit, for example laporan, kegiatan or persen.")
+
+
+def with_cancel(t: Translator, rows: Rows) -> Rows:
+    return [*rows, [(t._("Cancel"), CANCEL)]]
+
+
+def aspect_question(t: Translator) -> tuple[str, Rows]:
+    """Which aspek the new IKI measures, each with a plain line and an example."""
+    _ = t._
+    lines = [_("<b>Another indicator (IKI).</b> Which aspect does it measure?"), ""]
+    lines += [f"• <b>{_(ASPECT_LABELS[a])}</b>: {_(ASPECT_HELP[a])}" for a in Aspect]
+    rows = [[(_(ASPECT_LABELS[a]), f"tg:ia:{a.value}")] for a in Aspect]
+    return "\n".join(lines), with_cancel(t, rows)
+
+
+def measure_question(t: Translator) -> tuple[str, Rows]:
+    """How the new IKI is measured, each way with a plain line and an example."""
+    _ = t._
+    lines = [_("How is it measured?"), ""]
+    lines += [f"• <b>{_(MEASURE_NAMES[m])}</b>: {_(MEASURE_HELP[m])}" for m in Measure]
+    rows = [[(_(MEASURE_NAMES[m]), f"tg:im:{m.value}")] for m in Measure]
+    return "\n".join(lines), with_cancel(t, rows)
+
+
+def iki_step_question(t: Translator, step: str, measure: Measure | None) -> tuple[str, Rows]:
+    """The typed questions of a further IKI: its words, its target, its unit."""
+    _ = t._
+    if step == "text":
+        text = _(IKI_TEXT_QUESTION)
+    elif step == "target" and measure is not None:
+        text = _(IKI_TARGET_QUESTIONS[measure])
+    else:
+        text = _(IKI_UNIT_QUESTION)
+    return text, with_cancel(t, [])
+
+
+def extra_lines(t: Translator, draft: TargetFlowDraft) -> list[str]:
+    """The further IKIs of a draft, one line each."""
+    _ = t._
+    lines = []
+    for n, iki in enumerate(draft.fields().extra_indicators, start=2):
+        row = Indicator(
+            target_id=0,
+            aspect=iki.aspect.value, measure=iki.measure.value, text=iki.text,
+            target_amount=iki.amount, unit=iki.unit, due_on=iki.due_on, periods=iki.periods,
+            expectation=iki.expectation,
+        )  # fmt: skip
+        lines.append(
+            _("IKI {n} ({aspect}, {measure}): {text} — {target}").format(
+                n=n,
+                aspect=_(ASPECT_LABELS[iki.aspect]),
+                measure=_(MEASURE_NAMES[iki.measure]).lower(),
+                text=esc(iki.text),
+                target=iki_target_text(t, row),
+            )
+        )
+    return lines

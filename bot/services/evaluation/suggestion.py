@@ -1,7 +1,10 @@
 """The bot's suggested hasil-kerja rating, from the achievement of the approved targets.
 
-The suggestion is only a starting point: the leader decides, and the bot says why it suggests
-what it does.
+The rule is PermenPANRB 6/2022's, as achievement_rules.suggest_hasil_kerja writes it: each RHK
+is below, meets or above expectation (from its IKIs), and the rating follows how many are in
+each, with the utama results weighing most. RHKs that cannot be measured yet are named with
+the reason, never counted. The suggestion is only a starting point: the leader decides, and
+the bot says why it suggests what it does.
 """
 
 from __future__ import annotations
@@ -11,41 +14,47 @@ from dataclasses import dataclass, field
 
 from bot.i18n import N_
 from bot.services.evaluation.predikat import DI_ATAS, DI_BAWAH, SESUAI
+from bot.services.targets import achievement_rules as rules
+from bot.services.targets.vocabulary import JENIS_UTAMA
 
-# The bot's reading of the regulation's words "di atas / sesuai / di bawah ekspektasi" for
-# numeric targets. These are NOT in the regulation; they only shape a suggestion that the
-# leader confirms or overrides.
-MET = 1.0  # a target reached 100 % or more is met
-NEARLY_MET = 0.8  # 80 % or more counts as broadly meeting the expectation
-SMALL_PART = 0.2  # at most this share of utama targets below NEARLY_MET still "sesuai"
+RATINGS = {
+    rules.Expectation.ABOVE: DI_ATAS,
+    rules.Expectation.MEETS: SESUAI,
+    rules.Expectation.BELOW: DI_BAWAH,
+}
+COUNTS = N_(
+    "Of {total} work results, {above} are above expectation, {meets} meet it and {below} are "
+    "below it ({utama_below} of {utama} main results below)."
+)
 
 
 @dataclass(frozen=True)
 class TargetAchievement:
-    """One approved target as the suggestion sees it: utama or tambahan, ratio or None."""
+    """One approved RHK as the suggestion sees it: its title, utama or tambahan, its result."""
 
+    title: str
     jenis: str  # utama | tambahan
-    ratio: float | None  # None for qualitative targets
+    result: rules.RhkResult
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A suggested hasil-kerja rating (None = no numeric basis) and why, as msgid + params."""
+    """A suggested hasil-kerja rating (None = nothing to go on) and why.
+
+    `reason` is the rule that decided (msgid), `counts` the msgid that says what was counted
+    (with `params`), and `not_counted` names each RHK left out with why (title, msgid).
+    """
 
     rating: str | None
     reason: str
     params: dict[str, int] = field(default_factory=dict)
+    counts: str = ""
+    not_counted: tuple[tuple[str, str], ...] = ()
 
 
 def suggest_hasil_kerja(targets: Sequence[TargetAchievement]) -> Suggestion:
-    """Suggest a hasil-kerja rating from the utama targets' achievement; the leader decides.
-
-    Only utama targets count when there are any (tambahan targets otherwise). Qualitative
-    targets have no ratio: when no numeric target exists, the leader judges alone.
-    """
-    utama = [t for t in targets if t.jenis == "utama"] or list(targets)
-    numeric = [t.ratio for t in utama if t.ratio is not None]
-    if not utama:
+    """Suggest a hasil-kerja rating by the regulation's rule; the leader decides."""
+    if not targets:
         return Suggestion(
             None,
             N_(
@@ -53,41 +62,29 @@ def suggest_hasil_kerja(targets: Sequence[TargetAchievement]) -> Suggestion:
                 "suggest. Please judge the work results yourself."
             ),
         )
-    if not numeric:
+    found = rules.suggest_hasil_kerja(
+        [(t.title, t.result, t.jenis == JENIS_UTAMA) for t in targets]
+    )
+    left_out = tuple(
+        (t.title, t.result.not_counted or rules.NOTHING_COUNTED)
+        for t in targets
+        if t.result.expectation is None
+    )
+    if found.rating is None:
         return Suggestion(
             None,
             N_(
-                "The targets are qualitative, so the bot suggests no "
-                "rating. Please judge the work results yourself."
+                "None of the targets can be measured yet, so the bot suggests no rating. "
+                "Please judge the work results yourself."
             ),
+            not_counted=left_out,
         )
-    total = len(numeric)
-    met = sum(1 for r in numeric if r >= MET)
-    low = sum(1 for r in numeric if r < NEARLY_MET)
-    params = {"met": met, "low": low, "total": total}
-    if low == 0 and met * 2 > total:
-        return Suggestion(
-            DI_ATAS,
-            N_("{met} of {total} main targets reached 100%; none is below 80%."),
-            params,
-        )
-    if low <= total * SMALL_PART:
-        return Suggestion(
-            SESUAI,
-            N_(
-                "Most main targets reached at least 80%: {low} of {total} "
-                "below 80%, {met} reached 100%."
-            ),
-            params,
-        )
-    if low * 2 > total:
-        return Suggestion(DI_BAWAH, N_("{low} of {total} main targets are below 80%."), params)
-    # Between a small part and a majority below 80 %: lean to "sesuai"; the leader judges.
-    return Suggestion(
-        SESUAI,
-        N_(
-            "{low} of {total} main targets are below 80%; the rest "
-            "reached at least 80%. Please weigh this yourself."
-        ),
-        params,
-    )
+    params = {
+        "total": found.counted,
+        "above": found.above,
+        "meets": found.meets,
+        "below": found.below,
+        "utama": found.utama_counted,
+        "utama_below": found.utama_below,
+    }
+    return Suggestion(RATINGS[found.rating], found.reason, params, COUNTS, left_out)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -21,6 +21,8 @@ from bot.services.evaluation.window import check_may_evaluate
 from bot.services.feedback import feedback_counts
 from bot.services.periods import Period
 from bot.services.targets import achievement
+from bot.services.targets.achievement_rules import SemesterResult, semester_achievement
+from bot.services.targets.vocabulary import JENIS_UTAMA
 from models import Employee, Evaluation, ProgressReport, Target
 from models.db import SessionFactory
 
@@ -36,6 +38,8 @@ class SummaryLine:
     achieved: float
     ratio: float | None
     reports: int
+    # The RHK's indicators and roll-up (ratio is the roll-up's when it has several IKIs).
+    rhk: achievement.RhkProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,13 @@ class SemesterSummary:
     feedback: dict[str, int]
     suggestion: Suggestion
     fingerprint: str
+
+    @property
+    def semester(self) -> SemesterResult:
+        """The semester roll-up: utama and tambahan RHKs apart (achievement_rules)."""
+        return semester_achievement(
+            [(li.rhk.result, li.jenis == JENIS_UTAMA) for li in self.lines if li.rhk is not None]
+        )
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,8 @@ async def open_summary(
         allowed = await check_may_evaluate(session, speaker, employee_id, now, settings)
         if allowed.problem is not None or allowed.employee is None or allowed.period is None:
             return Opened(allowed.problem or Problem.NOT_FOUND, opens_at=allowed.opens_at)
-        summary = await semester_summary(session, allowed.employee, allowed.period)
+        today = now.astimezone(settings.tz).date()
+        summary = await semester_summary(session, allowed.employee, allowed.period, today)
     return Opened(None, summary)
 
 
@@ -112,9 +124,13 @@ async def _feedback_counts(
 
 
 async def semester_summary(
-    session: AsyncSession, employee: Employee, period: Period
+    session: AsyncSession, employee: Employee, period: Period, today: date | None = None
 ) -> SemesterSummary:
-    """Collect the semester summary and the suggested hasil-kerja rating."""
+    """Collect the semester summary and the suggested hasil-kerja rating.
+
+    Deadlines are judged as of `today` (default: the semester's last day), never later than
+    the semester's end.
+    """
     assert employee.id is not None
     targets = list(
         (
@@ -131,7 +147,10 @@ async def semester_summary(
     )
     ids = [t.id for t in targets if t.id is not None]
     achieved = await achievement.achieved_by_target(session, ids)
-    counts = await achievement.report_counts(session, ids)
+    # Measured as of the semester's end at the latest (a deadline not yet due is not counted).
+    progress = await achievement.rhk_progress(
+        session, targets, min(today or period.end, period.end)
+    )
     lines = []
     for t in targets:
         assert t.id is not None
@@ -142,16 +161,19 @@ async def semester_summary(
                 unit=t.unit.strip(),
                 target_amount=float(t.target_amount) if t.target_amount is not None else None,
                 achieved=float(achieved[t.id]),
-                ratio=achievement.ratio(achieved[t.id], t),
-                reports=counts[t.id],
+                ratio=progress[t.id].ratio,
+                reports=progress[t.id].reports,
+                rhk=progress[t.id],
             )
         )
-    suggestion = suggest_hasil_kerja([TargetAchievement(li.jenis, li.ratio) for li in lines])
+    suggestion = suggest_hasil_kerja(
+        [TargetAchievement(t.title, t.jenis, progress[t.id].result) for t in targets if t.id]
+    )
     return SemesterSummary(
         employee=employee,
         period=period,
         lines=lines,
-        reports=sum(counts.values()),
+        reports=sum(p.reports for p in progress.values()),
         feedback=await _feedback_counts(session, employee.id, period),
         suggestion=suggestion,
         fingerprint=await fingerprint(session, employee.id, period.code),

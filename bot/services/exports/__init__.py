@@ -6,6 +6,7 @@ function (a small streaming XLSX writer, or the csv module for CSV) run in a wor
 - spreadsheets: writing a table as XLSX or CSV (formula-safe), and the built file
 - evaluations: evaluation results of a semester (also the CLI's `export`)
 - compliance: reporting compliance per employee
+- skp: the SKP with its realisation, one row per IKI (also the CLI's `export --skp`)
 - broadcasts: a broadcast's delivery and reads per recipient
 - shared: local dates, translated column titles, the one OPD's code in file names
 """
@@ -20,6 +21,7 @@ from bot.services.exports.evaluations import (
     evaluation_file_name,
     export_evaluations,
 )
+from bot.services.exports.skp import SKP_HEADER, build_skp_export, export_skp, skp_file_name
 from bot.services.exports.spreadsheets import (
     CSV,
     FORMATS,
@@ -39,6 +41,7 @@ __all__ = [
     "CSV",
     "EVALUATION_HEADER",
     "FORMATS",
+    "SKP_HEADER",
     "XLSX",
     "ExportFile",
     "Row",
@@ -46,10 +49,13 @@ __all__ = [
     "build_bytes",
     "build_compliance_export",
     "build_evaluation_export",
+    "build_skp_export",
     "csv_safe",
     "evaluation_file_name",
     "export_evaluations",
+    "export_skp",
     "format_of",
+    "skp_file_name",
     "write_file",
     "write_table",
 ]

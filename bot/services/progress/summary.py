@@ -1,7 +1,9 @@
 """Personal progress (/kinerja), as data: achievement per approved target, overall, days left.
 
-Overall achievement follows achievement.overall (each ratio capped at 100 %). Qualitative
-targets have no ratio; they show how many reports were made and when the last one was. The
+Overall achievement follows achievement.overall (each ratio capped at 100 %). A target's
+ratio is its RHK's: a single IKI as measured, several IKIs rolled up (achievement_rules). A
+qualitative target the leader has not assessed yet has no ratio; it shows how many reports
+were made and when the last one was. The
 screen is written in handlers/progress/texts.py.
 """
 
@@ -18,7 +20,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.checkins import paused_until
 from bot.services.periods import Period, period_of
 from bot.services.targets import achievement
+from bot.services.targets.achievement_rules import SemesterResult, semester_achievement
 from bot.services.targets.vocabulary import (
+    JENIS_UTAMA,
     KIND_QUANT,
     STATUS_APPROVED,
     STATUS_PENDING,
@@ -42,6 +46,8 @@ class TargetLine:
     ratio: float | None  # None for qualitative targets
     reports: int
     last_report: datetime | None
+    # The RHK's indicators and roll-up (ratio is the roll-up's when it has several IKIs).
+    rhk: achievement.RhkProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,17 @@ class ProgressSummary:
     def overall(self) -> float | None:
         """Mean of the quantitative ratios, each capped at 1; None without such targets."""
         return achievement.overall(line.ratio for line in self.lines)
+
+    @property
+    def semester(self) -> SemesterResult:
+        """The semester roll-up: utama and tambahan RHKs apart (achievement_rules)."""
+        return semester_achievement(
+            [
+                (line.rhk.result, line.rhk.target.jenis == JENIS_UTAMA)
+                for line in self.lines
+                if line.rhk
+            ]
+        )
 
     @property
     def days_left(self) -> int:
@@ -166,8 +183,7 @@ async def progress_of(session: AsyncSession, employee_id: int, today: date) -> P
     approved = [t for t in targets if t.status == STATUS_APPROVED and t.id is not None]
     ids = [t.id for t in approved if t.id is not None]
     achieved = await achievement.achieved_by_target(session, ids)
-    counts = await achievement.report_counts(session, ids)
-    last_by_target = await achievement.last_report_by_target(session, ids)
+    progress = await achievement.rhk_progress(session, approved, today)
     lines = [
         TargetLine(
             target_id=t.id,
@@ -175,9 +191,10 @@ async def progress_of(session: AsyncSession, employee_id: int, today: date) -> P
             unit=t.unit.strip(),
             target_amount=t.target_amount,
             achieved=achieved[t.id],
-            ratio=achievement.ratio(achieved[t.id], t),
-            reports=counts[t.id],
-            last_report=last_by_target.get(t.id),
+            ratio=progress[t.id].ratio,
+            reports=progress[t.id].reports,
+            last_report=progress[t.id].last_report,
+            rhk=progress[t.id],
         )
         for t in approved
         if t.id is not None

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services import audit
+from bot.services.reports import values
 from bot.services.reports.reportable import TargetProgress, with_progress
 from bot.services.targets.achievement import is_far_above
 from bot.services.targets.vocabulary import KIND_QUAL, REPORT_ACTIVE, REPORT_WITHDRAWN
@@ -132,6 +133,8 @@ async def _correct(
     report.updated_at = now
     session.add(report)
     _audit(session, "report.correct", report, before, employee_id, now)
+    await session.flush()
+    await values.sync_first_value(session, report, target)
     await session.flush()
     achieved = others + (report.amount or 0)
     return ChangeOutcome(

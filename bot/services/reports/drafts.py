@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.services.numbers import AmountError, parse_amount
+from bot.services.reports.values import IkiValue
 from bot.services.text_rules import TOO_SHORT, check_text
 
 NOTE_MAX_CHARS = 1000
@@ -103,6 +104,9 @@ class ReportDraft:
     note: str = ""  # the quality note, or the narrative of a qualitative target
     evidence: list[Evidence] = field(default_factory=list)
     confirmed_large: bool = False  # the employee confirmed an amount far above the target
+    # Per-IKI values (an RHK with several IKIs); empty: `amount`/`note` go to the first IKI.
+    values: list[IkiValue] = field(default_factory=list)
+    iki_step: int = 0  # the IKI being asked (position in the RHK's order)
     # Changes whenever the draft is (re)started, so a "Send" button from an older summary
     # can be told apart from the current one.
     # It is also the report's request_key, so it is long enough never to repeat.
@@ -118,6 +122,8 @@ class ReportDraft:
             "evidence": [e.to_data() for e in self.evidence],
             "confirmed_large": self.confirmed_large,
             "nonce": self.nonce,
+            "values": [v.to_data() for v in self.values],
+            "iki_step": self.iki_step,
         }
 
     @classmethod
@@ -136,6 +142,8 @@ class ReportDraft:
                 evidence=[Evidence.from_data(e) for e in data.get("evidence") or []],
                 confirmed_large=bool(data.get("confirmed_large")),
                 nonce=str(data.get("nonce") or secrets.token_hex(8)),
+                values=[IkiValue.from_data(v) for v in data.get("values") or []],
+                iki_step=int(data.get("iki_step") or 0),
             )
         except (KeyError, TypeError, ValueError, InvalidOperation):
             return None

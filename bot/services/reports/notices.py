@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.delivery import outbox_queue
 from bot.i18n import I18n, Translator
 from bot.services.reports.reportable import TargetProgress
+from bot.services.targets.describing import ASPECT_LABELS, iki_status_text
 from bot.text import esc, fit_fields, shorten, visible_length
 from models import Employee, ProgressReport
 
@@ -59,6 +60,23 @@ def amount_line(t: Translator, progress: TargetProgress, amount: Decimal | None)
     )
 
 
+IKI_TEXT_CHARS = 80  # an IKI's words in a notice (several IKIs must fit in one message)
+
+
+def iki_lines(t: Translator, progress: TargetProgress) -> list[str]:
+    """Where each IKI of an RHK with several stands after the report (none for a single IKI)."""
+    if progress.rhk is None or progress.rhk.single:
+        return []
+    return [
+        t._("• {aspect}: {text} — {status}").format(
+            aspect=t._(ASPECT_LABELS[iki.aspect]),
+            text=esc(shorten(iki.indicator.text, IKI_TEXT_CHARS)) or "-",
+            status=iki_status_text(t, iki),
+        )
+        for iki in progress.rhk.ikis
+    ]
+
+
 def instant_text(
     t: Translator,
     employee: Employee,
@@ -73,7 +91,7 @@ def instant_text(
         lines = [
             _("<b>New progress report from {name}</b>").format(name=esc(fields["name"])),
             _("Target: {title}").format(title=esc(fields["title"])),
-            amount_line(t, progress, report.amount),
+            *(iki_lines(t, progress) or [amount_line(t, progress, report.amount)]),
         ]
         if report.note:
             label = _("Description") if report.amount is None else _("Note")

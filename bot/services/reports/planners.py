@@ -6,7 +6,6 @@ Runs on working days from DIGEST_TIME (WIB); the text is written in notices.py.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -26,8 +25,7 @@ from bot.services.reports.notices import (
     digest_text,
     notice_key,
 )
-from bot.services.reports.reportable import TargetProgress
-from bot.services.targets import achievement
+from bot.services.reports.reportable import with_progress
 from bot.services.targets.vocabulary import REPORT_ACTIVE
 from models import Employee, OutboxMessage, ProgressReport, Target
 from models.db import SessionFactory
@@ -119,12 +117,7 @@ async def plan_report_digests(
         all_reports = [item.report for _, items in unseen.values() for item in items]
         target_ids = sorted({r.target_id for r in all_reports})
         targets = (await session.exec(select(Target).where(col(Target.id).in_(target_ids)))).all()
-        sums = await achievement.achieved_by_target(session, target_ids)
-        progress = {
-            t.id: TargetProgress(t, sums.get(t.id, Decimal(0)), 0)
-            for t in targets
-            if t.id is not None
-        }
+        progress = {p.id: p for p in await with_progress(session, list(targets))}
         evidence = await evidence_counts(session, [r.id for r in all_reports if r.id])
         for leader_id, (leader, items) in sorted(unseen.items()):
             assert leader.telegram_user_id is not None

@@ -27,8 +27,10 @@ class TargetProgress:
     """A target with what has been reported on it so far."""
 
     target: Target
-    achieved: Decimal
+    achieved: Decimal  # the first IKI's reported sum
     reports: int
+    # The RHK's indicators and roll-up (ratio is the roll-up's when it has several IKIs).
+    rhk: achievement.RhkProgress | None = None
 
     @property
     def id(self) -> int:
@@ -41,6 +43,8 @@ class TargetProgress:
 
     @property
     def ratio(self) -> float | None:
+        if self.rhk is not None:
+            return self.rhk.ratio
         return achievement.ratio(self.achieved, self.target)
 
     def ratio_with(self, amount: Decimal) -> float | None:
@@ -54,12 +58,25 @@ def current_period(today: date) -> str:
 
 
 async def with_progress(session: AsyncSession, targets: Sequence[Target]) -> list[TargetProgress]:
-    """In the caller's session: each target with the sum and count of its active reports."""
+    """In the caller's session: each target with its active reports and achievement.
+
+    A deadline is judged as of the semester's last day (overdue only once it has ended).
+    """
     ids = [t.id for t in targets if t.id is not None]
     sums = await achievement.achieved_by_target(session, ids)
-    counts = await achievement.report_counts(session, ids)
+    by_period: dict[str, list[Target]] = {}
+    for t in targets:
+        by_period.setdefault(t.period, []).append(t)
+    rhks: dict[int, achievement.RhkProgress] = {}
+    for code, group in by_period.items():
+        rhks |= await achievement.rhk_progress(session, group, periods.parse_period(code).end)
     return [
-        TargetProgress(t, sums.get(t.id or 0, Decimal(0)), counts.get(t.id or 0, 0))
+        TargetProgress(
+            t,
+            sums.get(t.id or 0, Decimal(0)),
+            rhks[t.id].reports if t.id in rhks else 0,
+            rhks.get(t.id or 0),
+        )
         for t in targets
     ]
 

@@ -15,11 +15,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import I18n
+from bot.services.reports import values
 from bot.services.reports.drafts import MAX_EVIDENCE_FILES, ReportDraft
 from bot.services.reports.evidence import evidence_counts
 from bot.services.reports.notices import notify_supervisor
 from bot.services.reports.reportable import TargetProgress, find_reportable, with_progress
-from bot.services.targets.achievement import is_far_above
+from bot.services.targets.achievement import indicators_of, is_far_above
 from bot.services.targets.vocabulary import REPORT_ACTIVE
 from models import ProgressReport, ReportEvidence, Target
 from models.db import SessionFactory
@@ -83,7 +84,14 @@ async def _save(
     target = progress.target
     if draft.target_version and target.version != draft.target_version:
         return SaveOutcome(SaveResult.TARGET_CHANGED, progress=progress)
-    if progress.qualitative:
+    first = await values.first_indicator(session, target)
+    if draft.values:
+        given = await _checked_values(session, target, draft.values)
+        if given is None:
+            return SaveOutcome(SaveResult.INCOMPLETE, progress=progress)
+        mine = next((v for v in given if v.indicator_id == first.id), None)
+        amount = mine.amount if mine is not None and not progress.qualitative else None
+    elif progress.qualitative:
         if not draft.note.strip():
             return SaveOutcome(SaveResult.INCOMPLETE, progress=progress)
         amount = None
@@ -91,8 +99,12 @@ async def _save(
         if draft.amount is None or draft.amount <= 0:
             return SaveOutcome(SaveResult.INCOMPLETE, progress=progress)
         amount = draft.amount
-        if not draft.confirmed_large and is_far_above(target, progress.achieved, amount):
-            return SaveOutcome(SaveResult.NEEDS_CONFIRMATION, progress=progress)
+    if (
+        amount is not None
+        and not draft.confirmed_large
+        and is_far_above(target, progress.achieved, amount)
+    ):
+        return SaveOutcome(SaveResult.NEEDS_CONFIRMATION, progress=progress)
     report = ProgressReport(
         target_id=progress.id,
         employee_id=employee_id,
@@ -106,10 +118,29 @@ async def _save(
     session.add(report)
     await session.flush()  # the report id, for its evidence rows
     _add_evidence(session, report, draft)
+    values.write_values(
+        session, report, draft.values or [values.first_value(first, amount, draft.note)]
+    )
     await session.flush()
-    after = TargetProgress(target, progress.achieved + (amount or 0), progress.reports + 1)
+    [after] = await with_progress(session, [target])
     evidence = min(len(draft.evidence), MAX_EVIDENCE_FILES)
     return SaveOutcome(SaveResult.SAVED, report=report, progress=after, evidence=evidence)
+
+
+async def _checked_values(
+    session: AsyncSession, target: Target, given: list[values.IkiValue]
+) -> list[values.IkiValue] | None:
+    """The draft's per-IKI values when each names one of the target's IKIs and can count."""
+    [rows] = (await indicators_of(session, [target])).values()
+    by_id = {row.id: row for row in rows if row.id is not None}
+    seen = {v.indicator_id for v in given}
+    if len(seen) != len(given):
+        return None
+    for v in given:
+        row = by_id.get(v.indicator_id)
+        if row is None or values.check_value(row, v) is not None:
+            return None
+    return given
 
 
 def _add_evidence(session: AsyncSession, report: ProgressReport, draft: ReportDraft) -> None:

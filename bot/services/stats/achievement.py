@@ -1,19 +1,19 @@
-"""Achievement: each employee's capped mean over approved numeric targets, and how many fall
-in each bucket. Computed in the database: a city has a quarter of a million targets and over a
-million reports, far too many rows to ship to Python."""
+"""Achievement: each employee's capped mean over approved targets (their cumulative IKIs),
+and how many fall in each bucket. Computed in the database: a city has a quarter of a
+million targets and over a million reports, far too many rows to ship to Python."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, exists, func, union_all
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.periods import Period
 from bot.services.stats.scope import Scope, in_scope
-from models import Employee, ProgressReport, Target
+from models import Employee, Indicator, ProgressReport, ReportValue, Target
 from models.db import SessionFactory
 
 # Achievement buckets of the capped mean per employee: [0, .25), [.25, .5), [.5, .75),
@@ -29,14 +29,50 @@ MEAN_DIGITS = 9
 def capped_means(scope: Scope, period: Period) -> Any:
     """A subquery of (employee_id, mean): each active employee's capped mean achievement.
 
-    Per approved numeric target of the period, the active reports' sum over the target amount,
-    capped at 1; then averaged per employee. Done in the database: a city has a quarter of a
-    million targets and over a million reports, far too many rows to ship to Python.
+    Per approved target of the period, its cumulative IKIs' active reported sums over their
+    targets, each capped at 1 and averaged (the RHK roll-up; IKIs measured otherwise are left
+    to the per-person screens); then averaged per employee. A target without indicator rows
+    is its one IKI (its own amount and its reports' amounts). Done in the database: a city has
+    a quarter of a million targets and over a million reports, far too many rows to ship to
+    Python.
     """
+    shared = (
+        Target.period == period.code,
+        Target.status == "approved",
+        col(Employee.active).is_(True),
+        in_scope(Employee.opd_id, scope),
+    )
     # * 1.0: SQLite would divide two integers as integers.
-    done = func.coalesce(func.sum(ProgressReport.amount), 0) * 1.0 / col(Target.target_amount)
-    per_target = (
-        select(Target.employee_id, case((done > 1, 1.0), else_=done).label("ratio"))
+    counted = case((col(ProgressReport.id).is_not(None), ReportValue.amount), else_=0)
+    done = func.coalesce(func.sum(counted), 0) * 1.0 / col(Indicator.target_amount)
+    per_iki = (
+        select(
+            Target.employee_id,
+            col(Target.id).label("target_id"),
+            case((done > 1, 1.0), else_=done).label("ratio"),
+        )
+        .join(Target, col(Target.id) == Indicator.target_id)
+        .join(Employee, col(Employee.id) == Target.employee_id)
+        .outerjoin(ReportValue, col(ReportValue.indicator_id) == Indicator.id)
+        .outerjoin(
+            ProgressReport,
+            and_(
+                col(ProgressReport.id) == ReportValue.report_id,
+                col(ProgressReport.status) == "active",
+            ),
+        )
+        .where(*shared, Indicator.measure == "cumulative", col(Indicator.target_amount) > 0)
+        .group_by(col(Indicator.id), col(Target.id), col(Target.employee_id))
+        .subquery()
+    )
+    per_rhk = select(per_iki.c.employee_id, func.avg(per_iki.c.ratio).label("ratio")).group_by(
+        per_iki.c.target_id, per_iki.c.employee_id
+    )
+    legacy_done = (
+        func.coalesce(func.sum(ProgressReport.amount), 0) * 1.0 / col(Target.target_amount)
+    )
+    without_rows = (
+        select(Target.employee_id, case((legacy_done > 1, 1.0), else_=legacy_done))
         .join(Employee, col(Employee.id) == Target.employee_id)
         .outerjoin(
             ProgressReport,
@@ -46,16 +82,14 @@ def capped_means(scope: Scope, period: Period) -> Any:
             ),
         )
         .where(
-            Target.period == period.code,
-            Target.status == "approved",
+            *shared,
             Target.kind == "kuantitatif",
             col(Target.target_amount) > 0,
-            col(Employee.active).is_(True),
-            in_scope(Employee.opd_id, scope),
+            ~exists().where(col(Indicator.target_id) == Target.id),
         )
         .group_by(col(Target.id), col(Target.employee_id), col(Target.target_amount))
-        .subquery()
     )
+    per_target = union_all(per_rhk, without_rows).subquery()
     return (
         select(per_target.c.employee_id, func.avg(per_target.c.ratio).label("mean"))
         .group_by(per_target.c.employee_id)

@@ -1,7 +1,13 @@
-"""How far targets have come: the rules, and the queries that add up the reports.
+"""How far targets have come: the queries that turn reports into achievement, and the rules
+that compare amounts across targets.
 
 Every place that turns reports into achievement uses this module; the rest only shows the
-numbers. The rules:
+numbers. An RHK (a `Target`) has one or more IKIs (`Indicator` rows); `rhk_progress` reads
+them with their reported values and the leader's assessments and computes per IKI, then per
+RHK, with achievement_rules. A target without indicator rows is a single-IKI RHK described
+by its own columns, and a report without value rows counts its `amount` for the first IKI: the
+target's and report's own columns always mirror the first IKI, so the sums below (and the
+cascade, which adds amounts of the same unit) read the first IKI.
 
 - a quantitative target's ratio is what was reported over its amount (qualitative: none);
 - the overall figure is the mean of the ratios, each capped at 100 %, so one over-achieved
@@ -15,7 +21,8 @@ The queries take the caller's session and count active reports only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +30,22 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.targets.achievement_rules import (
+    HUNDRED,
+    Aspect,
+    Expectation,
+    IkiResult,
+    Indicator,
+    Measure,
+    Observation,
+    RhkResult,
+    iki_achievement,
+    rhk_achievement,
+)
+from bot.services.targets.indicators import implied_row
 from bot.services.targets.vocabulary import KIND_QUAL, KIND_QUANT, REPORT_ACTIVE
-from models import ProgressReport, Target
+from models import Indicator as IndicatorRow
+from models import IndicatorAssessment, ProgressReport, ReportValue, Target
 
 # A report that takes the total beyond twice the target is most likely a typo ("120" for "12").
 FAR_ABOVE_FACTOR = Decimal(2)
@@ -141,3 +162,187 @@ async def last_report_at(session: AsyncSession, employee_id: int) -> datetime | 
     # func.max keeps the column type, so UTCDateTime re-attaches UTC on SQLite too.
     value: datetime | None = (await session.exec(query)).one()
     return value
+
+
+# --- per IKI, per RHK (in the caller's session) ---
+
+
+def implied_indicator(target: Target) -> IndicatorRow:
+    """The one IKI a target's own columns describe (kuantitatif: cumulative, else qualitative)."""
+    return implied_row(target)
+
+
+def rule_indicator(row: IndicatorRow) -> Indicator:
+    """What achievement_rules needs of an indicator row."""
+    measure = Measure(row.measure)
+    if measure is Measure.DEADLINE:
+        periods = Decimal(row.periods) if row.periods is not None else None
+        return Indicator(measure, periods, row.due_on)
+    return Indicator(measure, row.target_amount)
+
+
+@dataclass(frozen=True)
+class IkiProgress:
+    """One IKI with what was reported on it and its achievement as measured."""
+
+    indicator: IndicatorRow
+    result: IkiResult
+    reports: int
+    assessment: Expectation | None
+
+    @property
+    def measure(self) -> Measure:
+        return Measure(self.indicator.measure)
+
+    @property
+    def aspect(self) -> Aspect:
+        return Aspect(self.indicator.aspect)
+
+
+@dataclass(frozen=True)
+class RhkProgress:
+    """An RHK (target) with its IKIs' progress and the roll-up."""
+
+    target: Target
+    ikis: tuple[IkiProgress, ...]
+    result: RhkResult
+    reports: int
+    last_report: datetime | None
+
+    @property
+    def single(self) -> bool:
+        return len(self.ikis) == 1
+
+    @property
+    def ratio(self) -> float | None:
+        """A single IKI as measured (above 100 % shows); several: the capped roll-up."""
+        percent = self.ikis[0].result.percent if self.single else self.result.percent
+        return float(percent / HUNDRED) if percent is not None else None
+
+    @property
+    def capped(self) -> bool:
+        """True when an exceeded IKI was counted at 100 % in the roll-up."""
+        return not self.single and self.result.capped
+
+
+def _observations(
+    reports: Sequence[tuple[int, int, Decimal | None, datetime]],
+    values: Sequence[ReportValue],
+    first: dict[int, int],
+) -> dict[int, list[Observation]]:
+    """Observations per indicator id, oldest first.
+
+    `reports` are (report id, target id, amount, created_at) of active reports, oldest first;
+    `first` maps a target id to its first indicator's id.
+    """
+    by_report: dict[int, list[ReportValue]] = {}
+    for value in values:
+        by_report.setdefault(value.report_id, []).append(value)
+    found: dict[int, list[Observation]] = {}
+    for report_id, target_id, amount, created in reports:
+        day = created.date()
+        own = by_report.get(report_id)
+        if own is None:  # a report written without value rows: its amount is the first IKI's
+            if target_id in first:
+                found.setdefault(first[target_id], []).append(Observation(day, amount))
+            continue
+        for v in own:
+            found.setdefault(v.indicator_id, []).append(
+                Observation(day, v.amount, done_on=v.done_on, on_time=v.on_time)
+            )
+    return found
+
+
+async def indicators_of(
+    session: AsyncSession, targets: Sequence[Target]
+) -> dict[int, list[IndicatorRow]]:
+    """Each target's IKIs in order (the implied one for a target without rows)."""
+    ids = [t.id for t in targets if t.id is not None]
+    rows: dict[int, list[IndicatorRow]] = {}
+    if ids:
+        query = (
+            select(IndicatorRow)
+            .where(col(IndicatorRow.target_id).in_(ids))
+            .order_by(col(IndicatorRow.target_id), col(IndicatorRow.position))
+        )
+        for row in (await session.exec(query)).all():
+            rows.setdefault(row.target_id, []).append(row)
+    return {t.id: rows.get(t.id) or [implied_indicator(t)] for t in targets if t.id is not None}
+
+
+async def latest_assessments(
+    session: AsyncSession, indicator_ids: Sequence[int]
+) -> dict[int, Expectation]:
+    """The newest leader assessment per qualitative IKI."""
+    if not indicator_ids:
+        return {}
+    query = (
+        select(IndicatorAssessment.indicator_id, IndicatorAssessment.expectation)
+        .where(col(IndicatorAssessment.indicator_id).in_(indicator_ids))
+        .order_by(col(IndicatorAssessment.created_at), col(IndicatorAssessment.id))
+    )
+    return {iid: Expectation(e) for iid, e in (await session.exec(query)).all()}
+
+
+async def rhk_progress(
+    session: AsyncSession, targets: Sequence[Target], today: date
+) -> dict[int, RhkProgress]:
+    """Each target's progress per IKI and rolled up (active reports only)."""
+    ids = [t.id for t in targets if t.id is not None]
+    if not ids:
+        return {}
+    indicators = await indicators_of(session, targets)
+    first = {tid: rows[0].id for tid, rows in indicators.items() if rows[0].id is not None}
+    reports = (
+        await session.exec(
+            select(
+                col(ProgressReport.id),
+                col(ProgressReport.target_id),
+                col(ProgressReport.amount),
+                col(ProgressReport.created_at),
+            )
+            .where(*_counted(ids))
+            .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
+        )
+    ).all()
+    values = (
+        await session.exec(
+            select(ReportValue)
+            .join(ProgressReport, col(ProgressReport.id) == ReportValue.report_id)
+            .where(*_counted(ids))
+        )
+    ).all()
+    active = [(r, t, a, c) for r, t, a, c in reports if r is not None]
+    observed = _observations(active, values, first)
+    by_target: dict[int, list[tuple[Decimal | None, datetime]]] = {}
+    for _r, t, a, c in active:
+        by_target.setdefault(t, []).append((a, c))
+    stored = [row.id for rows in indicators.values() for row in rows if row.id is not None]
+    assessed = await latest_assessments(session, stored)
+    result: dict[int, RhkProgress] = {}
+    for target in targets:
+        if target.id is None:
+            continue
+        ikis = []
+        for row in indicators[target.id]:
+            seen = observed.get(row.id, []) if row.id is not None else []
+            if row.id is None:  # implied: every report of the target is its value
+                seen = [Observation(c.date(), a) for a, c in by_target.get(target.id, [])]
+            assessment = assessed.get(row.id) if row.id is not None else None
+            ikis.append(
+                IkiProgress(
+                    row,
+                    iki_achievement(rule_indicator(row), seen, assessment, today),
+                    len(seen),
+                    assessment,
+                )
+            )
+        own = [c for _a, c in by_target.get(target.id, [])]
+        result[target.id] = RhkProgress(
+            target,
+            tuple(ikis),
+            rhk_achievement([i.result for i in ikis]),
+            len(own),
+            max(own) if own else None,
+        )
+    return result

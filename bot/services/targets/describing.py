@@ -6,11 +6,36 @@ every typed value is escaped.
 
 from __future__ import annotations
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.services.targets.achievement import IkiProgress, RhkProgress
+from bot.services.targets.achievement_rules import Aspect, Expectation, Measure
 from bot.services.targets.drafts import TargetDraft
 from bot.services.targets.vocabulary import JENIS_UTAMA, KIND_QUANT
 from bot.text import esc
-from models import Target
+from models import Indicator, Target
+
+ASPECT_LABELS = {
+    Aspect.KUANTITAS: N_("Quantity"),
+    Aspect.KUALITAS: N_("Quality"),
+    Aspect.WAKTU: N_("Time"),
+    Aspect.BIAYA: N_("Cost"),
+}
+MEASURE_LABELS = {
+    Measure.CUMULATIVE: N_("reports add up"),
+    Measure.LEVEL: N_("the latest level counts"),
+    Measure.LOWER: N_("lower is better"),
+    Measure.DEADLINE: N_("on time"),
+    Measure.QUALITATIVE: N_("the leader's assessment"),
+}
+EXPECTATION_LABELS = {
+    Expectation.BELOW: N_("below expectation"),
+    Expectation.MEETS: N_("meets expectation"),
+    Expectation.ABOVE: N_("above expectation"),
+}
+CAPPED_NOTE = N_(
+    "(in this result each indicator counts up to 100%, so one you exceeded does not hide "
+    "one that still needs work)"
+)
 
 
 def amount_text(t: Translator, target: Target | TargetDraft) -> str:
@@ -62,4 +87,60 @@ def describe(
     )
     if parent is not None:
         lines.append(_("Supports the leader's target: {title}").format(title=esc(parent.title)))
+    return lines
+
+
+def iki_target_text(t: Translator, row: Indicator) -> str:
+    """An IKI's target in words: '12 dokumen', 'at most 5 keluhan', 'by 30 June', escaped."""
+    _ = t._
+    measure = Measure(row.measure)
+    amount = f"{t.number(row.target_amount)} {esc(row.unit)}".strip() if row.target_amount else ""
+    if measure is Measure.LOWER:
+        return _("at most {amount}").format(amount=amount)
+    if measure is Measure.DEADLINE:
+        if row.periods:
+            return _("on time in {count} periods").format(count=t.number(row.periods))
+        return _("by {date}").format(date=t.date(row.due_on)) if row.due_on else "-"
+    if measure is Measure.QUALITATIVE:
+        return esc(row.expectation) or "-"
+    return amount or "-"
+
+
+def iki_status_text(t: Translator, iki: IkiProgress) -> str:
+    """How far an IKI has come: '5 of 12 dokumen (42%)', the assessment, or why not yet."""
+    _ = t._
+    result, row = iki.result, iki.indicator
+    if result.percent is None:
+        return _(result.not_counted or "")
+    percent = t.percent(float(result.percent) / 100)
+    if iki.measure is Measure.QUALITATIVE and iki.assessment is not None:
+        return _(EXPECTATION_LABELS[iki.assessment])
+    if iki.measure is Measure.DEADLINE and not row.periods:
+        return percent
+    if result.measured is None:
+        return percent
+    if iki.measure is Measure.DEADLINE:
+        return _("{done} of {total} on time ({percent})").format(
+            done=t.number(result.measured), total=t.number(row.periods or 0), percent=percent
+        )
+    return _("{done} of {target} ({percent})").format(
+        done=t.number(result.measured), target=iki_target_text(t, row), percent=percent
+    )
+
+
+def indicator_lines(t: Translator, rhk: RhkProgress) -> list[str]:
+    """An RHK's IKIs, one line each, with the cap note; nothing for a single-IKI RHK."""
+    if rhk.single:
+        return []
+    _ = t._
+    lines = [
+        _("• {aspect}: {text} — {status}").format(
+            aspect=_(ASPECT_LABELS[iki.aspect]),
+            text=esc(iki.indicator.text) or iki_target_text(t, iki.indicator),
+            status=iki_status_text(t, iki),
+        )
+        for iki in rhk.ikis
+    ]
+    if rhk.capped:
+        lines.append(_(CAPPED_NOTE))
     return lines

@@ -18,6 +18,7 @@ from bot.i18n import N_, Translator
 from bot.services.access import Speaker
 from bot.services.numbers import MAX_AMOUNT, AmountError, parse_amount
 from bot.services.periods import Period
+from bot.services.targets.indicators import IndicatorDraft
 from bot.services.targets.vocabulary import (
     JENIS,
     JENIS_UTAMA,
@@ -64,6 +65,8 @@ class TargetDraft:
     quality_standard: str = ""
     jenis: str = JENIS_UTAMA
     parent_target_id: int | None = None
+    # IKIs after the first (the fields above describe the first); written in this order.
+    extra_indicators: tuple[IndicatorDraft, ...] = ()
 
     @classmethod
     def of(cls, target: Target) -> TargetDraft:
@@ -93,6 +96,7 @@ class TargetDraft:
             quality_standard=self.quality_standard.strip(),
             jenis=self.jenis,
             parent_target_id=self.parent_target_id or None,
+            extra_indicators=self.extra_indicators,
         )
 
     def same_as(self, target: Target) -> bool:

@@ -1,10 +1,12 @@
 """`import-targets`: SKP targets from a CSV/XLSX file, validated like the roster.
 
 The contract (README.md, "Target file format"): columns `nip, period, title, indicator,
-target, unit, kind` and optionally `jenis, kualitas`. Every row is checked before anything is
+target, unit, kind` and optionally `jenis, kualitas, aspek, jenis_indikator`. Rows with the
+same (nip, period, title) are one RHK, each row one of its IKIs in file order; a file without
+the new columns imports as before (one IKI per RHK). Every row is checked before anything is
 written; one bad row means nothing is imported. The natural key is (employee, period,
 title), so rerunning the same file changes nothing. Imported targets come from the official
-SKP: approved at once.
+SKP: approved at once. The counts (created, updated, unchanged) count RHKs.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,46 @@ from bot.services import audit
 from bot.services.numbers import MAX_AMOUNT, AmountError, parse_amount
 from bot.services.periods import parse_period
 from bot.services.roster import RowError, _csv_records, _nip_text, _text, _xlsx_records
-from bot.services.targets import drafts, vocabulary
+from bot.services.targets import drafts, indicators, vocabulary
+from bot.services.targets.achievement_rules import Aspect, Measure
+from bot.services.targets.indicators import IndicatorDraft
+from models import Target
 from models.db import SessionFactory
 
-COLUMNS = ("nip", "period", "title", "indicator", "target", "unit", "kind", "jenis", "kualitas")
-OPTIONAL = frozenset({"jenis", "kualitas"})
+COLUMNS = (
+    "nip",
+    "period",
+    "title",
+    "indicator",
+    "target",
+    "unit",
+    "kind",
+    "jenis",
+    "kualitas",
+    "aspek",
+    "jenis_indikator",
+)
+OPTIONAL = frozenset({"jenis", "kualitas", "aspek", "jenis_indikator"})
+ASPECT_WORDS = {
+    "kuantitas": Aspect.KUANTITAS,
+    "quantity": Aspect.KUANTITAS,
+    "kualitas": Aspect.KUALITAS,
+    "quality": Aspect.KUALITAS,
+    "waktu": Aspect.WAKTU,
+    "time": Aspect.WAKTU,
+    "biaya": Aspect.BIAYA,
+    "cost": Aspect.BIAYA,
+}
+MEASURE_WORDS = {
+    "kumulatif": Measure.CUMULATIVE,
+    "cumulative": Measure.CUMULATIVE,
+    "level": Measure.LEVEL,
+    "lower": Measure.LOWER,
+    "deadline": Measure.DEADLINE,
+    "kualitatif": Measure.QUALITATIVE,
+    "qualitative": Measure.QUALITATIVE,
+}
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL)
 KIND_WORDS = {
     "kuantitatif": vocabulary.KIND_QUANT,
@@ -55,6 +92,8 @@ class TargetRow:
     kind: str
     jenis: str
     quality: str
+    aspect: str = ""
+    measure: str = ""
 
 
 @dataclass
@@ -76,7 +115,7 @@ class TargetImportSummary:
 
 @dataclass(frozen=True)
 class _Clean:
-    """A validated row: the values a Target will hold."""
+    """A validated RHK: the values a Target will hold (its first IKI's), and all its IKIs."""
 
     line: int
     employee_id: int
@@ -89,6 +128,23 @@ class _Clean:
     expectation: str
     jenis: str
     quality: str
+    ikis: tuple[IndicatorDraft, ...] = ()
+
+    def signature(self) -> list[tuple[str, ...]]:
+        """The IKIs as indicators.signature writes them (to tell an unchanged RHK)."""
+        return [
+            (
+                d.aspect.value,
+                d.measure.value,
+                d.text,
+                str(d.amount.normalize()) if d.amount is not None else "",
+                d.unit,
+                d.due_on.isoformat() if d.due_on else "",
+                str(d.periods or ""),
+                d.expectation,
+            )
+            for d in self.ikis
+        ]
 
     def values(self) -> dict[str, Any]:
         return {
@@ -170,6 +226,8 @@ def _rows(records: list[tuple[int, list[Any]]]) -> tuple[list[TargetRow], list[R
                 kind=_text(cell(cells, "kind")).lower(),
                 jenis=_text(cell(cells, "jenis")).lower(),
                 quality=_text(cell(cells, "kualitas")),
+                aspect=_text(cell(cells, "aspek")).lower(),
+                measure=_text(cell(cells, "jenis_indikator")).lower(),
             )
         )
     if not rows:
@@ -202,13 +260,108 @@ def _number(value: Any) -> Decimal:
     return parse_amount(str(value))
 
 
+def _deadline(value: Any) -> tuple[date | None, int | None]:
+    """A deadline's target: a date (YYYY-MM-DD, or a spreadsheet date) or a number of periods."""
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    text = _text(value)
+    if DATE_TEXT.match(text):
+        try:
+            return date.fromisoformat(text), None
+        except ValueError:
+            pass
+    amount = _number(value)
+    if amount != amount.to_integral_value():
+        raise AmountError(indicators.WHOLE_PERIODS)
+    return None, int(amount)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A validated row: one IKI of an RHK, with the RHK's key and fields."""
+
+    line: int
+    employee_id: int
+    period: str
+    title: str
+    jenis: str
+    quality: str
+    iki: IndicatorDraft
+
+
+def _iki(row: TargetRow, kind: str | None, add: Any) -> IndicatorDraft | None:
+    """Check one row's indicator (its kind, aspek and target); report problems through add."""
+    measure = MEASURE_WORDS.get(row.measure) if row.measure else None
+    if row.measure and measure is None:
+        add(
+            N_(
+                "The jenis_indikator “{value}” is not known: use kumulatif, level, lower, "
+                "deadline or kualitatif."
+            ),
+            value=row.measure,
+        )
+        return None
+    if kind is None:
+        return None
+    measure = measure or indicators.default_measure(kind)
+    if (measure is Measure.QUALITATIVE) != (kind == vocabulary.KIND_QUAL):
+        add(
+            N_(
+                "The jenis_indikator “{value}” does not fit the kind “{kind}”: kualitatif goes "
+                "with kualitatif, the others with kuantitatif."
+            ),
+            value=row.measure,
+            kind=row.kind,
+        )
+        return None
+    aspect = ASPECT_WORDS.get(row.aspect) if row.aspect else indicators.default_aspect(measure)
+    if aspect is None:
+        add(
+            N_("The aspek “{value}” is not known: use kuantitas, kualitas, waktu or biaya."),
+            value=row.aspect,
+        )
+        return None
+    if measure is Measure.QUALITATIVE:
+        expectation = _text(row.target)
+        if problem := drafts.check_expectation(expectation):
+            add(problem.message, **problem.params)
+            return None
+        if len(row.unit) > vocabulary.MAX_UNIT:
+            add(
+                N_("The unit may have at most {max} characters; yours has {length}."),
+                max=vocabulary.MAX_UNIT,
+                length=len(row.unit),
+            )
+            return None
+        return IndicatorDraft(
+            aspect, measure, row.indicator, unit=row.unit, expectation=expectation
+        )
+    try:
+        if measure is Measure.DEADLINE:
+            due_on, periods = _deadline(row.target)
+            return IndicatorDraft(
+                aspect, measure, row.indicator, unit=row.unit, due_on=due_on, periods=periods
+            )
+        amount = _number(row.target)
+    except AmountError as exc:
+        add(N_("Target “{value}”: {reason}"), value=str(row.target), reason=exc.reason)
+        return None
+    if problem := drafts.check_unit(row.unit):
+        add(problem.message, **problem.params)
+        return None
+    return IndicatorDraft(aspect, measure, row.indicator, amount=amount, unit=row.unit)
+
+
 def validate(
     rows: list[TargetRow], employees: dict[str, int]
 ) -> tuple[list[_Clean], list[RowError]]:
-    """Check every row; return the clean rows and every error, by line."""
+    """Check every row; return the clean RHKs (rows with one key together) and every error."""
     errors: list[RowError] = []
-    clean: list[_Clean] = []
-    first: dict[tuple[str, str, str], int] = {}
+    clean: list[_Row] = []
+    first: dict[tuple[str, str, str], TargetRow] = {}
+    seen: dict[tuple[str, str, str, str], int] = {}
     for row in rows:
 
         def add(message: str, row: TargetRow = row, **params: Any) -> None:
@@ -243,51 +396,65 @@ def validate(
             add(N_("The jenis “{jenis}” is not known: use utama or tambahan."), jenis=row.jenis)
         if problem := drafts.check_quality(row.quality):
             add(problem.message, **problem.params)
-        amount: Decimal | None = None
-        expectation = ""
-        unit = row.unit
-        if kind == vocabulary.KIND_QUANT:
-            try:
-                amount = _number(row.target)
-            except AmountError as exc:
-                add(N_("Target “{value}”: {reason}"), value=str(row.target), reason=exc.reason)
-            if problem := drafts.check_unit(row.unit):
-                add(problem.message, **problem.params)
-        elif kind == vocabulary.KIND_QUAL:
-            expectation = _text(row.target)
-            if problem := drafts.check_expectation(expectation):
-                add(problem.message, **problem.params)
-            if len(unit) > vocabulary.MAX_UNIT:
-                add(
-                    N_("The unit may have at most {max} characters; yours has {length}."),
-                    max=vocabulary.MAX_UNIT,
-                    length=len(unit),
-                )
+        iki = _iki(row, kind, add)
         key = (row.nip, period, row.title)
-        if row.title and key in first:
+        head = first.setdefault(key, row) if row.title else row
+        if head is not row:
+            # Another IKI of the same RHK: the RHK's own fields are those of its first row.
+            if (row.jenis and row.jenis != (head.jenis or vocabulary.JENIS_UTAMA)) or (
+                row.quality and row.quality != head.quality
+            ):
+                add(
+                    N_(
+                        "The jenis or kualitas differs from line {other_line}, the first row of "
+                        "this work result."
+                    ),
+                    other_line=head.line,
+                )
+            jenis, quality = head.jenis or vocabulary.JENIS_UTAMA, head.quality
+        else:
+            quality = row.quality
+        twice = (*key, row.indicator.casefold())
+        if row.title and twice in seen:
             add(
-                N_("The same NIP, period and title already appear on line {other_line}."),
-                other_line=first[key],
+                N_(
+                    "The same NIP, period, title and indicator already appear on line "
+                    "{other_line}."
+                ),
+                other_line=seen[twice],
             )
         else:
-            first.setdefault(key, row.line)
-        if len(errors) == before and employee_id is not None and kind is not None:
-            clean.append(
-                _Clean(
-                    line=row.line,
-                    employee_id=employee_id,
-                    period=period,
-                    title=row.title,
-                    indicator=row.indicator,
-                    kind=kind,
-                    amount=amount,
-                    unit=unit,
-                    expectation=expectation,
-                    jenis=jenis,
-                    quality=row.quality,
-                )
+            seen.setdefault(twice, row.line)
+        if len(errors) == before and employee_id is not None and iki is not None:
+            clean.append(_Row(row.line, employee_id, period, row.title, jenis, quality, iki))
+    return _rhks(clean), errors
+
+
+def _rhks(rows: list[_Row]) -> list[_Clean]:
+    """Rows with the same (employee, period, title) as one RHK, its IKIs in file order."""
+    grouped: dict[tuple[int, str, str], list[_Row]] = {}
+    for row in rows:
+        grouped.setdefault((row.employee_id, row.period, row.title), []).append(row)
+    found = []
+    for group in grouped.values():
+        head, iki = group[0], group[0].iki
+        found.append(
+            _Clean(
+                line=head.line,
+                employee_id=head.employee_id,
+                period=head.period,
+                title=head.title,
+                indicator=iki.text,
+                kind=iki.kind,
+                amount=iki.amount if iki.measure is not Measure.DEADLINE else None,
+                unit=iki.unit,
+                expectation=iki.expectation,
+                jenis=head.jenis,
+                quality=head.quality,
+                ikis=tuple(r.iki for r in group),
             )
-    return clean, errors
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- import
@@ -326,13 +493,21 @@ async def import_targets(
         if errors:
             return summary
         current = await _current_targets(session, {c.period for c in clean})
+        held = {
+            existing["id"]: Target.model_validate(existing)
+            for row in clean
+            if (existing := current.get((row.employee_id, row.period, row.title)))
+        }
+        signatures = await indicators.signatures(session, held)
         new: list[_Clean] = []
         changed: list[tuple[_Clean, dict[str, Any]]] = []
         for row in clean:
             existing = current.get((row.employee_id, row.period, row.title))
             if existing is None:
                 new.append(row)
-            elif not _same(existing, row.values()):
+            elif not _same(existing, row.values()) or (
+                signatures[existing["id"]] != row.signature()
+            ):
                 changed.append((row, existing))
         summary.created = len(new)
         summary.updated = len(changed)
@@ -340,6 +515,7 @@ async def import_targets(
         if dry_run or not (new or changed):
             return summary
         await _write(session, new, changed, now)
+        await _write_indicators(session, new, changed)
         audit.record(
             session,
             action="target_import",
@@ -373,6 +549,8 @@ async def _current_targets(
             t.employee_id,
             t.period,
             t.title,
+            t.created_at,
+            t.updated_at,
             t.indicator,
             t.kind,
             t.target_amount,
@@ -466,3 +644,32 @@ async def _write(
                 for row, existing in changed[start : start + CHUNK]
             ],
         )
+
+
+async def _write_indicators(
+    session: AsyncSession, new: list[_Clean], changed: list[tuple[_Clean, dict[str, Any]]]
+) -> None:
+    """Write each imported RHK's IKIs: bulk for new targets, in place for changed ones."""
+    stored = await _current_targets(session, {row.period for row in new})
+    table = SQLModel.metadata.tables["indicator"]
+    conn = await session.connection()
+    rows = [
+        {
+            "target_id": stored[(rhk.employee_id, rhk.period, rhk.title)]["id"],
+            "position": position,
+            "aspect": iki.aspect.value,
+            "measure": iki.measure.value,
+            "text": iki.text,
+            "target_amount": iki.amount,
+            "unit": iki.unit,
+            "due_on": iki.due_on,
+            "periods": iki.periods,
+            "expectation": iki.expectation,
+        }
+        for rhk in new
+        for position, iki in enumerate(rhk.ikis)
+    ]
+    for start in range(0, len(rows), CHUNK):
+        await conn.execute(insert(table), rows[start : start + CHUNK])
+    for rhk, existing in changed:
+        await indicators.replace_all(session, existing["id"], rhk.ikis)

@@ -21,6 +21,7 @@ from bot.i18n import I18n
 from bot.services import access, audit
 from bot.services.access import Speaker
 from bot.services.periods import Period, parse_period
+from bot.services.targets import indicators
 from bot.services.targets.drafts import Problem, TargetDraft, check_note, validate_draft
 from bot.services.targets.notices import ask_leader, tell_assigned, tell_decision
 from bot.services.targets.vocabulary import (
@@ -134,6 +135,8 @@ async def propose(
         )
         session.add(target)
         await session.flush()
+        await indicators.sync_first(session, target)
+        await indicators.add_extras(session, target, draft.extra_indicators)
         notified = await ask_leader(session, target, employee, now=now, i18n=i18n)
         await session.commit()
     return TargetResult(Outcome.OK, target=target, owner=employee, notified=notified)
@@ -191,6 +194,8 @@ async def assign(
         )
         session.add(target)
         await session.flush()
+        await indicators.sync_first(session, target)
+        await indicators.add_extras(session, target, draft.extra_indicators)
         audit.record(
             session,
             action="target_assign",
@@ -403,6 +408,7 @@ async def _edit(
     if changed.rowcount != 1:
         return TargetResult(Outcome.STALE, target, owner)
     await session.refresh(target)
+    await indicators.sync_first(session, target)
     if was == STATUS_APPROVED:
         audit.record(
             session,

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import outbox_queue
 from bot.i18n import N_, I18n, Translator
+from bot.services.targets.achievement import indicators_of
 from bot.services.targets.describing import describe
 from bot.services.targets.drafts import TargetDraft
 from bot.services.targets.vocabulary import STATUS_APPROVED
@@ -53,7 +54,9 @@ def describe_fields(
     return describe(t, shown, TargetDraft(title=fields["parent"]) if parent else None)
 
 
-def request_text(t: Translator, target: Target, owner: Employee, parent: Target | None) -> Fitted:
+def request_text(
+    t: Translator, target: Target, owner: Employee, parent: Target | None, indicators: int = 1
+) -> Fitted:
     """The approval request a leader receives (shortened to one message when needed)."""
     _ = t._
     if target.version > 1:
@@ -61,12 +64,23 @@ def request_text(t: Translator, target: Target, owner: Employee, parent: Target 
     else:
         head = _("<b>New target for approval</b>\n{name} proposes a target:")
 
+    more = (
+        [
+            _("It has {count} indicators (IKI); “Show in full” lists them all.").format(
+                count=t.number(indicators)
+            )
+        ]
+        if indicators > 1
+        else []
+    )
+
     def render(fields: Mapping[str, str]) -> str:
         return "\n".join(
             [
                 head.format(name=esc(fields["name"])),
                 "",
                 *describe_fields(t, target, parent, fields),
+                *more,
                 "",
                 _("Please approve it, or return it with a short note on what to change."),
             ]
@@ -150,8 +164,12 @@ async def ask_leader(
     if leader is None or leader.telegram_user_id is None or not leader.active:
         return False
     t = i18n.for_language(leader.language)
-    fitted = request_text(t, target, owner, await _parent_of(session, target))
-    rows = [row for row in (decision_buttons(t, target), full_button(t, target, fitted)) if row]
+    count = len((await indicators_of(session, [target])).get(target.id or 0, []))
+    fitted = request_text(t, target, owner, await _parent_of(session, target), count)
+    full = full_button(t, target, fitted) or (
+        [(t._(LABEL_FULL), f"tg:full:{target.id}")] if count > 1 else []
+    )
+    rows = [row for row in (decision_buttons(t, target), full) if row]
     return await outbox_queue.enqueue(
         session,
         dedupe_key=f"target:ask:{target.id}:{target.version}",

@@ -9,7 +9,7 @@ screens themselves are written in handlers/targets/texts.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -26,6 +26,7 @@ from bot.services.targets.vocabulary import (
     STATUS_PENDING,
 )
 from models import Employee, Target
+from models import Indicator as IndicatorRow
 from models.db import SessionFactory
 
 
@@ -151,10 +152,14 @@ class TargetLine:
     reports: int
     contribution: Contribution | None
     cascade: Cascade | None  # only when approved children exist
+    # The RHK's indicators and roll-up (approved targets only).
+    rhk: achievement.RhkProgress | None = None
 
     @property
     def ratio(self) -> float | None:
-        """How far the target has come; None for a qualitative target."""
+        """How far the target has come; None when nothing can be measured yet."""
+        if self.rhk is not None:
+            return self.rhk.ratio
         return achievement.ratio(self.achieved, self.target)
 
 
@@ -190,6 +195,8 @@ async def _overview(session: AsyncSession, employee: Employee, period: Period) -
     ids = [t.id for t in targets if t.id is not None]
     sums = await achievement.achieved_by_target(session, ids)
     counts = await achievement.report_counts(session, ids)
+    approved = [t for t in targets if t.status == STATUS_APPROVED]
+    rhks = await achievement.rhk_progress(session, approved, period.end)
     lines: list[TargetLine] = []
     for target in targets:
         assert target.id is not None
@@ -204,6 +211,7 @@ async def _overview(session: AsyncSession, employee: Employee, period: Period) -
                 reports=counts[target.id],
                 contribution=await contribution_of(session, target),
                 cascade=cascade,
+                rhk=rhks.get(target.id),
             )
         )
     return Overview(
@@ -267,6 +275,8 @@ class FullTarget:
     owner: Employee
     parent: Target | None
     may_decide: bool  # the speaker is the direct supervisor and it awaits approval
+    # Its IKIs in order (the target's own columns describe the first).
+    indicators: list[IndicatorRow] = field(default_factory=list)
 
 
 async def full_target(db: SessionFactory, speaker: Speaker, target_id: int) -> FullTarget | None:
@@ -290,6 +300,11 @@ async def _full_target(
     parent = (
         await session.get(Target, target.parent_target_id) if target.parent_target_id else None
     )
+    indicators = await achievement.indicators_of(session, [target])
     return FullTarget(
-        target, owner, parent, may_decide=not own and target.status == STATUS_PENDING
+        target,
+        owner,
+        parent,
+        may_decide=not own and target.status == STATUS_PENDING,
+        indicators=indicators.get(target_id, []),
     )

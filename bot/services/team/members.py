@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from decimal import Decimal
 
 from sqlalchemy import and_, case, func
 from sqlmodel import col, select
@@ -29,7 +28,7 @@ class MemberRow:
     employee_id: int
     name: str
     unit_id: int | None
-    achievement: float | None  # mean of capped ratios of approved quantitative targets
+    achievement: float | None  # mean of capped RHK ratios of approved targets
     approved: int  # approved targets this semester
     pending: int  # targets awaiting the leader's approval
     last_report: datetime | None
@@ -77,26 +76,13 @@ async def members_of(
         ).all()
         if t.status in (STATUS_APPROVED, STATUS_PENDING)
     ]
-    target_ids = [t.id for t in targets if t.status == STATUS_APPROVED and t.id is not None]
+    # Per IKI, then per RHK (achievement_rules), as /kinerja computes it.
+    progress = await achievement.rhk_progress(
+        session,
+        [t for t in targets if t.status == STATUS_APPROVED],
+        min(now.astimezone(tz).date(), period.end),
+    )
     active = col(ProgressReport.status) == reports.ACTIVE
-    # The sums achievement.achieved_by_target adds up, reached through the employee_id index
-    # (the status test sits inside the aggregate for the index reason above).
-    sums = {
-        target_id: Decimal(str(total or 0))
-        for target_id, total in (
-            await session.exec(
-                select(
-                    ProgressReport.target_id,
-                    func.sum(case((active, ProgressReport.amount), else_=0)),
-                )
-                .where(
-                    col(ProgressReport.employee_id).in_(team),
-                    col(ProgressReport.target_id).in_(target_ids),
-                )
-                .group_by(col(ProgressReport.target_id))
-            )
-        ).all()
-    }
     month = month_start_utc(now, tz)
     # Last report and this month's count per member, over every semester.
     report_rows = (
@@ -122,7 +108,8 @@ async def members_of(
             pending[target.employee_id] = pending.get(target.employee_id, 0) + 1
             continue
         approved_count[target.employee_id] = approved_count.get(target.employee_id, 0) + 1
-        ratio = achievement.ratio(sums.get(target.id or 0, Decimal(0)), target)
+        rhk = progress.get(target.id or 0)
+        ratio = rhk.ratio if rhk is not None else None
         if ratio is not None:
             ratios.setdefault(target.employee_id, []).append(ratio)
     leads = dict(
