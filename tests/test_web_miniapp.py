@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
 
 from bot.web.initdata import InitDataError, sign, validate
-from models import Employee
+from models import Employee, Indicator, ProgressReport, ReportValue, Target
 from models.db import create_session_factory
 from tests.support.harness import TOKEN
 from tests.support.miniapp import (
@@ -119,6 +121,62 @@ async def test_an_unlinked_user_gets_403_in_their_language(served: tuple[str, Se
     assert body["lang"] == "en"
     assert body["error"]["reason"] == "unlinked"
     assert "/start" in body["error"]["message"]
+
+
+async def test_my_page_shows_each_indicator_of_an_rhk_by_aspek(
+    served: tuple[str, Seeded], db: DB
+) -> None:
+    """An RHK with two IKIs: each comes with its aspek, measure, value and achievement."""
+    base, seeded = served
+    async with create_session_factory(db[1])() as session:
+        target = (
+            await session.exec(select(Target).where(Target.employee_id == seeded.org.staff.id))
+        ).one()
+        session.add(
+            Indicator(
+                target_id=target.id,
+                position=0,
+                aspect="kuantitas",
+                measure="cumulative",
+                text="Laporan tersusun",
+                target_amount=Decimal(40),
+                unit="dokumen",
+            )
+        )
+        level = Indicator(
+            target_id=target.id,
+            position=1,
+            aspect="kualitas",
+            measure="level",
+            text="Akurasi data",
+            target_amount=Decimal(90),
+            unit="%",
+        )
+        session.add(level)
+        await session.flush()
+        report = ProgressReport(
+            target_id=target.id,
+            employee_id=seeded.org.staff.id,
+            amount=None,
+            created_at=NOW - timedelta(days=1),
+        )
+        session.add(report)
+        await session.flush()
+        session.add(ReportValue(report_id=report.id, indicator_id=level.id, amount=Decimal(81)))
+        await session.commit()
+    status, body = await call(base, "/api/me", launch_data(STAFF_TG, language="en"))
+    assert status == 200
+    (line,) = body["data"]["summary"]["lines"]
+    first, second = line["rhk"]["ikis"]
+    assert (first["aspect"], first["measure"], first["measured"]) == (
+        "kuantitas",
+        "cumulative",
+        16.5,
+    )
+    assert (second["aspect"], second["measure"], second["measured"]) == ("kualitas", "level", 81.0)
+    assert second["percent"] == pytest.approx(90.0)
+    assert body["labels"]["aspect_kualitas"] == "Quality"
+    assert body["labels"]["measure_level"] == "the latest level counts"
 
 
 async def test_a_user_who_blocked_the_bot_is_told_to_open_the_chat(

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.i18n_marker import N_
+from bot.services.targets.describing import (
+    ASPECT_LABELS,
+    CAPPED_NOTE,
+    EXPECTATION_LABELS,
+    MEASURE_LABELS,
+)
 
 LABELS: dict[str, str] = {
     "app": N_("Kinerja"),
@@ -75,6 +81,7 @@ LABELS: dict[str, str] = {
     "share": N_("Share"),
     "date": N_("Date"),
     "from": N_("From"),
+    "indicators": N_("Indicators (IKI)"),
 }
 
 ERRORS: dict[str, tuple[str, str]] = {
@@ -106,9 +113,18 @@ ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
+# The chat's own words for an IKI's aspek, measurement and the leader's assessment.
+IKI_LABELS: dict[str, str] = {
+    **{f"aspect_{key.value}": msgid for key, msgid in ASPECT_LABELS.items()},
+    **{f"measure_{key.value}": msgid for key, msgid in MEASURE_LABELS.items()},
+    **{f"expectation_{key.value}": msgid for key, msgid in EXPECTATION_LABELS.items()},
+    "capped": CAPPED_NOTE,
+}
+
+
 def labels(t: Translator) -> dict[str, str]:
     """The labels in the reader's language."""
-    return {key: t._(msgid) for key, msgid in LABELS.items()}
+    return {key: t._(msgid) for key, msgid in {**LABELS, **IKI_LABELS}.items()}
 
 
 def error_text(t: Translator, reason: str) -> dict[str, str]:

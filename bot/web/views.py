@@ -16,10 +16,36 @@ from bot.services.evaluation.predikat import PREDIKAT_NAMES, PREDIKAT_SHORT, PRE
 from bot.services.feedback import kind_label
 from bot.services.periods import Period, semester_name
 from bot.services.progress import ProgressSummary
+from bot.services.targets.achievement import RhkProgress
+
+
+def rhk_json(rhk: RhkProgress) -> dict[str, Any]:
+    """An RHK's IKIs as the page shows them: aspek, how measured, target and achievement."""
+    return {
+        "ratio": rhk.ratio,
+        "capped": rhk.capped,
+        "ikis": [
+            {
+                "text": iki.indicator.text,
+                "aspect": iki.indicator.aspect,
+                "measure": iki.indicator.measure,
+                "target_amount": plain(iki.indicator.target_amount),
+                "unit": iki.indicator.unit.strip(),
+                "due_on": plain(iki.indicator.due_on),
+                "percent": plain(iki.result.percent),
+                "measured": plain(iki.result.measured),
+                "reports": iki.reports,
+                "assessment": iki.assessment.value if iki.assessment is not None else None,
+            }
+            for iki in rhk.ikis
+        ],
+    }
 
 
 def plain(value: Any) -> Any:
     """Dataclasses, Decimals and datetimes as JSON values (recursively)."""
+    if isinstance(value, RhkProgress):
+        return rhk_json(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):

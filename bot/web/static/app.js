@@ -262,6 +262,23 @@
       { label: L("reports"), num: true, text: function (l) { return num(l.reports); } },
       { label: L("last_report"), text: function (l) { return day(l.last_report); } }
     ], lines, { csv: ownPage ? "targets" : null }) : h("p", { "class": "muted" }, L("no_targets")), "targets"));
+    var multi = lines.filter(function (l) { return l.rhk && l.rhk.ikis && l.rhk.ikis.length > 1; });
+    if (multi.length) {
+      parts.push(section(L("indicators"), h("div", null, multi.map(function (l) {
+        return h("details", { "class": "rhk" }, [
+          h("summary", null, [l.title, " — ", pct(l.rhk.ratio)]),
+          h("ul", null, l.rhk.ikis.map(function (iki) {
+            var value = iki.measure === "qualitative"
+              ? (iki.assessment ? L("expectation_" + iki.assessment) : "–")
+              : (iki.measured !== null ? num(iki.measured) : "–") +
+                (iki.target_amount !== null ? " / " + num(iki.target_amount) : "") + " " + (iki.unit || "");
+            return h("li", null, [L("aspect_" + iki.aspect), ": ", iki.text || l.title, " (", L("measure_" + iki.measure), ") — ",
+              value, " · ", iki.percent !== null ? pct(iki.percent / 100) : "–"]);
+          })),
+          l.rhk.capped ? h("p", { "class": "muted" }, L("capped")) : null
+        ]);
+      }))));
+    }
     if ((summary.waiting || []).length) {
       parts.push(section(L("waiting"), h("ul", null, summary.waiting.map(function (w) { return h("li", null, w.title); }))));
     }
