@@ -19,6 +19,7 @@ from bot.services.targets import (
     is_editable,
     is_withdrawable,
 )
+from bot.services.targets.achievement import IndicatorView
 from bot.services.targets.achievement_rules import Aspect, Expectation, Measure
 from bot.services.targets.assessing import AssessOutcome
 from bot.services.targets.describing import (
@@ -48,7 +49,7 @@ from bot.services.targets.vocabulary import (
 )
 from bot.text import esc, shorten
 from handlers.targets.state import CANCEL, RETURN_CANCEL, STEPS, TargetFlowDraft
-from models import Employee, Indicator, Target
+from models import Employee, Target
 
 Rows = list[list[tuple[str, str]]]
 
@@ -667,8 +668,10 @@ def extra_lines(t: Translator, draft: TargetFlowDraft) -> list[str]:
     _ = t._
     lines = []
     for n, iki in enumerate(draft.fields().extra_indicators, start=2):
-        row = Indicator(
+        row = IndicatorView(
+            id=None,
             target_id=0,
+            position=n - 1,
             aspect=iki.aspect.value, measure=iki.measure.value, text=iki.text,
             target_amount=iki.amount, unit=iki.unit, due_on=iki.due_on, periods=iki.periods,
             expectation=iki.expectation,

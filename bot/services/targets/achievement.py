@@ -21,12 +21,13 @@ The queries take the caller's session and count active reports only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,7 +43,7 @@ from bot.services.targets.achievement_rules import (
     iki_achievement,
     rhk_achievement,
 )
-from bot.services.targets.indicators import implied_row
+from bot.services.targets.indicators import default_aspect, default_measure
 from bot.services.targets.vocabulary import KIND_QUAL, KIND_QUANT, REPORT_ACTIVE
 from models import Indicator as IndicatorRow
 from models import IndicatorAssessment, ProgressReport, ReportValue, Target
@@ -167,13 +168,50 @@ async def last_report_at(session: AsyncSession, employee_id: int) -> datetime | 
 # --- per IKI, per RHK (in the caller's session) ---
 
 
-def implied_indicator(target: Target) -> IndicatorRow:
+@dataclass(frozen=True)
+class IndicatorView:
+    """An IKI as the achievement queries read it: a stored row, or the one a target's own
+    columns imply. Plain data (cheap to build for a whole team's targets)."""
+
+    id: int | None
+    target_id: int
+    position: int
+    aspect: str
+    measure: str
+    text: str
+    target_amount: Decimal | None
+    unit: str
+    due_on: date | None
+    periods: int | None
+    expectation: str
+
+    @classmethod
+    def implied(cls, target: Target) -> IndicatorView:
+        """The one IKI a target's own columns describe (kuantitatif: cumulative, else
+        qualitative), for a target without indicator rows."""
+        measure = default_measure(target.kind)
+        return cls(
+            id=None,
+            target_id=target.id or 0,
+            position=0,
+            aspect=default_aspect(measure).value,
+            measure=measure.value,
+            text=target.indicator,
+            target_amount=target.target_amount,
+            unit=target.unit,
+            due_on=None,
+            periods=None,
+            expectation=target.expectation,
+        )
+
+
+def implied_indicator(target: Target) -> IndicatorView:
     """The one IKI a target's own columns describe (kuantitatif: cumulative, else qualitative)."""
-    return implied_row(target)
+    return IndicatorView.implied(target)
 
 
-def rule_indicator(row: IndicatorRow) -> Indicator:
-    """What achievement_rules needs of an indicator row."""
+def rule_indicator(row: IndicatorView) -> Indicator:
+    """What achievement_rules needs of an indicator."""
     measure = Measure(row.measure)
     if measure is Measure.DEADLINE:
         periods = Decimal(row.periods) if row.periods is not None else None
@@ -185,7 +223,7 @@ def rule_indicator(row: IndicatorRow) -> Indicator:
 class IkiProgress:
     """One IKI with what was reported on it and its achievement as measured."""
 
-    indicator: IndicatorRow
+    indicator: IndicatorView
     result: IkiResult
     reports: int
     assessment: Expectation | None
@@ -255,18 +293,35 @@ def _observations(
 
 async def indicators_of(
     session: AsyncSession, targets: Sequence[Target]
-) -> dict[int, list[IndicatorRow]]:
+) -> dict[int, list[IndicatorView]]:
     """Each target's IKIs in order (the implied one for a target without rows)."""
     ids = [t.id for t in targets if t.id is not None]
-    rows: dict[int, list[IndicatorRow]] = {}
+    rows: dict[int, list[IndicatorView]] = {}
     if ids:
+        c = IndicatorRow.__table__.c  # type: ignore[attr-defined]
         query = (
-            select(IndicatorRow)
-            .where(col(IndicatorRow.target_id).in_(ids))
-            .order_by(col(IndicatorRow.target_id), col(IndicatorRow.position))
+            sa_select(
+                c.id,
+                c.target_id,
+                c.position,
+                c.aspect,
+                c.measure,
+                c.text,
+                c.target_amount,
+                c.unit,
+                c.due_on,
+                c.periods,
+                c.expectation,
+            )
+            .where(c.target_id.in_(ids))
+            .order_by(c.target_id, c.position)
         )
-        for row in (await session.exec(query)).all():
-            rows.setdefault(row.target_id, []).append(row)
+        conn = await session.connection()
+        for found in (await conn.execute(query)).all():
+            view = IndicatorView(*found)
+            if view.target_amount is not None:
+                view = replace(view, target_amount=Decimal(str(view.target_amount)))
+            rows.setdefault(view.target_id, []).append(view)
     return {t.id: rows.get(t.id) or [implied_indicator(t)] for t in targets if t.id is not None}
 
 
@@ -293,26 +348,38 @@ async def rhk_progress(
         return {}
     indicators = await indicators_of(session, targets)
     first = {tid: rows[0].id for tid, rows in indicators.items() if rows[0].id is not None}
+    # The status is tested in Python: on SQLite without ANALYZE statistics, an equality on the
+    # unselective status index makes the planner walk it across the whole city instead of
+    # using the target_id index (see team.members).
+    conn = await session.connection()
     reports = (
-        await session.exec(
-            select(
+        await conn.execute(
+            sa_select(
                 col(ProgressReport.id),
                 col(ProgressReport.target_id),
                 col(ProgressReport.amount),
                 col(ProgressReport.created_at),
+                col(ProgressReport.status),
             )
-            .where(*_counted(ids))
+            .where(col(ProgressReport.target_id).in_(ids))
             .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
         )
     ).all()
-    values = (
-        await session.exec(
-            select(ReportValue)
-            .join(ProgressReport, col(ProgressReport.id) == ReportValue.report_id)
-            .where(*_counted(ids))
-        )
-    ).all()
-    active = [(r, t, a, c) for r, t, a, c in reports if r is not None]
+    active = [
+        (r, t, a, c) for r, t, a, c, status in reports if r is not None and status == REPORT_ACTIVE
+    ]
+    counted = {r for r, _t, _a, _c in active}
+    values = [
+        v
+        for v in (
+            await session.exec(
+                select(ReportValue)
+                .join(ProgressReport, col(ProgressReport.id) == ReportValue.report_id)
+                .where(col(ProgressReport.target_id).in_(ids))
+            )
+        ).all()
+        if v.report_id in counted
+    ]
     observed = _observations(active, values, first)
     by_target: dict[int, list[tuple[Decimal | None, datetime]]] = {}
     for _r, t, a, c in active:

@@ -7,12 +7,12 @@ every typed value is escaped.
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
-from bot.services.targets.achievement import IkiProgress, RhkProgress
+from bot.services.targets.achievement import IkiProgress, IndicatorView, RhkProgress
 from bot.services.targets.achievement_rules import Aspect, Expectation, Measure
 from bot.services.targets.drafts import TargetDraft
 from bot.services.targets.vocabulary import JENIS_UTAMA, KIND_QUANT
 from bot.text import esc
-from models import Indicator, Target
+from models import Target
 
 ASPECT_LABELS = {
     Aspect.KUANTITAS: N_("Quantity"),
@@ -90,7 +90,7 @@ def describe(
     return lines
 
 
-def iki_target_text(t: Translator, row: Indicator) -> str:
+def iki_target_text(t: Translator, row: IndicatorView) -> str:
     """An IKI's target in words: '12 dokumen', 'at most 5 keluhan', 'by 30 June', escaped."""
     _ = t._
     measure = Measure(row.measure)
