@@ -121,7 +121,14 @@ async def test_the_leader_assesses_a_qualitative_iki_once(sessions: SessionFacto
     async with sessions() as session:
         leader = await access.speaker_for(session, org.leader)
         staff2 = await access.speaker_for(session, org.staff2)
+    from bot.services.evaluation.summary import fingerprint
+
+    async with sessions() as session:
+        before = await fingerprint(session, org.staff.id or 0, PERIOD)
     first = await assess(sessions, leader, tidy.id, Expectation.ABOVE, now=NOW, note="Rapi")
+    async with sessions() as session:
+        # An open evaluation screen built before the assessment is now stale.
+        assert await fingerprint(session, org.staff.id or 0, PERIOD) != before
     again = await assess(sessions, leader, tidy.id, Expectation.ABOVE, now=NOW, note="Rapi")
     assert (first.result, again.result) == (AssessResult.SAVED, AssessResult.UNCHANGED)
     assert (await assess(sessions, staff2, tidy.id, Expectation.BELOW, now=NOW)).result is (

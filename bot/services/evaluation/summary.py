@@ -23,7 +23,7 @@ from bot.services.periods import Period
 from bot.services.targets import achievement
 from bot.services.targets.achievement_rules import SemesterResult, semester_achievement
 from bot.services.targets.vocabulary import JENIS_UTAMA
-from models import Employee, Evaluation, ProgressReport, Target
+from models import Employee, Evaluation, Indicator, IndicatorAssessment, ProgressReport, Target
 from models.db import SessionFactory
 
 
@@ -94,7 +94,7 @@ async def fingerprint(session: AsyncSession, employee_id: int, period: str) -> s
         )
     ).all()
     ids = [t[0] for t in targets]
-    reports: tuple[int, datetime | None] = (0, None)
+    reports: tuple[object, ...] = (0, None)
     if ids:
         count, latest = (
             await session.exec(
@@ -104,6 +104,16 @@ async def fingerprint(session: AsyncSession, employee_id: int, period: str) -> s
             )
         ).one()
         reports = (int(count), latest)
+        # A leader's assessment of a qualitative IKI changes the suggestion too.
+        assessed = (
+            await session.exec(
+                select(func.count(), func.max(IndicatorAssessment.created_at))
+                .join(Indicator, col(Indicator.id) == IndicatorAssessment.indicator_id)
+                .where(col(Indicator.target_id).in_(ids))
+            )
+        ).one()
+        if assessed[0]:  # (without any, the digest stays what it was before IKIs existed)
+            reports = (*reports, int(assessed[0]), assessed[1])
     exists = (
         await session.exec(
             select(Evaluation.id, Evaluation.version).where(
