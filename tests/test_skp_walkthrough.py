@@ -190,6 +190,9 @@ async def test_one_employee_one_semester_five_kinds_of_indicator(
         assert "Dua dinas minta format baru" in summary
         assert "…and 1 earlier note" in summary
         assert "Suggested work results rating: Meets expectations" in summary
+        assert (
+            "Pendampingan magang (additional): Quality: not yet assessed by the leader" in summary
+        )
         assert "Not counted: Pendampingan magang (not yet assessed by the leader)" in summary
         await bot.press_label(LEADER, "All report notes")
         notes = bot.last_text(LEADER)

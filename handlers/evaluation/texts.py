@@ -34,7 +34,13 @@ from bot.services.evaluation.predikat import (
 )
 from bot.services.evaluation.suggestion import Suggestion
 from bot.services.periods import Period, parse_period, semester_name
-from bot.services.targets.describing import CAPPED_NOTE, indicator_lines
+from bot.services.targets.achievement_rules import Measure
+from bot.services.targets.describing import (
+    ASPECT_LABELS,
+    CAPPED_NOTE,
+    iki_status_text,
+    indicator_lines,
+)
 from bot.text import esc, shorten
 from handlers.evaluation.state import LeaderDraft
 from models import Employee, Evaluation, Opd
@@ -296,6 +302,16 @@ def achievement_line(t: Translator, line: SummaryLine) -> str:
             reports=reports,
         )
         return "\n".join([head, *("  " + li for li in indicator_lines(t, line.rhk))])
+    if line.rhk is not None and line.rhk.ikis[0].measure is not Measure.CUMULATIVE:
+        # One IKI measured otherwise (a level, a deadline, the leader's judgement): its status.
+        iki = line.rhk.ikis[0]
+        return _("• {title} ({kind}): {aspect}: {status}, {reports}").format(
+            title=esc(line.title),
+            kind=kind,
+            aspect=_(ASPECT_LABELS[iki.aspect]),
+            status=iki_status_text(t, iki),
+            reports=reports,
+        )
     if line.ratio is None:
         return _("• {title} ({kind}, qualitative): {reports}").format(
             title=esc(line.title), kind=kind, reports=reports
