@@ -263,31 +263,29 @@ class RhkProgress:
         return not self.single and self.result.capped
 
 
-def _observations(
-    reports: Sequence[tuple[int, int, Decimal | None, datetime]],
-    values: Sequence[ReportValue],
-    first: dict[int, int],
-) -> dict[int, list[Observation]]:
-    """Observations per indicator id, oldest first.
+# A report joined with one of its values: (report id, target id, report amount, created_at,
+# status, then the value's indicator id, amount, done_on, on_time; None without value rows).
+ReportRow = tuple[
+    int, int, Decimal | None, datetime, str, int | None, Decimal | None, date | None, bool | None
+]
 
-    `reports` are (report id, target id, amount, created_at) of active reports, oldest first;
-    `first` maps a target id to its first indicator's id.
+
+def _observations(
+    rows: Sequence[ReportRow], first: dict[int, int]
+) -> dict[int, list[Observation]]:
+    """Observations per indicator id, oldest first, from active reports joined with values.
+
+    `first` maps a target id to its first indicator's id: a report written without value rows
+    gives its amount to that IKI.
     """
-    by_report: dict[int, list[ReportValue]] = {}
-    for value in values:
-        by_report.setdefault(value.report_id, []).append(value)
     found: dict[int, list[Observation]] = {}
-    for report_id, target_id, amount, created in reports:
+    for _report, target_id, amount, created, _status, iki, value, done_on, on_time in rows:
         day = created.date()
-        own = by_report.get(report_id)
-        if own is None:  # a report written without value rows: its amount is the first IKI's
+        if iki is None:
             if target_id in first:
                 found.setdefault(first[target_id], []).append(Observation(day, amount))
             continue
-        for v in own:
-            found.setdefault(v.indicator_id, []).append(
-                Observation(day, v.amount, done_on=v.done_on, on_time=v.on_time)
-            )
+        found.setdefault(iki, []).append(Observation(day, value, done_on=done_on, on_time=on_time))
     return found
 
 
@@ -348,44 +346,48 @@ async def rhk_progress(
         return {}
     indicators = await indicators_of(session, targets)
     first = {tid: rows[0].id for tid, rows in indicators.items() if rows[0].id is not None}
-    # The status is tested in Python: on SQLite without ANALYZE statistics, an equality on the
-    # unselective status index makes the planner walk it across the whole city instead of
-    # using the target_id index (see team.members).
+    # One round trip for the reports and their values (a report with several IKIs comes back
+    # once per value). The status is tested in Python: on SQLite without ANALYZE statistics,
+    # an equality on the unselective status index makes the planner walk it across the whole
+    # city instead of using the target_id index (see team.members).
+    report = ProgressReport.__table__  # type: ignore[attr-defined]
+    value = ReportValue.__table__  # type: ignore[attr-defined]
+    pr, rv = report.c, value.c
     conn = await session.connection()
-    reports = (
+    joined = (
         await conn.execute(
             sa_select(
-                col(ProgressReport.id),
-                col(ProgressReport.target_id),
-                col(ProgressReport.amount),
-                col(ProgressReport.created_at),
-                col(ProgressReport.status),
+                pr.id,
+                pr.target_id,
+                pr.amount,
+                pr.created_at,
+                pr.status,
+                rv.indicator_id,
+                rv.amount,
+                rv.done_on,
+                rv.on_time,
             )
-            .where(col(ProgressReport.target_id).in_(ids))
-            .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
+            .select_from(report.outerjoin(value, rv.report_id == pr.id))
+            .where(pr.target_id.in_(ids))
+            .order_by(pr.created_at, pr.id, rv.indicator_id)
         )
     ).all()
-    active = [
-        (r, t, a, c) for r, t, a, c, status in reports if r is not None and status == REPORT_ACTIVE
-    ]
-    counted = {r for r, _t, _a, _c in active}
-    values = [
-        v
-        for v in (
-            await session.exec(
-                select(ReportValue)
-                .join(ProgressReport, col(ProgressReport.id) == ReportValue.report_id)
-                .where(col(ProgressReport.target_id).in_(ids))
-            )
-        ).all()
-        if v.report_id in counted
-    ]
-    observed = _observations(active, values, first)
+    active: list[ReportRow] = [tuple(r) for r in joined if r[4] == REPORT_ACTIVE]
+    observed = _observations(active, first)
     by_target: dict[int, list[tuple[Decimal | None, datetime]]] = {}
-    for _r, t, a, c in active:
-        by_target.setdefault(t, []).append((a, c))
-    stored = [row.id for rows in indicators.values() for row in rows if row.id is not None]
-    assessed = await latest_assessments(session, stored)
+    seen_reports: set[int] = set()
+    for report_id, t, a, c, *_rest in active:
+        if report_id not in seen_reports:
+            seen_reports.add(report_id)
+            by_target.setdefault(t, []).append((a, c))
+    # Only qualitative IKIs are assessed: no query when the targets have none.
+    qualitative = [
+        row.id
+        for rows in indicators.values()
+        for row in rows
+        if row.id is not None and row.measure == Measure.QUALITATIVE.value
+    ]
+    assessed = await latest_assessments(session, qualitative)
     result: dict[int, RhkProgress] = {}
     for target in targets:
         if target.id is None:
