@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -263,30 +263,48 @@ class RhkProgress:
         return not self.single and self.result.capped
 
 
-# A report joined with one of its values: (report id, target id, report amount, created_at,
-# status, then the value's indicator id, amount, done_on, on_time; None without value rows).
-ReportRow = tuple[
-    int, int, Decimal | None, datetime, str, int | None, Decimal | None, date | None, bool | None
-]
+@dataclass
+class _Tally:
+    """What the active reports say of one IKI, added up in the database."""
+
+    reports: int = 0
+    total: Decimal = Decimal(0)
+    amounts: int = 0  # reports that gave a number
+    on_time: int = 0  # periods delivered on time
+    done_on: date | None = None  # the first delivery day
+    newest: Decimal | None = None  # the newest number (a level, lower is better)
+
+    def add(self, other: _Tally) -> None:
+        self.reports += other.reports
+        self.total += other.total
+        self.amounts += other.amounts
+        self.on_time += other.on_time
+        if other.done_on is not None and (self.done_on is None or other.done_on < self.done_on):
+            self.done_on = other.done_on
+
+    def observations(self, today: date) -> list[Observation]:
+        """Observations standing for the tally, as achievement_rules reads them: the sum (or
+        the newest number), the first delivery day, and one per period on time or not."""
+        if not self.reports:
+            return []
+        value = self.newest if self.newest is not None else None
+        first = Observation(
+            today,
+            value if value is not None else (self.total if self.amounts else None),
+            done_on=self.done_on,
+            on_time=self.on_time > 0,
+        )
+        late = max(self.reports - max(self.on_time, 1), 0)
+        return [
+            first,
+            *(Observation(today, on_time=True) for _ in range(max(self.on_time - 1, 0))),
+            *(Observation(today, on_time=False) for _ in range(late)),
+        ]
 
 
-def _observations(
-    rows: Sequence[ReportRow], first: dict[int, int]
-) -> dict[int, list[Observation]]:
-    """Observations per indicator id, oldest first, from active reports joined with values.
-
-    `first` maps a target id to its first indicator's id: a report written without value rows
-    gives its amount to that IKI.
-    """
-    found: dict[int, list[Observation]] = {}
-    for _report, target_id, amount, created, _status, iki, value, done_on, on_time in rows:
-        day = created.date()
-        if iki is None:
-            if target_id in first:
-                found.setdefault(first[target_id], []).append(Observation(day, amount))
-            continue
-        found.setdefault(iki, []).append(Observation(day, value, done_on=done_on, on_time=on_time))
-    return found
+def _decimal(value: Any) -> Decimal:
+    """A sum from the database as a Decimal (SQLite may give a float or an int)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
 async def indicators_of(
@@ -345,41 +363,8 @@ async def rhk_progress(
     if not ids:
         return {}
     indicators = await indicators_of(session, targets)
-    first = {tid: rows[0].id for tid, rows in indicators.items() if rows[0].id is not None}
-    # One round trip for the reports and their values (a report with several IKIs comes back
-    # once per value). The status is tested in Python: on SQLite without ANALYZE statistics,
-    # an equality on the unselective status index makes the planner walk it across the whole
-    # city instead of using the target_id index (see team.members).
-    report = ProgressReport.__table__  # type: ignore[attr-defined]
-    value = ReportValue.__table__  # type: ignore[attr-defined]
-    pr, rv = report.c, value.c
-    conn = await session.connection()
-    joined = (
-        await conn.execute(
-            sa_select(
-                pr.id,
-                pr.target_id,
-                pr.amount,
-                pr.created_at,
-                pr.status,
-                rv.indicator_id,
-                rv.amount,
-                rv.done_on,
-                rv.on_time,
-            )
-            .select_from(report.outerjoin(value, rv.report_id == pr.id))
-            .where(pr.target_id.in_(ids))
-            .order_by(pr.created_at, pr.id, rv.indicator_id)
-        )
-    ).all()
-    active: list[ReportRow] = [tuple(r) for r in joined if r[4] == REPORT_ACTIVE]
-    observed = _observations(active, first)
-    by_target: dict[int, list[tuple[Decimal | None, datetime]]] = {}
-    seen_reports: set[int] = set()
-    for report_id, t, a, c, *_rest in active:
-        if report_id not in seen_reports:
-            seen_reports.add(report_id)
-            by_target.setdefault(t, []).append((a, c))
+    tallies, per_report = await _tallies(session, ids, indicators)
+    by_target = {tid: (n, last) for tid, n, last in per_report}
     # Only qualitative IKIs are assessed: no query when the targets have none.
     qualitative = [
         row.id
@@ -394,24 +379,127 @@ async def rhk_progress(
             continue
         ikis = []
         for row in indicators[target.id]:
-            seen = observed.get(row.id, []) if row.id is not None else []
-            if row.id is None:  # implied: every report of the target is its value
-                seen = [Observation(c.date(), a) for a, c in by_target.get(target.id, [])]
+            tally = tallies.get((target.id, row.id), _Tally())
             assessment = assessed.get(row.id) if row.id is not None else None
+            seen = tally.observations(today)
             ikis.append(
                 IkiProgress(
                     row,
                     iki_achievement(rule_indicator(row), seen, assessment, today),
-                    len(seen),
+                    tally.reports,
                     assessment,
                 )
             )
-        own = [c for _a, c in by_target.get(target.id, [])]
+        count, last = by_target.get(target.id, (0, None))
         result[target.id] = RhkProgress(
-            target,
-            tuple(ikis),
-            rhk_achievement([i.result for i in ikis]),
-            len(own),
-            max(own) if own else None,
+            target, tuple(ikis), rhk_achievement([i.result for i in ikis]), count, last
         )
     return result
+
+
+async def _tallies(
+    session: AsyncSession, ids: Sequence[int], indicators: dict[int, list[IndicatorView]]
+) -> tuple[dict[tuple[int, int | None], _Tally], list[tuple[int, int, datetime | None]]]:
+    """Per (target, IKI id) what the active reports say, and per target how many reports and
+    the latest, aggregated in the database (a team's few hundred RHKs have thousands of
+    report values). A report without value rows counts its amount for the first IKI; an
+    implied IKI (id None) takes every report of its target.
+
+    The status is compared as an expression: on SQLite without ANALYZE statistics, an equality
+    on the unselective status index makes the planner walk it across the whole city instead of
+    using the target_id index (see team.members).
+    """
+    report = ProgressReport.__table__  # type: ignore[attr-defined]
+    value = ReportValue.__table__  # type: ignore[attr-defined]
+    pr, rv = report.c, value.c
+    counted = (pr.target_id.in_(ids), (pr.status + "") == REPORT_ACTIVE)
+    amount = case((rv.indicator_id.is_(None), pr.amount), else_=rv.amount)
+    on_time = case((rv.on_time.is_(True), 1), else_=0)
+    conn = await session.connection()
+    grouped = await conn.execute(
+        sa_select(
+            pr.target_id,
+            rv.indicator_id,
+            func.count(),
+            func.sum(amount),
+            func.count(amount),
+            func.sum(on_time),
+            func.min(rv.done_on),
+        )
+        .select_from(report.outerjoin(value, rv.report_id == pr.id))
+        .where(*counted)
+        .group_by(pr.target_id, rv.indicator_id)
+    )
+    first = {tid: rows[0].id for tid, rows in indicators.items()}
+    tallies: dict[tuple[int, int | None], _Tally] = {}
+    for target_id, iki, n, total, amounts, in_time, done_on in grouped.all():
+        if iki is None:  # reports without value rows: the first IKI's (or the implied one's)
+            if target_id not in first:
+                continue
+            iki = first[target_id]
+        tally = _Tally(int(n), _decimal(total), int(amounts or 0), int(in_time or 0), done_on)
+        tallies.setdefault((target_id, iki), _Tally()).add(tally)
+    # The newest number of each level and lower-is-better IKI.
+    newest_of = [
+        row.id
+        for rows in indicators.values()
+        for row in rows
+        if row.id is not None and row.measure in (Measure.LEVEL.value, Measure.LOWER.value)
+    ]
+    if newest_of:
+        await _newest_numbers(conn, ids, newest_of, first, tallies)
+    per_report = await conn.execute(
+        sa_select(pr.target_id, func.count(), func.max(pr.created_at))
+        .where(*counted)
+        .group_by(pr.target_id)
+    )
+    return tallies, [(t, int(n), last) for t, n, last in per_report.all()]
+
+
+async def _newest_numbers(
+    conn: Any,
+    ids: Sequence[int],
+    indicator_ids: list[int],
+    first: dict[int, int | None],
+    tallies: dict[tuple[int, int | None], _Tally],
+) -> None:
+    """Set the newest reported number of these IKIs on their tallies (a window in SQL)."""
+    report = ProgressReport.__table__  # type: ignore[attr-defined]
+    value = ReportValue.__table__  # type: ignore[attr-defined]
+    pr, rv = report.c, value.c
+    amount = case((rv.indicator_id.is_(None), pr.amount), else_=rv.amount)
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(pr.target_id, rv.indicator_id),
+            order_by=(pr.created_at.desc(), pr.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        sa_select(pr.target_id, rv.indicator_id, amount.label("amount"), pr.created_at, rank)
+        .select_from(report.outerjoin(value, rv.report_id == pr.id))
+        .where(
+            pr.target_id.in_(ids),
+            (pr.status + "") == REPORT_ACTIVE,
+            amount.is_not(None),
+            or_(rv.indicator_id.in_(indicator_ids), rv.indicator_id.is_(None)),
+        )
+        .subquery()
+    )
+    found = await conn.execute(
+        sa_select(
+            ranked.c.target_id, ranked.c.indicator_id, ranked.c.amount, ranked.c.created_at
+        ).where(ranked.c.rank == 1)
+    )
+    wanted = set(indicator_ids)
+    when: dict[tuple[int, int | None], datetime] = {}
+    for target_id, iki, number, created in found.all():
+        if iki is None:
+            iki = first.get(target_id)
+        if iki not in wanted:
+            continue
+        key = (target_id, iki)
+        if key not in when or created > when[key]:
+            when[key] = created
+            tallies.setdefault(key, _Tally()).newest = _decimal(number)
