@@ -16,7 +16,9 @@ created fresh unless --reuse finds it already seeded) is migrated and filled:
    ratings, a few Semester II evaluations already done, Plt assignments, leave pauses, two
    earlier HR broadcasts with acknowledgements, four past weeks of check-ins in the outbox,
    and training sessions tomorrow; one leader gets exactly --team direct subordinates
-   (bench/team.py's make_team).
+   (bench/team.py's make_team);
+3. the SKP: every RHK gets --ikis IKIs (default 3: the first mirrors the target, then a
+   level of 90 %, then a deadline of 6 periods) and every report a value for each.
 
 Then, with ``uptime``'s load next to the numbers (the machine is shared):
 
@@ -25,7 +27,7 @@ Then, with ``uptime``'s load next to the numbers (the machine is shared):
   (target < 10 s each);
 - interactive: /tim for the leader of --team (bench/team.py's measure), /kinerja for an
   employee and /bantuan through the real Application in-process against tests/support/fakegram
-  (target p95 < 300 ms); /statistik's views for a city-wide HR officer;
+  (target p95 < 150 ms); /statistik's views for a city-wide HR officer;
 - exports: ``kinerja-bot export --period 2026-1`` to .xlsx and .csv for the whole city
   (target < 30 s) and the in-bot compliance export;
 - memory: ``python -m bot run`` against the fake Bot API HTTP server with its clock on a

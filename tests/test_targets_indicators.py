@@ -304,3 +304,77 @@ async def test_city_statistics_roll_up_cumulative_ikis_with_the_cap(
     # Arsip: docs 150 % -> 100 %, map 25 %: 62.5 %; Laporan: 10 of 40 = 25 %. Mean 43.75 %.
     assert means[org.staff.id] == 0.4375
     assert means[org.staff2.id] == 0.25  # no indicator rows: its own amount and reports
+
+
+async def test_city_statistics_count_every_kind_of_iki_as_the_screens_do(
+    sessions: SessionFactory,
+) -> None:
+    """Stats: a level, lower is better, periods on time, a date kept late and the leader's
+    judgement each count, capped at 100 %, the same as the RHK's roll-up on the screens."""
+    from datetime import UTC, datetime
+
+    from bot.services.periods import parse_period
+    from bot.services.stats import achievement_by_employee
+
+    org, _number, _words = await setup(sessions)
+    assert org.staff2.id is not None and org.leader.id is not None
+    async with sessions() as session:
+        rhk = Target(
+            employee_id=org.staff2.id, period=PERIOD, title="Layanan", status="approved",
+            indicator="Kepuasan", target_amount=Decimal(90), unit="persen",
+        )  # fmt: skip
+        session.add(rhk)
+        await session.flush()
+        assert rhk.id is not None
+        ikis = [
+            Indicator(target_id=rhk.id, position=0, aspect="kualitas", measure="level",
+                      text="Kepuasan", target_amount=Decimal(90), unit="persen"),
+            Indicator(target_id=rhk.id, position=1, measure="lower", text="Keluhan",
+                      target_amount=Decimal(5), unit="keluhan"),
+            Indicator(target_id=rhk.id, position=2, aspect="waktu", measure="deadline",
+                      text="Laporan bulanan", periods=6),
+            Indicator(target_id=rhk.id, position=3, aspect="waktu", measure="deadline",
+                      text="Rekap", due_on=date(2026, 10, 15)),
+            Indicator(target_id=rhk.id, position=4, aspect="kualitas", measure="qualitative",
+                      text="Rapi"),
+        ]  # fmt: skip
+        session.add_all(ikis)
+        await session.flush()
+        level, lower, periods, due, judged = (i.id or 0 for i in ikis)
+        # Oldest first: (level, complaints, this period on time, delivered on).
+        for day, values in enumerate(
+            [
+                {level: Decimal(85), lower: Decimal(3), periods: True},
+                {level: Decimal(88), lower: Decimal(7), periods: False, due: date(2026, 10, 20)},
+                {periods: True},
+            ],
+            start=1,
+        ):
+            report = ProgressReport(
+                target_id=rhk.id, employee_id=org.staff2.id,
+                created_at=datetime(2026, 10, day, 3, tzinfo=UTC),
+            )  # fmt: skip
+            session.add(report)
+            await session.flush()
+            for iki, value in values.items():
+                session.add(
+                    ReportValue(
+                        report_id=report.id or 0, indicator_id=iki,
+                        amount=value if isinstance(value, Decimal) else None,
+                        on_time=value if isinstance(value, bool) else None,
+                        done_on=value if isinstance(value, date) else None,
+                    )
+                )  # fmt: skip
+        session.add(
+            IndicatorAssessment(
+                indicator_id=judged, assessor_id=org.leader.id, expectation="meets"
+            )
+        )
+        await session.commit()
+        means = await achievement_by_employee(session, None, parse_period(PERIOD))
+        progress = await achievement.rhk_progress(session, [rhk], TODAY)
+    # 88 of 90, 5 of 7 complaints, 2 of 6 periods, late (50 %), meets (100 %).
+    expected = (88 / 90 + 5 / 7 + 2 / 6 + 0.5 + 1) / 5
+    assert round(means[org.staff2.id], 6) == round(expected, 6)
+    screen = progress[rhk.id].result.percent
+    assert screen is not None and round(float(screen) / 100, 6) == round(expected, 6)
