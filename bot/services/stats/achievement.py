@@ -1,4 +1,4 @@
-"""Achievement: each employee's capped mean over approved targets (every IKI, by its kind),
+"""Achievement: each employee's capped mean over approved targets (their cumulative IKIs),
 and how many fall in each bucket. Computed in the database: a city has a quarter of a
 million targets and over a million reports, far too many rows to ship to Python."""
 
@@ -13,8 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.periods import Period
 from bot.services.stats.scope import Scope, in_scope
-from bot.services.targets.achievement_rules import LATE_PERCENT, QUALITATIVE_PERCENT, Expectation
-from models import Employee, Indicator, IndicatorAssessment, ProgressReport, ReportValue, Target
+from models import Employee, Indicator, ProgressReport, ReportValue, Target
 from models.db import SessionFactory
 
 # Achievement buckets of the capped mean per employee: [0, .25), [.25, .5), [.5, .75),
@@ -30,9 +29,9 @@ MEAN_DIGITS = 9
 def capped_means(scope: Scope, period: Period) -> Any:
     """A subquery of (employee_id, mean): each active employee's capped mean achievement.
 
-    Per approved target of the period, each IKI's achievement capped at 1 (a cumulative IKI's
-    active reported sum over its target; the others by _measured_otherwise), averaged (the
-    RHK roll-up); then averaged per employee. A target without indicator rows
+    Per approved target of the period, its cumulative IKIs' active reported sums over their
+    targets, each capped at 1 and averaged (the RHK roll-up; IKIs measured otherwise are left
+    to the per-person screens); then averaged per employee. A target without indicator rows
     is its one IKI (its own amount and its reports' amounts). Done in the database: a city has
     a quarter of a million targets and over a million reports, far too many rows to ship to
     Python.
@@ -64,14 +63,10 @@ def capped_means(scope: Scope, period: Period) -> Any:
         )
         .where(*shared, Indicator.measure == "cumulative", col(Indicator.target_amount) > 0)
         .group_by(col(Indicator.id), col(Target.id), col(Target.employee_id))
-        .subquery("per_iki")
+        .subquery()
     )
-    measured = union_all(
-        select(per_iki.c.employee_id, per_iki.c.target_id, per_iki.c.ratio),
-        *_measured_otherwise(shared),
-    ).subquery()
-    per_rhk = select(measured.c.employee_id, func.avg(measured.c.ratio).label("ratio")).group_by(
-        measured.c.target_id, measured.c.employee_id
+    per_rhk = select(per_iki.c.employee_id, func.avg(per_iki.c.ratio).label("ratio")).group_by(
+        per_iki.c.target_id, per_iki.c.employee_id
     )
     legacy_done = (
         func.coalesce(func.sum(ProgressReport.amount), 0) * 1.0 / col(Target.target_amount)
@@ -100,111 +95,6 @@ def capped_means(scope: Scope, period: Period) -> Any:
         .group_by(per_target.c.employee_id)
         .subquery()
     )
-
-
-def _capped(ratio: Any) -> Any:
-    """SQL: a ratio counted at most 1 (the roll-up cap)."""
-    return case((ratio > 1, 1.0), else_=ratio)
-
-
-def _iki_rows(shared: tuple[Any, ...], *where: Any) -> Any:
-    """SQL: the IKIs of the scope's approved RHKs with their active reports' values."""
-    return (
-        select(Target.employee_id, col(Target.id).label("target_id"))
-        .select_from(Indicator)
-        .join(Target, col(Target.id) == Indicator.target_id)
-        .join(Employee, col(Employee.id) == Target.employee_id)
-        .join(ReportValue, col(ReportValue.indicator_id) == Indicator.id)
-        .join(
-            ProgressReport,
-            and_(
-                col(ProgressReport.id) == ReportValue.report_id,
-                col(ProgressReport.status) == "active",
-            ),
-        )
-        .where(*shared, *where)
-    )
-
-
-def _measured_otherwise(shared: tuple[Any, ...]) -> list[Any]:
-    """SQL selects of (employee_id, target_id, ratio) for the IKIs that do not add up, each
-    as achievement_rules measures it and capped at 1: the newest level (or, lower is better,
-    the target over the newest number when above it), periods on time, a date kept (late:
-    LATE_PERCENT), the leader's newest assessment. IKIs without a value are not counted."""
-    newest = (
-        _iki_rows(
-            shared,
-            col(Indicator.measure).in_(("level", "lower")),
-            col(Indicator.target_amount).is_not(None),
-            col(ReportValue.amount).is_not(None),
-        )
-        .add_columns(
-            col(Indicator.measure).label("measure"),
-            col(Indicator.target_amount).label("target"),
-            col(ReportValue.amount).label("amount"),
-            func.row_number()
-            .over(
-                partition_by=col(Indicator.id),
-                order_by=(col(ProgressReport.created_at).desc(), col(ProgressReport.id).desc()),
-            )
-            .label("rank"),
-        )
-        .subquery("newest")
-    )
-    n = newest.c
-    level = case((n.target > 0, n.amount * 1.0 / n.target), else_=None)
-    lower = case((n.amount <= n.target, 1.0), (n.amount > 0, n.target * 1.0 / n.amount), else_=0.0)
-    ratio = case((n.measure == "level", level), else_=lower)
-    numbers = select(n.employee_id, n.target_id, _capped(ratio)).where(
-        n.rank == 1, ratio.is_not(None)
-    )
-    on_time = func.sum(case((col(ReportValue.on_time).is_(True), 1), else_=0))
-    periods = (
-        _iki_rows(shared, Indicator.measure == "deadline", col(Indicator.periods) > 0)
-        .add_columns(_capped(on_time * 1.0 / col(Indicator.periods)))
-        .group_by(col(Indicator.id), col(Target.id), col(Target.employee_id))
-    )
-    late = float(LATE_PERCENT / 100)
-    kept = case((func.min(ReportValue.done_on) <= func.min(Indicator.due_on), 1.0), else_=late)
-    dates = (
-        _iki_rows(
-            shared,
-            Indicator.measure == "deadline",
-            col(Indicator.periods).is_(None),
-            col(Indicator.due_on).is_not(None),
-            col(ReportValue.done_on).is_not(None),
-        )
-        .add_columns(kept)
-        .group_by(col(Indicator.id), col(Target.id), col(Target.employee_id))
-    )
-    judged = (
-        select(
-            Target.employee_id,
-            col(Target.id).label("target_id"),
-            col(IndicatorAssessment.expectation).label("expectation"),
-            func.row_number()
-            .over(
-                partition_by=col(Indicator.id),
-                order_by=(
-                    col(IndicatorAssessment.created_at).desc(),
-                    col(IndicatorAssessment.id).desc(),
-                ),
-            )
-            .label("rank"),
-        )
-        .select_from(Indicator)
-        .join(Target, col(Target.id) == Indicator.target_id)
-        .join(Employee, col(Employee.id) == Target.employee_id)
-        .join(IndicatorAssessment, col(IndicatorAssessment.indicator_id) == Indicator.id)
-        .where(*shared, Indicator.measure == "qualitative")
-        .subquery("judged")
-    )
-    j = judged.c
-    below = float(QUALITATIVE_PERCENT[Expectation.BELOW] / 100)
-    assessed = select(
-        j.employee_id, j.target_id, case((j.expectation == "below", below), else_=1.0)
-    ).where(j.rank == 1)
-    return [numbers, periods, dates, assessed]
 
 
 async def achievement_by_employee(
