@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import ARRAY, Integer, any_, bindparam, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -302,6 +302,14 @@ class _Tally:
         ]
 
 
+def id_in(conn: Any, column: Any, ids: Sequence[int]) -> Any:
+    """SQL: column IN ids. On PostgreSQL one array parameter (= ANY): a team's few hundred ids
+    as separate parameters cost more to render on every query than the query itself takes."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def _decimal(value: Any) -> Decimal:
     """A sum from the database as a Decimal (SQLite may give a float or an int)."""
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
@@ -315,6 +323,7 @@ async def indicators_of(
     rows: dict[int, list[IndicatorView]] = {}
     if ids:
         c = IndicatorRow.__table__.c  # type: ignore[attr-defined]
+        conn = await session.connection()
         query = (
             sa_select(
                 c.id,
@@ -329,10 +338,9 @@ async def indicators_of(
                 c.periods,
                 c.expectation,
             )
-            .where(c.target_id.in_(ids))
+            .where(id_in(conn, c.target_id, ids))
             .order_by(c.target_id, c.position)
         )
-        conn = await session.connection()
         for found in (await conn.execute(query)).all():
             view = IndicatorView(*found)
             if view.target_amount is not None:
@@ -412,10 +420,10 @@ async def _tallies(
     report = ProgressReport.__table__  # type: ignore[attr-defined]
     value = ReportValue.__table__  # type: ignore[attr-defined]
     pr, rv = report.c, value.c
-    counted = (pr.target_id.in_(ids), (pr.status + "") == REPORT_ACTIVE)
+    conn = await session.connection()
+    counted = (id_in(conn, pr.target_id, ids), (pr.status + "") == REPORT_ACTIVE)
     amount = case((rv.indicator_id.is_(None), pr.amount), else_=rv.amount)
     on_time = case((rv.on_time.is_(True), 1), else_=0)
-    conn = await session.connection()
     grouped = await conn.execute(
         sa_select(
             pr.target_id,
@@ -480,10 +488,13 @@ async def _newest_numbers(
         sa_select(pr.target_id, rv.indicator_id, amount.label("amount"), pr.created_at, rank)
         .select_from(report.outerjoin(value, rv.report_id == pr.id))
         .where(
-            pr.target_id.in_(ids),
+            id_in(conn, pr.target_id, ids),
             (pr.status + "") == REPORT_ACTIVE,
             amount.is_not(None),
-            or_(rv.indicator_id.in_(indicator_ids), rv.indicator_id.is_(None)),
+            # Reports without value rows only matter when a first IKI is one of these.
+            or_(id_in(conn, rv.indicator_id, indicator_ids), rv.indicator_id.is_(None))
+            if set(first.values()) & set(indicator_ids)
+            else id_in(conn, rv.indicator_id, indicator_ids),
         )
         .subquery()
     )
