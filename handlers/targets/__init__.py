@@ -72,6 +72,7 @@ from handlers.targets.steps_iki import (
     receive_iki_target,
     receive_iki_text,
     receive_iki_unit,
+    remove_iki,
 )
 from handlers.targets.steps_lists import ask_withdraw, navigate, show_mine, withdraw
 
@@ -104,6 +105,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         CallbackQueryHandler(save, pattern=r"^tg:save$"),
         CallbackQueryHandler(change, pattern=r"^tg:change$"),
         CallbackQueryHandler(add_iki, pattern=r"^tg:iki:add$"),
+        CallbackQueryHandler(remove_iki, pattern=r"^tg:iki:rm:\d+$"),
         MessageHandler(text | other, use_buttons(SUMMARY)),
     ]
     states[PICK_FIELD] = [

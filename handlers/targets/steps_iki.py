@@ -3,6 +3,7 @@ buttons where a choice is made: its aspek, how it is measured (each with one pla
 an example), then its words, its target and (for a number) its unit; then the summary again.
 
   tg:iki:add     from the summary (a new target, one's own or assigned)
+  tg:iki:rm:<n>  from the summary: take further IKI n (2, 3, ...) out of the draft
   tg:ia:<aspek>  kuantitas | kualitas | waktu | biaya
   tg:im:<kind>   cumulative | level | lower | deadline | qualitative
 """
@@ -18,7 +19,7 @@ from bot.services.numbers import AmountError, parse_amount
 from bot.services.targets import drafts
 from bot.services.targets.achievement_rules import Aspect, Measure
 from bot.services.targets.indicators import MAX_INDICATORS, parse_typed_deadline
-from handlers.common import keyboard
+from handlers.common import callback_int, keyboard
 from handlers.targets import texts
 from handlers.targets.prompts import summary
 from handlers.targets.state import (
@@ -163,6 +164,19 @@ async def finish_iki(update: Update, context: BotContext, draft: TargetFlowDraft
     assert draft.iki is not None
     draft.extras = [*(draft.extras or []), draft.iki]
     draft.iki = None
+    return await summary(update, context, draft)
+
+
+async def remove_iki(update: Update, context: BotContext) -> int:
+    """Take one further IKI out of the draft; show the summary without it."""
+    draft = DRAFTS.get(context)
+    if draft is None:
+        return await FLOW.lost(update, context)
+    number = callback_int(update, "tg:iki:rm")
+    extras = list(draft.extras or [])
+    if number is not None and 2 <= number <= len(extras) + 1:  # else: nothing to take out
+        del extras[number - 2]
+        draft.extras = extras or None
     return await summary(update, context, draft)
 
 

@@ -523,6 +523,9 @@ def summary(t: Translator, draft: TargetFlowDraft, setting: DraftSetting) -> tup
     ]
     if draft.mode != "edit" and len(draft.extras or []) < MAX_INDICATORS - 1:
         rows.insert(1, [(_(L_ADD_IKI), "tg:iki:add")])
+    # A further IKI added by mistake can be taken out again before saving.
+    for n, _extra in enumerate(draft.extras or [], start=2):
+        rows.insert(-1, [(_(L_REMOVE_IKI).format(n=n), f"tg:iki:rm:{n}")])
     return "\n".join([head, "", *body, "", foot]), rows
 
 
@@ -591,6 +594,7 @@ def return_cancel_rows(t: Translator) -> Rows:
 # --------------------------------------------------------------------------- further IKIs
 
 L_ADD_IKI = N_("➕ Add another indicator (IKI)")
+L_REMOVE_IKI = N_("✖ Remove IKI {n}")
 ASPECT_HELP = {
     Aspect.KUANTITAS: N_("how much is done, for example “12 laporan”"),
     Aspect.KUALITAS: N_("how good it is, for example “data 95% lengkap”"),
