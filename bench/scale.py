@@ -452,6 +452,16 @@ FURTHER_VALUES = {
 }
 
 
+# Three in five qualitative IKIs assessed by the direct supervisor (mostly "meets").
+ASSESS_SQL = (
+    "insert into indicatorassessment (indicator_id, assessor_id, expectation, note, created_at) "
+    "select i.id, e.supervisor_id, case when i.id % 7 = 0 then 'below' when i.id % 5 = 0 "
+    "then 'above' else 'meets' end, '', now() from indicator i join target t on t.id = "
+    "i.target_id join employee e on e.id = t.employee_id where i.measure = 'qualitative' "
+    "and e.supervisor_id is not null and i.id % 5 < 3"
+)
+
+
 async def seed_indicators(conn: asyncpg.Connection, ikis: int) -> tuple[int, int]:
     """Give every target `ikis` IKIs (the first mirrors its columns) and every report a value
     for each, in SQL; return (indicator rows, report value rows)."""
@@ -481,6 +491,7 @@ async def seed_indicators(conn: asyncpg.Connection, ikis: int) -> tuple[int, int
             "on i.target_id = p.target_id and i.position = $1",
             position,
         )
+    await conn.execute(ASSESS_SQL)
     made = await conn.fetchval("select count(*) from indicator")
     values = await conn.fetchval("select count(*) from reportvalue")
     return int(made), int(values)

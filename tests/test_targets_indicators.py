@@ -304,3 +304,16 @@ async def test_city_statistics_roll_up_cumulative_ikis_with_the_cap(
     # Arsip: docs 150 % -> 100 %, map 25 %: 62.5 %; Laporan: 10 of 40 = 25 %. Mean 43.75 %.
     assert means[org.staff.id] == 0.4375
     assert means[org.staff2.id] == 0.25  # no indicator rows: its own amount and reports
+    # The leader's newest assessment of the qualitative IKI counts too (below: 50 %).
+    assert _tidy.id is not None and org.leader.id is not None
+    async with sessions() as session:
+        for expectation in ("above", "below"):
+            session.add(
+                IndicatorAssessment(
+                    indicator_id=_tidy.id, assessor_id=org.leader.id, expectation=expectation
+                )
+            )
+            await session.commit()
+        means = await achievement_by_employee(session, None, parse_period(PERIOD))
+    # Arsip: docs 100 %, map 25 %, tidy 50 %: 58.33 %; Laporan 25 %. Mean 41.67 %.
+    assert round(means[org.staff.id], 6) == round((1 + 0.25 + 0.5) / 3 / 2 + 0.125, 6)
