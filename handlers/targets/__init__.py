@@ -66,6 +66,7 @@ from handlers.targets.steps_draft import (
 )
 from handlers.targets.steps_iki import (
     add_iki,
+    change_iki,
     choose_aspect,
     choose_measure,
     iki_wants_text,
@@ -106,6 +107,7 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         CallbackQueryHandler(change, pattern=r"^tg:change$"),
         CallbackQueryHandler(add_iki, pattern=r"^tg:iki:add$"),
         CallbackQueryHandler(remove_iki, pattern=r"^tg:iki:rm:\d+$"),
+        CallbackQueryHandler(change_iki, pattern=r"^tg:iki:ch:\d+$"),
         MessageHandler(text | other, use_buttons(SUMMARY)),
     ]
     states[PICK_FIELD] = [

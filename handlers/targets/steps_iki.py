@@ -4,6 +4,7 @@ an example), then its words, its target and (for a number) its unit; then the su
 
   tg:iki:add     from the summary (a new target, one's own or assigned)
   tg:iki:rm:<n>  from the summary: take further IKI n (2, 3, ...) out of the draft
+  tg:iki:ch:<n>  from the summary: write further IKI n again (it keeps its place)
   tg:ia:<aspek>  kuantitas | kualitas | waktu | biaya
   tg:im:<kind>   cumulative | level | lower | deadline | qualitative
 """
@@ -66,11 +67,28 @@ async def add_iki(update: Update, context: BotContext) -> int:
         return await FLOW.lost(update, context)
     if draft.mode == "edit" or len(draft.extras or []) >= MAX_INDICATORS - 1:
         return await summary(update, context, draft)
-    draft.iki = {}
+    draft.iki, draft.iki_at = {}, None
+    return await ask_aspect(update, context, draft)
+
+
+async def ask_aspect(update: Update, context: BotContext, draft: TargetFlowDraft) -> int:
+    """Keep the draft; ask which aspek the (new or changed) IKI measures."""
     DRAFTS.keep(context, draft)
     text, rows = texts.aspect_question(context.t)
     await show(update, context, text, keyboard(rows))
     return ASK_IKI_ASPECT
+
+
+async def change_iki(update: Update, context: BotContext) -> int:
+    """Write further IKI n again from its aspek; it keeps its place (and stays until done)."""
+    draft = DRAFTS.get(context)
+    if draft is None:
+        return await FLOW.lost(update, context)
+    number = callback_int(update, "tg:iki:ch")
+    if number is None or not 2 <= number <= len(draft.extras or []) + 1:
+        return await summary(update, context, draft)  # nothing to change
+    draft.iki, draft.iki_at = {}, number - 2
+    return await ask_aspect(update, context, draft)
 
 
 async def choose_aspect(update: Update, context: BotContext) -> int:
@@ -162,8 +180,12 @@ async def receive_iki_unit(update: Update, context: BotContext) -> int:
 async def finish_iki(update: Update, context: BotContext, draft: TargetFlowDraft) -> int:
     """Add the finished IKI to the draft and show the summary with it."""
     assert draft.iki is not None
-    draft.extras = [*(draft.extras or []), draft.iki]
-    draft.iki = None
+    extras = list(draft.extras or [])
+    if draft.iki_at is not None and 0 <= draft.iki_at < len(extras):
+        extras[draft.iki_at] = draft.iki  # a changed IKI keeps its place
+    else:
+        extras.append(draft.iki)
+    draft.extras, draft.iki, draft.iki_at = extras, None, None
     return await summary(update, context, draft)
 
 

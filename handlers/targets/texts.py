@@ -523,9 +523,15 @@ def summary(t: Translator, draft: TargetFlowDraft, setting: DraftSetting) -> tup
     ]
     if draft.mode != "edit" and len(draft.extras or []) < MAX_INDICATORS - 1:
         rows.insert(1, [(_(L_ADD_IKI), "tg:iki:add")])
-    # A further IKI added by mistake can be taken out again before saving.
+    # A further IKI can be written again or taken out before saving.
     for n, _extra in enumerate(draft.extras or [], start=2):
-        rows.insert(-1, [(_(L_REMOVE_IKI).format(n=n), f"tg:iki:rm:{n}")])
+        rows.insert(
+            -1,
+            [
+                (_(L_CHANGE_IKI).format(n=n), f"tg:iki:ch:{n}"),
+                (_(L_REMOVE_IKI).format(n=n), f"tg:iki:rm:{n}"),
+            ],
+        )
     return "\n".join([head, "", *body, "", foot]), rows
 
 
@@ -595,6 +601,7 @@ def return_cancel_rows(t: Translator) -> Rows:
 
 L_ADD_IKI = N_("➕ Add another indicator (IKI)")
 L_REMOVE_IKI = N_("✖ Remove IKI {n}")
+L_CHANGE_IKI = N_("✏️ Change IKI {n}")
 ASPECT_HELP = {
     Aspect.KUANTITAS: N_("how much is done, for example “12 laporan”"),
     Aspect.KUALITAS: N_("how good it is, for example “data 95% lengkap”"),
