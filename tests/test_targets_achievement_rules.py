@@ -196,6 +196,22 @@ def test_rhk_with_nothing_measurable() -> None:
     )
 
 
+def test_rhk_with_nothing_measurable_names_the_one_shared_reason() -> None:
+    waiting = IkiResult(None, not_counted=NOT_ASSESSED)
+    assert rhk_achievement([waiting, waiting]).not_counted == NOT_ASSESSED
+    mixed = [waiting, IkiResult(None, not_counted=NOT_DUE)]
+    assert rhk_achievement(mixed).not_counted == NOTHING_COUNTED
+
+
+def test_a_deadline_keeps_the_day_it_was_delivered() -> None:
+    observations = [
+        Observation(reported_on=TODAY, done_on=date(2026, 11, 6)),
+        Observation(reported_on=TODAY, done_on=date(2026, 11, 3)),
+    ]
+    result = iki_achievement(Indicator(Measure.DEADLINE, due=DUE), observations, None, TODAY)
+    assert (result.percent, result.done_on) == (D(100), date(2026, 11, 3))
+
+
 def rhk(percent: str | None) -> RhkResult:
     """An RHK of one IKI measured at `percent` (as the roll-up makes it)."""
     return rhk_achievement([iki(percent)])

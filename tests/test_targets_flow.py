@@ -551,7 +551,6 @@ async def test_a_work_result_gets_further_indicators_by_buttons(
     db: tuple[str, AsyncEngine], sessions: SessionFactory
 ) -> None:
     """From the summary: aspek and kind by buttons (each explained), then words and target."""
-    from datetime import date
 
     from models import Indicator
 
@@ -585,6 +584,29 @@ async def test_a_work_result_gets_further_indicators_by_buttons(
         await bot.send(STAFF_TG, "Laporan rapi")
         await bot.send(STAFF_TG, "Dapat dipakai tanpa perbaikan")
         assert "IKI 3 (Quality, leader's judgement): Laporan rapi" in bot.last_text(STAFF_TG)
+        # One added by mistake is taken out again before saving; a crafted number changes nothing.
+        await bot.press_label(STAFF_TG, "Add another indicator")
+        await bot.press_label(STAFF_TG, "Quality")
+        await bot.press_label(STAFF_TG, "Latest level")
+        await bot.send(STAFF_TG, "Salah ketik")
+        await bot.send(STAFF_TG, "90")
+        await bot.send(STAFF_TG, "persen")
+        assert "IKI 4 (Quality, latest level): Salah ketik" in bot.last_text(STAFF_TG)
+        await bot.press_label(STAFF_TG, "Remove IKI 4")
+        assert "Salah ketik" not in bot.last_text(STAFF_TG)
+        assert "IKI 3 (Quality, leader's judgement)" in bot.last_text(STAFF_TG)
+        summary_message = bot.fake.last(STAFF_TG)
+        await bot.press_raw(STAFF_TG, summary_message.message_id, "tg:iki:rm:9")
+        assert "IKI 3 (Quality, leader's judgement)" in bot.last_text(STAFF_TG)
+        # IKI 2 is written again (a level now); it keeps its place.
+        await bot.press_label(STAFF_TG, "Change IKI 2")
+        await bot.press_label(STAFF_TG, "Time")
+        await bot.press_label(STAFF_TG, "Deadline")
+        await bot.send(STAFF_TG, "Rekap semester selesai")
+        await bot.send(STAFF_TG, "6")
+        changed = bot.last_text(STAFF_TG)
+        assert "IKI 2 (Time, deadline): Rekap semester selesai — on time in 6 periods" in changed
+        assert "IKI 3 (Quality, leader's judgement)" in changed
         await bot.press_label(STAFF_TG, "Save")
         assert "sent to your leader" in bot.last_text(STAFF_TG)
         assert await bot.drain() == 1
@@ -603,5 +625,5 @@ async def test_a_work_result_gets_further_indicators_by_buttons(
         (1, "waktu", "deadline", "Rekap semester selesai"),
         (2, "kualitas", "qualitative", "Laporan rapi"),
     ]
-    assert rows[1].due_on == date(2026, 12, 15)
+    assert (rows[1].due_on, rows[1].periods) == (None, 6)
     assert rows[2].expectation == "Dapat dipakai tanpa perbaikan"

@@ -121,7 +121,14 @@ async def test_the_leader_assesses_a_qualitative_iki_once(sessions: SessionFacto
     async with sessions() as session:
         leader = await access.speaker_for(session, org.leader)
         staff2 = await access.speaker_for(session, org.staff2)
+    from bot.services.evaluation.summary import fingerprint
+
+    async with sessions() as session:
+        before = await fingerprint(session, org.staff.id or 0, PERIOD)
     first = await assess(sessions, leader, tidy.id, Expectation.ABOVE, now=NOW, note="Rapi")
+    async with sessions() as session:
+        # An open evaluation screen built before the assessment is now stale.
+        assert await fingerprint(session, org.staff.id or 0, PERIOD) != before
     again = await assess(sessions, leader, tidy.id, Expectation.ABOVE, now=NOW, note="Rapi")
     assert (first.result, again.result) == (AssessResult.SAVED, AssessResult.UNCHANGED)
     assert (await assess(sessions, staff2, tidy.id, Expectation.BELOW, now=NOW)).result is (
@@ -297,3 +304,16 @@ async def test_city_statistics_roll_up_cumulative_ikis_with_the_cap(
     # Arsip: docs 150 % -> 100 %, map 25 %: 62.5 %; Laporan: 10 of 40 = 25 %. Mean 43.75 %.
     assert means[org.staff.id] == 0.4375
     assert means[org.staff2.id] == 0.25  # no indicator rows: its own amount and reports
+    # The leader's newest assessment of the qualitative IKI counts too (below: 50 %).
+    assert _tidy.id is not None and org.leader.id is not None
+    async with sessions() as session:
+        for expectation in ("above", "below"):
+            session.add(
+                IndicatorAssessment(
+                    indicator_id=_tidy.id, assessor_id=org.leader.id, expectation=expectation
+                )
+            )
+            await session.commit()
+        means = await achievement_by_employee(session, None, parse_period(PERIOD))
+    # Arsip: docs 100 %, map 25 %, tidy 50 %: 58.33 %; Laporan 25 %. Mean 41.67 %.
+    assert round(means[org.staff.id], 6) == round((1 + 0.25 + 0.5) / 3 / 2 + 0.125, 6)

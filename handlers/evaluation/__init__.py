@@ -83,7 +83,10 @@ def build() -> Handlers:
         ],
         states={
             LIST: [CallbackQueryHandler(leader.pick, pattern=r"^ev:pick:\d+$")],
-            HASIL: [CallbackQueryHandler(leader.rate_hasil, pattern=r"^ev:h:\d+$")],
+            HASIL: [
+                CallbackQueryHandler(leader.rate_hasil, pattern=r"^ev:h:\d+$"),
+                CallbackQueryHandler(leader.more_notes, pattern="^ev:more$"),
+            ],
             PERILAKU: [
                 CallbackQueryHandler(leader.rate_perilaku, pattern=r"^ev:p:\d+$"),
                 CallbackQueryHandler(leader.notes_menu, pattern="^ev:notes$"),

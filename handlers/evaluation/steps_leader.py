@@ -75,8 +75,30 @@ async def pick(update: Update, context: BotContext) -> int:
         suggested=suggested,
     )
     LEADER.keep(context, draft)
-    rows = texts.rating_rows(t, "ev:h", suggested)
+    rows = texts.summary_rows(t, summary, suggested)
     await reply(update, context, texts.summary_screen(t, summary), with_cancel(context, rows))
+    return HASIL
+
+
+async def more_notes(update: Update, context: BotContext) -> int:
+    """Show every report note of the semester in full, with the rating buttons again."""
+    deps = context.deps
+    draft = LEADER.get(context)
+    await answer(update)
+    if draft is None:
+        return await FLOW.lost(update, context)
+    opened = await evaluation.open_summary(
+        deps.sessions, require_speaker(context), draft.employee_id, deps.clock.utcnow(),
+        deps.settings,
+    )  # fmt: skip
+    if opened.summary is None:
+        problem = opened.problem or Problem.NOT_FOUND
+        await reply(update, context, texts.refusal_text(context.t, problem, opened.opens_at))
+        return END
+    rows = texts.rating_rows(context.t, "ev:h", draft.suggested)
+    await reply(
+        update, context, texts.notes_screen(context.t, opened.summary), with_cancel(context, rows)
+    )
     return HASIL
 
 

@@ -17,6 +17,7 @@ from bot.services.evaluation import (
     EvaluationPeriod,
     Overview,
     Problem,
+    ReportNote,
     Saved,
     SemesterSummary,
     Spread,
@@ -33,12 +34,20 @@ from bot.services.evaluation.predikat import (
 )
 from bot.services.evaluation.suggestion import Suggestion
 from bot.services.periods import Period, parse_period, semester_name
-from bot.services.targets.describing import CAPPED_NOTE, indicator_lines
-from bot.text import esc
+from bot.services.targets.achievement_rules import Measure
+from bot.services.targets.describing import (
+    ASPECT_LABELS,
+    CAPPED_NOTE,
+    iki_status_text,
+    indicator_lines,
+)
+from bot.text import esc, shorten
 from handlers.evaluation.state import LeaderDraft
 from models import Employee, Evaluation, Opd
 
 Rows = list[list[tuple[str, str]]]
+NOTES_SHOWN = 2  # the latest report notes per RHK on the summary; "All report notes" shows all
+NOTE_CHARS = 90  # each shortened to this many characters there
 
 BERAKHLAK_KEYS = tuple(BERAKHLAK)
 ASK_OPD_CODE = N_("Please type the OPD code, for example DINKES.")
@@ -215,7 +224,71 @@ def own_result_screen(t: Translator, mine: Evaluation) -> tuple[str, Rows]:
 
 
 def target_line(t: Translator, line: SummaryLine) -> str:
-    """One approved target of the summary: its achievement and its reports."""
+    """One approved target of the summary: its achievement, its IKIs and its quality."""
+    return "\n".join([achievement_line(t, line), *("  " + li for li in quality_lines(t, line))])
+
+
+def quality_lines(t: Translator, line: SummaryLine) -> list[str]:
+    """The target's quality standard and its latest report notes and narratives, shortened."""
+    _ = t._
+    lines = []
+    if line.quality_standard:
+        lines.append(
+            _("Quality standard: {text}").format(
+                text=esc(shorten(line.quality_standard, NOTE_CHARS))
+            )
+        )
+    for note in line.notes[:NOTES_SHOWN]:
+        lines.append(note_line(t, note, NOTE_CHARS))
+    if len(line.notes) > NOTES_SHOWN:
+        hidden = len(line.notes) - NOTES_SHOWN
+        lines.append(
+            t.ngettext("…and {count} earlier note", "…and {count} earlier notes", hidden).format(
+                count=t.number(hidden)
+            )
+        )
+    return lines
+
+
+def note_line(t: Translator, note: ReportNote, limit: int | None) -> str:
+    """'🗒 9 Oct: the note' (with the IKI it was given for), shortened to `limit` if given."""
+    text = shorten(note.text, limit) if limit else note.text
+    if note.indicator:
+        text = f"{shorten(note.indicator, NOTE_CHARS) if limit else note.indicator}: {text}"
+    return t._("🗒 {day}: {text}").format(day=t.date(note.at, "medium"), text=esc(text))
+
+
+def notes_hidden(summary: SemesterSummary) -> bool:
+    """True when the summary shortened or left out a note (the "more" button shows them)."""
+    return any(
+        len(li.notes) > NOTES_SHOWN
+        or shorten(li.quality_standard, NOTE_CHARS) != li.quality_standard
+        or any(shorten(n.text, NOTE_CHARS) != n.text for n in li.notes)
+        for li in summary.lines
+    )
+
+
+def notes_screen(t: Translator, summary: SemesterSummary) -> str:
+    """Every quality standard, report note and narrative of the semester, in full."""
+    _ = t._
+    out = [
+        _("<b>Report notes of {name}</b>, {period}").format(
+            name=esc(summary.employee.name), period=semester_name(summary.period, t)
+        )
+    ]
+    for li in summary.lines:
+        if not (li.quality_standard or li.notes):
+            continue
+        out += ["", f"<b>{esc(li.title)}</b>"]
+        if li.quality_standard:
+            out.append(_("Quality standard: {text}").format(text=esc(li.quality_standard)))
+        out += [note_line(t, note, None) for note in li.notes]
+    out += ["", _("<b>How were the work results (hasil kerja)?</b>")]
+    return "\n".join(out)
+
+
+def achievement_line(t: Translator, line: SummaryLine) -> str:
+    """One approved target's achievement (per IKI when it has several) and its reports."""
     _ = t._
     kind = _("main") if line.jenis == "utama" else _("additional")
     reports = t.ngettext("{count} report", "{count} reports", line.reports).format(
@@ -229,6 +302,16 @@ def target_line(t: Translator, line: SummaryLine) -> str:
             reports=reports,
         )
         return "\n".join([head, *("  " + li for li in indicator_lines(t, line.rhk))])
+    if line.rhk is not None and line.rhk.ikis[0].measure is not Measure.CUMULATIVE:
+        # One IKI measured otherwise (a level, a deadline, the leader's judgement): its status.
+        iki = line.rhk.ikis[0]
+        return _("• {title} ({kind}): {aspect}: {status}, {reports}").format(
+            title=esc(line.title),
+            kind=kind,
+            aspect=_(ASPECT_LABELS[iki.aspect]),
+            status=iki_status_text(t, iki),
+            reports=reports,
+        )
     if line.ratio is None:
         return _("• {title} ({kind}, qualitative): {reports}").format(
             title=esc(line.title), kind=kind, reports=reports
@@ -284,6 +367,17 @@ def suggestion_lines(t: Translator, suggestion: Suggestion) -> list[str]:
         *left_out,
         _("This is only a suggestion; you decide."),
     ]
+
+
+L_MORE_NOTES = N_("🗒 All report notes")
+
+
+def summary_rows(t: Translator, summary: SemesterSummary, suggested: str) -> Rows:
+    """The hasil-kerja ratings, with "All report notes" when the summary shortened any."""
+    rows = rating_rows(t, "ev:h", suggested)
+    if notes_hidden(summary):
+        rows.append([(t._(L_MORE_NOTES), "ev:more")])
+    return rows
 
 
 def summary_screen(t: Translator, summary: SemesterSummary) -> str:

@@ -66,12 +66,14 @@ from handlers.targets.steps_draft import (
 )
 from handlers.targets.steps_iki import (
     add_iki,
+    change_iki,
     choose_aspect,
     choose_measure,
     iki_wants_text,
     receive_iki_target,
     receive_iki_text,
     receive_iki_unit,
+    remove_iki,
 )
 from handlers.targets.steps_lists import ask_withdraw, navigate, show_mine, withdraw
 
@@ -104,6 +106,8 @@ def build() -> list[BaseHandler[Update, Any, Any]]:
         CallbackQueryHandler(save, pattern=r"^tg:save$"),
         CallbackQueryHandler(change, pattern=r"^tg:change$"),
         CallbackQueryHandler(add_iki, pattern=r"^tg:iki:add$"),
+        CallbackQueryHandler(remove_iki, pattern=r"^tg:iki:rm:\d+$"),
+        CallbackQueryHandler(change_iki, pattern=r"^tg:iki:ch:\d+$"),
         MessageHandler(text | other, use_buttons(SUMMARY)),
     ]
     states[PICK_FIELD] = [

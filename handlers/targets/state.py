@@ -95,6 +95,7 @@ class TargetFlowDraft(JsonDraft):
     parent: int | None = None
     extras: list[dict[str, Any]] | None = None  # further IKIs, as IndicatorDraft JSON
     iki: dict[str, Any] | None = None  # the further IKI being written
+    iki_at: int | None = None  # when it replaces one: its index in extras (kept till done)
 
     def to_data(self) -> dict[str, Any]:
         """Return the draft as JSON values, leaving out what is not answered yet."""

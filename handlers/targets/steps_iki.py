@@ -3,6 +3,8 @@ buttons where a choice is made: its aspek, how it is measured (each with one pla
 an example), then its words, its target and (for a number) its unit; then the summary again.
 
   tg:iki:add     from the summary (a new target, one's own or assigned)
+  tg:iki:rm:<n>  from the summary: take further IKI n (2, 3, ...) out of the draft
+  tg:iki:ch:<n>  from the summary: write further IKI n again (it keeps its place)
   tg:ia:<aspek>  kuantitas | kualitas | waktu | biaya
   tg:im:<kind>   cumulative | level | lower | deadline | qualitative
 """
@@ -18,7 +20,7 @@ from bot.services.numbers import AmountError, parse_amount
 from bot.services.targets import drafts
 from bot.services.targets.achievement_rules import Aspect, Measure
 from bot.services.targets.indicators import MAX_INDICATORS, parse_typed_deadline
-from handlers.common import keyboard
+from handlers.common import callback_int, keyboard
 from handlers.targets import texts
 from handlers.targets.prompts import summary
 from handlers.targets.state import (
@@ -65,11 +67,28 @@ async def add_iki(update: Update, context: BotContext) -> int:
         return await FLOW.lost(update, context)
     if draft.mode == "edit" or len(draft.extras or []) >= MAX_INDICATORS - 1:
         return await summary(update, context, draft)
-    draft.iki = {}
+    draft.iki, draft.iki_at = {}, None
+    return await ask_aspect(update, context, draft)
+
+
+async def ask_aspect(update: Update, context: BotContext, draft: TargetFlowDraft) -> int:
+    """Keep the draft; ask which aspek the (new or changed) IKI measures."""
     DRAFTS.keep(context, draft)
     text, rows = texts.aspect_question(context.t)
     await show(update, context, text, keyboard(rows))
     return ASK_IKI_ASPECT
+
+
+async def change_iki(update: Update, context: BotContext) -> int:
+    """Write further IKI n again from its aspek; it keeps its place (and stays until done)."""
+    draft = DRAFTS.get(context)
+    if draft is None:
+        return await FLOW.lost(update, context)
+    number = callback_int(update, "tg:iki:ch")
+    if number is None or not 2 <= number <= len(draft.extras or []) + 1:
+        return await summary(update, context, draft)  # nothing to change
+    draft.iki, draft.iki_at = {}, number - 2
+    return await ask_aspect(update, context, draft)
 
 
 async def choose_aspect(update: Update, context: BotContext) -> int:
@@ -161,8 +180,25 @@ async def receive_iki_unit(update: Update, context: BotContext) -> int:
 async def finish_iki(update: Update, context: BotContext, draft: TargetFlowDraft) -> int:
     """Add the finished IKI to the draft and show the summary with it."""
     assert draft.iki is not None
-    draft.extras = [*(draft.extras or []), draft.iki]
-    draft.iki = None
+    extras = list(draft.extras or [])
+    if draft.iki_at is not None and 0 <= draft.iki_at < len(extras):
+        extras[draft.iki_at] = draft.iki  # a changed IKI keeps its place
+    else:
+        extras.append(draft.iki)
+    draft.extras, draft.iki, draft.iki_at = extras, None, None
+    return await summary(update, context, draft)
+
+
+async def remove_iki(update: Update, context: BotContext) -> int:
+    """Take one further IKI out of the draft; show the summary without it."""
+    draft = DRAFTS.get(context)
+    if draft is None:
+        return await FLOW.lost(update, context)
+    number = callback_int(update, "tg:iki:rm")
+    extras = list(draft.extras or [])
+    if number is not None and 2 <= number <= len(extras) + 1:  # else: nothing to take out
+        del extras[number - 2]
+        draft.extras = extras or None
     return await summary(update, context, draft)
 
 

@@ -19,6 +19,7 @@ from bot.services.targets import (
     is_editable,
     is_withdrawable,
 )
+from bot.services.targets.achievement import IndicatorView
 from bot.services.targets.achievement_rules import Aspect, Expectation, Measure
 from bot.services.targets.assessing import AssessOutcome
 from bot.services.targets.describing import (
@@ -48,7 +49,7 @@ from bot.services.targets.vocabulary import (
 )
 from bot.text import esc, shorten
 from handlers.targets.state import CANCEL, RETURN_CANCEL, STEPS, TargetFlowDraft
-from models import Employee, Indicator, Target
+from models import Employee, Target
 
 Rows = list[list[tuple[str, str]]]
 
@@ -522,6 +523,15 @@ def summary(t: Translator, draft: TargetFlowDraft, setting: DraftSetting) -> tup
     ]
     if draft.mode != "edit" and len(draft.extras or []) < MAX_INDICATORS - 1:
         rows.insert(1, [(_(L_ADD_IKI), "tg:iki:add")])
+    # A further IKI can be written again or taken out before saving.
+    for n, _extra in enumerate(draft.extras or [], start=2):
+        rows.insert(
+            -1,
+            [
+                (_(L_CHANGE_IKI).format(n=n), f"tg:iki:ch:{n}"),
+                (_(L_REMOVE_IKI).format(n=n), f"tg:iki:rm:{n}"),
+            ],
+        )
     return "\n".join([head, "", *body, "", foot]), rows
 
 
@@ -590,6 +600,8 @@ def return_cancel_rows(t: Translator) -> Rows:
 # --------------------------------------------------------------------------- further IKIs
 
 L_ADD_IKI = N_("➕ Add another indicator (IKI)")
+L_REMOVE_IKI = N_("✖ Remove IKI {n}")
+L_CHANGE_IKI = N_("✏️ Change IKI {n}")
 ASPECT_HELP = {
     Aspect.KUANTITAS: N_("how much is done, for example “12 laporan”"),
     Aspect.KUALITAS: N_("how good it is, for example “data 95% lengkap”"),
@@ -667,8 +679,10 @@ def extra_lines(t: Translator, draft: TargetFlowDraft) -> list[str]:
     _ = t._
     lines = []
     for n, iki in enumerate(draft.fields().extra_indicators, start=2):
-        row = Indicator(
+        row = IndicatorView(
+            id=None,
             target_id=0,
+            position=n - 1,
             aspect=iki.aspect.value, measure=iki.measure.value, text=iki.text,
             target_amount=iki.amount, unit=iki.unit, due_on=iki.due_on, periods=iki.periods,
             expectation=iki.expectation,

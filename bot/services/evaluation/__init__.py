@@ -35,7 +35,13 @@ from bot.services.evaluation.problems import (
     Problem,
 )
 from bot.services.evaluation.spread import Spread, SpreadView, spread_for_hr
-from bot.services.evaluation.summary import Opened, SemesterSummary, SummaryLine, open_summary
+from bot.services.evaluation.summary import (
+    Opened,
+    ReportNote,
+    SemesterSummary,
+    SummaryLine,
+    open_summary,
+)
 from bot.services.evaluation.window import (
     CLOSED,
     LATE,
@@ -62,6 +68,7 @@ __all__ = [
     "OrgRatingView",
     "Overview",
     "Problem",
+    "ReportNote",
     "Saved",
     "SemesterSummary",
     "Spread",

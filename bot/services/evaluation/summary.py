@@ -8,8 +8,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,9 +24,26 @@ from bot.services.feedback import feedback_counts
 from bot.services.periods import Period
 from bot.services.targets import achievement
 from bot.services.targets.achievement_rules import SemesterResult, semester_achievement
-from bot.services.targets.vocabulary import JENIS_UTAMA
-from models import Employee, Evaluation, ProgressReport, Target
+from bot.services.targets.vocabulary import JENIS_UTAMA, REPORT_ACTIVE
+from models import (
+    Employee,
+    Evaluation,
+    Indicator,
+    IndicatorAssessment,
+    ProgressReport,
+    ReportValue,
+    Target,
+)
 from models.db import SessionFactory
+
+
+@dataclass(frozen=True)
+class ReportNote:
+    """A report's quality note, or the words given for one IKI (a narrative), with its day."""
+
+    at: datetime
+    text: str
+    indicator: str = ""  # the IKI the words were given for ("" for the report's own note)
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,8 @@ class SummaryLine:
     reports: int
     # The RHK's indicators and roll-up (ratio is the roll-up's when it has several IKIs).
     rhk: achievement.RhkProgress | None = None
+    quality_standard: str = ""
+    notes: tuple[ReportNote, ...] = ()  # newest first
 
 
 @dataclass(frozen=True)
@@ -94,7 +115,7 @@ async def fingerprint(session: AsyncSession, employee_id: int, period: str) -> s
         )
     ).all()
     ids = [t[0] for t in targets]
-    reports: tuple[int, datetime | None] = (0, None)
+    reports: tuple[object, ...] = (0, None)
     if ids:
         count, latest = (
             await session.exec(
@@ -104,6 +125,16 @@ async def fingerprint(session: AsyncSession, employee_id: int, period: str) -> s
             )
         ).one()
         reports = (int(count), latest)
+        # A leader's assessment of a qualitative IKI changes the suggestion too.
+        assessed = (
+            await session.exec(
+                select(func.count(), func.max(IndicatorAssessment.created_at))
+                .join(Indicator, col(Indicator.id) == IndicatorAssessment.indicator_id)
+                .where(col(Indicator.target_id).in_(ids))
+            )
+        ).one()
+        if assessed[0]:  # (without any, the digest stays what it was before IKIs existed)
+            reports = (*reports, int(assessed[0]), assessed[1])
     exists = (
         await session.exec(
             select(Evaluation.id, Evaluation.version).where(
@@ -121,6 +152,41 @@ async def _feedback_counts(
     """Feedback received in the semester, by kind."""
     counts = await feedback_counts(session, [employee_id], period)
     return dict(counts.get(employee_id, {}))
+
+
+async def report_notes(
+    session: AsyncSession, target_ids: list[int]
+) -> dict[int, list[ReportNote]]:
+    """The quality notes and IKI narratives of the active reports, per target, newest first.
+
+    In the caller's session.
+    """
+    if not target_ids:
+        return {}
+    tables: tuple[Any, ...] = tuple(
+        m.__table__  # type: ignore[union-attr]
+        for m in (ProgressReport, ReportValue, Indicator)
+    )
+    report, value, iki = (table.c for table in tables)
+    counted = (report.target_id.in_(target_ids), report.status == REPORT_ACTIVE)
+    conn = await session.connection()
+    own = await conn.execute(
+        sa_select(report.target_id, report.created_at, report.id, report.note, literal("")).where(
+            *counted, report.note != ""
+        )
+    )
+    words = await conn.execute(
+        sa_select(report.target_id, report.created_at, report.id, value.note, iki.text)
+        .select_from(tables[1])
+        .join(tables[0], report.id == value.report_id)
+        .join(tables[2], iki.id == value.indicator_id)
+        .where(*counted, value.note != "")
+    )
+    found = sorted([*own.all(), *words.all()], key=lambda r: (r[1], r[2]), reverse=True)
+    notes: dict[int, list[ReportNote]] = {}
+    for target_id, created, _report_id, text, indicator in found:
+        notes.setdefault(target_id, []).append(ReportNote(created, text, indicator or ""))
+    return notes
 
 
 async def semester_summary(
@@ -151,6 +217,7 @@ async def semester_summary(
     progress = await achievement.rhk_progress(
         session, targets, min(today or period.end, period.end)
     )
+    notes = await report_notes(session, ids)
     lines = []
     for t in targets:
         assert t.id is not None
@@ -164,6 +231,8 @@ async def semester_summary(
                 ratio=progress[t.id].ratio,
                 reports=progress[t.id].reports,
                 rhk=progress[t.id],
+                quality_standard=t.quality_standard,
+                notes=tuple(notes.get(t.id, ())),
             )
         )
     suggestion = suggest_hasil_kerja(

@@ -25,7 +25,7 @@ from bot.services.periods import Period, parse_period
 from bot.services.stats import Scope, in_scope
 from bot.services.targets import achievement
 from bot.services.targets.achievement_rules import HUNDRED, LATE_PERCENT, Expectation, Measure
-from models import Employee, Indicator, Opd, Target
+from models import Employee, Opd, Target
 from models.db import SessionFactory
 
 SKP_HEADER = (
@@ -65,7 +65,7 @@ def _percent(value: Decimal | None) -> float | str:
     return round(float(value), 1) if value is not None else ""
 
 
-def _target(row: Indicator) -> tuple[Any, str]:
+def _target(row: achievement.IndicatorView) -> tuple[Any, str]:
     """The IKI's target and unit as e-Kinerja reads them."""
     measure = Measure(row.measure)
     if measure is Measure.QUALITATIVE:

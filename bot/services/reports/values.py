@@ -19,9 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import N_
 from bot.services.targets import indicators
-from bot.services.targets.achievement import indicators_of
+from bot.services.targets.achievement import IndicatorView, indicators_of
 from bot.services.targets.achievement_rules import Measure
-from models import Indicator, ProgressReport, ReportValue, Target
+from models import ProgressReport, ReportValue, Target
 
 NEEDS_POSITIVE = N_("Please type a number above 0.")
 NEEDS_NUMBER = N_("Please type a number, 0 or more.")
@@ -65,7 +65,7 @@ class IkiValue:
             raise ValueError(str(exc)) from exc
 
 
-def check_value(row: Indicator, value: IkiValue) -> str | None:
+def check_value(row: IndicatorView, value: IkiValue) -> str | None:
     """The problem with a value for this IKI (msgid), or None when it can be counted."""
     if row.id is not None and value.indicator_id != row.id:
         return NOT_THIS_TARGET
@@ -80,7 +80,7 @@ def check_value(row: Indicator, value: IkiValue) -> str | None:
     return None if value.note.strip() else NEEDS_WORDS
 
 
-async def first_indicator(session: AsyncSession, target: Target) -> Indicator:
+async def first_indicator(session: AsyncSession, target: Target) -> IndicatorView:
     """In the caller's session: the target's first IKI row (written from its columns if none)."""
     [rows] = (await indicators_of(session, [target])).values()
     if rows[0].id is None:
@@ -89,7 +89,7 @@ async def first_indicator(session: AsyncSession, target: Target) -> Indicator:
     return rows[0]
 
 
-def first_value(row: Indicator, amount: Decimal | None, note: str) -> IkiValue:
+def first_value(row: IndicatorView, amount: Decimal | None, note: str) -> IkiValue:
     """The value a plain /lapor report (an amount, or a narrative) gives the first IKI."""
     assert row.id is not None
     if Measure(row.measure) is Measure.QUALITATIVE:

@@ -1,6 +1,7 @@
-"""Achievement: each employee's capped mean over approved targets (their cumulative IKIs),
-and how many fall in each bucket. Computed in the database: a city has a quarter of a
-million targets and over a million reports, far too many rows to ship to Python."""
+"""Achievement: each employee's capped mean over approved targets (their cumulative IKIs and
+the leader's assessments of qualitative ones), and how many fall in each bucket. Computed in
+the database: a city has a quarter of a million targets and over a million reports, far too
+many rows to ship to Python."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.periods import Period
 from bot.services.stats.scope import Scope, in_scope
-from models import Employee, Indicator, ProgressReport, ReportValue, Target
+from bot.services.targets.achievement_rules import QUALITATIVE_PERCENT, Expectation
+from models import Employee, Indicator, IndicatorAssessment, ProgressReport, ReportValue, Target
 from models.db import SessionFactory
 
 # Achievement buckets of the capped mean per employee: [0, .25), [.25, .5), [.5, .75),
@@ -30,8 +32,9 @@ def capped_means(scope: Scope, period: Period) -> Any:
     """A subquery of (employee_id, mean): each active employee's capped mean achievement.
 
     Per approved target of the period, its cumulative IKIs' active reported sums over their
-    targets, each capped at 1 and averaged (the RHK roll-up; IKIs measured otherwise are left
-    to the per-person screens); then averaged per employee. A target without indicator rows
+    targets and its assessed qualitative IKIs (_judged), each capped at 1 and averaged (the
+    RHK roll-up; IKIs measured otherwise are left to the per-person screens); then averaged
+    per employee. A target without indicator rows
     is its one IKI (its own amount and its reports' amounts). Done in the database: a city has
     a quarter of a million targets and over a million reports, far too many rows to ship to
     Python.
@@ -63,10 +66,13 @@ def capped_means(scope: Scope, period: Period) -> Any:
         )
         .where(*shared, Indicator.measure == "cumulative", col(Indicator.target_amount) > 0)
         .group_by(col(Indicator.id), col(Target.id), col(Target.employee_id))
-        .subquery()
+        .subquery("per_iki")
     )
-    per_rhk = select(per_iki.c.employee_id, func.avg(per_iki.c.ratio).label("ratio")).group_by(
-        per_iki.c.target_id, per_iki.c.employee_id
+    measured = union_all(
+        select(per_iki.c.employee_id, per_iki.c.target_id, per_iki.c.ratio), _judged(shared)
+    ).subquery()
+    per_rhk = select(measured.c.employee_id, func.avg(measured.c.ratio).label("ratio")).group_by(
+        measured.c.target_id, measured.c.employee_id
     )
     legacy_done = (
         func.coalesce(func.sum(ProgressReport.amount), 0) * 1.0 / col(Target.target_amount)
@@ -95,6 +101,41 @@ def capped_means(scope: Scope, period: Period) -> Any:
         .group_by(per_target.c.employee_id)
         .subquery()
     )
+
+
+def _judged(shared: tuple[Any, ...]) -> Any:
+    """SQL: (employee_id, target_id, ratio) of each qualitative IKI the leader has assessed:
+    the newest assessment, as achievement_rules counts it (below: QUALITATIVE_PERCENT), capped
+    at 1. Driven by the assessments, which are few next to the report values. IKIs measured
+    as a level, lower is better or a deadline are left to the per-person screens: counting
+    them here (windows over every report value) made the city's statistics five times slower."""
+    judged = (
+        select(
+            Target.employee_id,
+            col(Target.id).label("target_id"),
+            col(IndicatorAssessment.expectation).label("expectation"),
+            func.row_number()
+            .over(
+                partition_by=col(Indicator.id),
+                order_by=(
+                    col(IndicatorAssessment.created_at).desc(),
+                    col(IndicatorAssessment.id).desc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .select_from(IndicatorAssessment)
+        .join(Indicator, col(Indicator.id) == IndicatorAssessment.indicator_id)
+        .join(Target, col(Target.id) == Indicator.target_id)
+        .join(Employee, col(Employee.id) == Target.employee_id)
+        .where(*shared, Indicator.measure == "qualitative")
+        .subquery("judged")
+    )
+    j = judged.c
+    below = float(QUALITATIVE_PERCENT[Expectation.BELOW] / 100)
+    return select(
+        j.employee_id, j.target_id, case((j.expectation == "below", below), else_=1.0)
+    ).where(j.rank == 1)
 
 
 async def achievement_by_employee(

@@ -21,12 +21,13 @@ The queries take the caller's session and count active reports only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ARRAY, Integer, any_, bindparam, case, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,7 +43,7 @@ from bot.services.targets.achievement_rules import (
     iki_achievement,
     rhk_achievement,
 )
-from bot.services.targets.indicators import implied_row
+from bot.services.targets.indicators import default_aspect, default_measure
 from bot.services.targets.vocabulary import KIND_QUAL, KIND_QUANT, REPORT_ACTIVE
 from models import Indicator as IndicatorRow
 from models import IndicatorAssessment, ProgressReport, ReportValue, Target
@@ -167,13 +168,50 @@ async def last_report_at(session: AsyncSession, employee_id: int) -> datetime | 
 # --- per IKI, per RHK (in the caller's session) ---
 
 
-def implied_indicator(target: Target) -> IndicatorRow:
+@dataclass(frozen=True)
+class IndicatorView:
+    """An IKI as the achievement queries read it: a stored row, or the one a target's own
+    columns imply. Plain data (cheap to build for a whole team's targets)."""
+
+    id: int | None
+    target_id: int
+    position: int
+    aspect: str
+    measure: str
+    text: str
+    target_amount: Decimal | None
+    unit: str
+    due_on: date | None
+    periods: int | None
+    expectation: str
+
+    @classmethod
+    def implied(cls, target: Target) -> IndicatorView:
+        """The one IKI a target's own columns describe (kuantitatif: cumulative, else
+        qualitative), for a target without indicator rows."""
+        measure = default_measure(target.kind)
+        return cls(
+            id=None,
+            target_id=target.id or 0,
+            position=0,
+            aspect=default_aspect(measure).value,
+            measure=measure.value,
+            text=target.indicator,
+            target_amount=target.target_amount,
+            unit=target.unit,
+            due_on=None,
+            periods=None,
+            expectation=target.expectation,
+        )
+
+
+def implied_indicator(target: Target) -> IndicatorView:
     """The one IKI a target's own columns describe (kuantitatif: cumulative, else qualitative)."""
-    return implied_row(target)
+    return IndicatorView.implied(target)
 
 
-def rule_indicator(row: IndicatorRow) -> Indicator:
-    """What achievement_rules needs of an indicator row."""
+def rule_indicator(row: IndicatorView) -> Indicator:
+    """What achievement_rules needs of an indicator."""
     measure = Measure(row.measure)
     if measure is Measure.DEADLINE:
         periods = Decimal(row.periods) if row.periods is not None else None
@@ -185,7 +223,7 @@ def rule_indicator(row: IndicatorRow) -> Indicator:
 class IkiProgress:
     """One IKI with what was reported on it and its achievement as measured."""
 
-    indicator: IndicatorRow
+    indicator: IndicatorView
     result: IkiResult
     reports: int
     assessment: Expectation | None
@@ -225,48 +263,89 @@ class RhkProgress:
         return not self.single and self.result.capped
 
 
-def _observations(
-    reports: Sequence[tuple[int, int, Decimal | None, datetime]],
-    values: Sequence[ReportValue],
-    first: dict[int, int],
-) -> dict[int, list[Observation]]:
-    """Observations per indicator id, oldest first.
+@dataclass
+class _Tally:
+    """What the active reports say of one IKI, added up in the database."""
 
-    `reports` are (report id, target id, amount, created_at) of active reports, oldest first;
-    `first` maps a target id to its first indicator's id.
-    """
-    by_report: dict[int, list[ReportValue]] = {}
-    for value in values:
-        by_report.setdefault(value.report_id, []).append(value)
-    found: dict[int, list[Observation]] = {}
-    for report_id, target_id, amount, created in reports:
-        day = created.date()
-        own = by_report.get(report_id)
-        if own is None:  # a report written without value rows: its amount is the first IKI's
-            if target_id in first:
-                found.setdefault(first[target_id], []).append(Observation(day, amount))
-            continue
-        for v in own:
-            found.setdefault(v.indicator_id, []).append(
-                Observation(day, v.amount, done_on=v.done_on, on_time=v.on_time)
-            )
-    return found
+    reports: int = 0
+    total: Decimal = Decimal(0)
+    amounts: int = 0  # reports that gave a number
+    on_time: int = 0  # periods delivered on time
+    done_on: date | None = None  # the first delivery day
+    newest: Decimal | None = None  # the newest number (a level, lower is better)
+
+    def add(self, other: _Tally) -> None:
+        self.reports += other.reports
+        self.total += other.total
+        self.amounts += other.amounts
+        self.on_time += other.on_time
+        if other.done_on is not None and (self.done_on is None or other.done_on < self.done_on):
+            self.done_on = other.done_on
+
+    def observations(self, today: date) -> list[Observation]:
+        """Observations standing for the tally, as achievement_rules reads them: the sum (or
+        the newest number), the first delivery day, and one per period on time or not."""
+        if not self.reports:
+            return []
+        value = self.newest if self.newest is not None else None
+        first = Observation(
+            today,
+            value if value is not None else (self.total if self.amounts else None),
+            done_on=self.done_on,
+            on_time=self.on_time > 0,
+        )
+        late = max(self.reports - max(self.on_time, 1), 0)
+        return [
+            first,
+            *(Observation(today, on_time=True) for _ in range(max(self.on_time - 1, 0))),
+            *(Observation(today, on_time=False) for _ in range(late)),
+        ]
+
+
+def id_in(conn: Any, column: Any, ids: Sequence[int]) -> Any:
+    """SQL: column IN ids. On PostgreSQL one array parameter (= ANY): a team's few hundred ids
+    as separate parameters cost more to render on every query than the query itself takes."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _decimal(value: Any) -> Decimal:
+    """A sum from the database as a Decimal (SQLite may give a float or an int)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
 async def indicators_of(
     session: AsyncSession, targets: Sequence[Target]
-) -> dict[int, list[IndicatorRow]]:
+) -> dict[int, list[IndicatorView]]:
     """Each target's IKIs in order (the implied one for a target without rows)."""
     ids = [t.id for t in targets if t.id is not None]
-    rows: dict[int, list[IndicatorRow]] = {}
+    rows: dict[int, list[IndicatorView]] = {}
     if ids:
+        c = IndicatorRow.__table__.c  # type: ignore[attr-defined]
+        conn = await session.connection()
         query = (
-            select(IndicatorRow)
-            .where(col(IndicatorRow.target_id).in_(ids))
-            .order_by(col(IndicatorRow.target_id), col(IndicatorRow.position))
+            sa_select(
+                c.id,
+                c.target_id,
+                c.position,
+                c.aspect,
+                c.measure,
+                c.text,
+                c.target_amount,
+                c.unit,
+                c.due_on,
+                c.periods,
+                c.expectation,
+            )
+            .where(id_in(conn, c.target_id, ids))
+            .order_by(c.target_id, c.position)
         )
-        for row in (await session.exec(query)).all():
-            rows.setdefault(row.target_id, []).append(row)
+        for found in (await conn.execute(query)).all():
+            view = IndicatorView(*found)
+            if view.target_amount is not None:
+                view = replace(view, target_amount=Decimal(str(view.target_amount)))
+            rows.setdefault(view.target_id, []).append(view)
     return {t.id: rows.get(t.id) or [implied_indicator(t)] for t in targets if t.id is not None}
 
 
@@ -292,57 +371,146 @@ async def rhk_progress(
     if not ids:
         return {}
     indicators = await indicators_of(session, targets)
-    first = {tid: rows[0].id for tid, rows in indicators.items() if rows[0].id is not None}
-    reports = (
-        await session.exec(
-            select(
-                col(ProgressReport.id),
-                col(ProgressReport.target_id),
-                col(ProgressReport.amount),
-                col(ProgressReport.created_at),
-            )
-            .where(*_counted(ids))
-            .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
-        )
-    ).all()
-    values = (
-        await session.exec(
-            select(ReportValue)
-            .join(ProgressReport, col(ProgressReport.id) == ReportValue.report_id)
-            .where(*_counted(ids))
-        )
-    ).all()
-    active = [(r, t, a, c) for r, t, a, c in reports if r is not None]
-    observed = _observations(active, values, first)
-    by_target: dict[int, list[tuple[Decimal | None, datetime]]] = {}
-    for _r, t, a, c in active:
-        by_target.setdefault(t, []).append((a, c))
-    stored = [row.id for rows in indicators.values() for row in rows if row.id is not None]
-    assessed = await latest_assessments(session, stored)
+    tallies, per_report = await _tallies(session, ids, indicators)
+    by_target = {tid: (n, last) for tid, n, last in per_report}
+    # Only qualitative IKIs are assessed: no query when the targets have none.
+    qualitative = [
+        row.id
+        for rows in indicators.values()
+        for row in rows
+        if row.id is not None and row.measure == Measure.QUALITATIVE.value
+    ]
+    assessed = await latest_assessments(session, qualitative)
     result: dict[int, RhkProgress] = {}
     for target in targets:
         if target.id is None:
             continue
         ikis = []
         for row in indicators[target.id]:
-            seen = observed.get(row.id, []) if row.id is not None else []
-            if row.id is None:  # implied: every report of the target is its value
-                seen = [Observation(c.date(), a) for a, c in by_target.get(target.id, [])]
+            tally = tallies.get((target.id, row.id), _Tally())
             assessment = assessed.get(row.id) if row.id is not None else None
+            seen = tally.observations(today)
             ikis.append(
                 IkiProgress(
                     row,
                     iki_achievement(rule_indicator(row), seen, assessment, today),
-                    len(seen),
+                    tally.reports,
                     assessment,
                 )
             )
-        own = [c for _a, c in by_target.get(target.id, [])]
+        count, last = by_target.get(target.id, (0, None))
         result[target.id] = RhkProgress(
-            target,
-            tuple(ikis),
-            rhk_achievement([i.result for i in ikis]),
-            len(own),
-            max(own) if own else None,
+            target, tuple(ikis), rhk_achievement([i.result for i in ikis]), count, last
         )
     return result
+
+
+async def _tallies(
+    session: AsyncSession, ids: Sequence[int], indicators: dict[int, list[IndicatorView]]
+) -> tuple[dict[tuple[int, int | None], _Tally], list[tuple[int, int, datetime | None]]]:
+    """Per (target, IKI id) what the active reports say, and per target how many reports and
+    the latest, aggregated in the database (a team's few hundred RHKs have thousands of
+    report values). A report without value rows counts its amount for the first IKI; an
+    implied IKI (id None) takes every report of its target.
+
+    The status is compared as an expression: on SQLite without ANALYZE statistics, an equality
+    on the unselective status index makes the planner walk it across the whole city instead of
+    using the target_id index (see team.members).
+    """
+    report = ProgressReport.__table__  # type: ignore[attr-defined]
+    value = ReportValue.__table__  # type: ignore[attr-defined]
+    pr, rv = report.c, value.c
+    conn = await session.connection()
+    counted = (id_in(conn, pr.target_id, ids), (pr.status + "") == REPORT_ACTIVE)
+    amount = case((rv.indicator_id.is_(None), pr.amount), else_=rv.amount)
+    on_time = case((rv.on_time.is_(True), 1), else_=0)
+    grouped = await conn.execute(
+        sa_select(
+            pr.target_id,
+            rv.indicator_id,
+            func.count(),
+            func.sum(amount),
+            func.count(amount),
+            func.sum(on_time),
+            func.min(rv.done_on),
+        )
+        .select_from(report.outerjoin(value, rv.report_id == pr.id))
+        .where(*counted)
+        .group_by(pr.target_id, rv.indicator_id)
+    )
+    first = {tid: rows[0].id for tid, rows in indicators.items()}
+    tallies: dict[tuple[int, int | None], _Tally] = {}
+    for target_id, iki, n, total, amounts, in_time, done_on in grouped.all():
+        if iki is None:  # reports without value rows: the first IKI's (or the implied one's)
+            if target_id not in first:
+                continue
+            iki = first[target_id]
+        tally = _Tally(int(n), _decimal(total), int(amounts or 0), int(in_time or 0), done_on)
+        tallies.setdefault((target_id, iki), _Tally()).add(tally)
+    # The newest number of each level and lower-is-better IKI.
+    newest_of = [
+        row.id
+        for rows in indicators.values()
+        for row in rows
+        if row.id is not None and row.measure in (Measure.LEVEL.value, Measure.LOWER.value)
+    ]
+    if newest_of:
+        await _newest_numbers(conn, ids, newest_of, first, tallies)
+    per_report = await conn.execute(
+        sa_select(pr.target_id, func.count(), func.max(pr.created_at))
+        .where(*counted)
+        .group_by(pr.target_id)
+    )
+    return tallies, [(t, int(n), last) for t, n, last in per_report.all()]
+
+
+async def _newest_numbers(
+    conn: Any,
+    ids: Sequence[int],
+    indicator_ids: list[int],
+    first: dict[int, int | None],
+    tallies: dict[tuple[int, int | None], _Tally],
+) -> None:
+    """Set the newest reported number of these IKIs on their tallies (a window in SQL)."""
+    report = ProgressReport.__table__  # type: ignore[attr-defined]
+    value = ReportValue.__table__  # type: ignore[attr-defined]
+    pr, rv = report.c, value.c
+    amount = case((rv.indicator_id.is_(None), pr.amount), else_=rv.amount)
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(pr.target_id, rv.indicator_id),
+            order_by=(pr.created_at.desc(), pr.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        sa_select(pr.target_id, rv.indicator_id, amount.label("amount"), pr.created_at, rank)
+        .select_from(report.outerjoin(value, rv.report_id == pr.id))
+        .where(
+            id_in(conn, pr.target_id, ids),
+            (pr.status + "") == REPORT_ACTIVE,
+            amount.is_not(None),
+            # Reports without value rows only matter when a first IKI is one of these.
+            or_(id_in(conn, rv.indicator_id, indicator_ids), rv.indicator_id.is_(None))
+            if set(first.values()) & set(indicator_ids)
+            else id_in(conn, rv.indicator_id, indicator_ids),
+        )
+        .subquery()
+    )
+    found = await conn.execute(
+        sa_select(
+            ranked.c.target_id, ranked.c.indicator_id, ranked.c.amount, ranked.c.created_at
+        ).where(ranked.c.rank == 1)
+    )
+    wanted = set(indicator_ids)
+    when: dict[tuple[int, int | None], datetime] = {}
+    for target_id, iki, number, created in found.all():
+        if iki is None:
+            iki = first.get(target_id)
+        if iki not in wanted:
+            continue
+        key = (target_id, iki)
+        if key not in when or created > when[key]:
+            when[key] = created
+            tallies.setdefault(key, _Tally()).newest = _decimal(number)

@@ -112,6 +112,7 @@ class IkiResult:
     percent: Decimal | None
     measured: Decimal | None = None  # the number shown: a sum, the newest level, periods on time
     not_counted: str | None = None  # msgid
+    done_on: date | None = None  # a single-date deadline: the day it was first delivered
 
     @property
     def counted(self) -> bool:
@@ -225,7 +226,7 @@ def deadline_achievement(
     done = [o.done_on for o in observations if o.done_on is not None]
     if done:
         first = min(done)
-        return IkiResult(HUNDRED if first <= due else LATE_PERCENT)
+        return IkiResult(HUNDRED if first <= due else LATE_PERCENT, done_on=first)
     if today > due:
         return IkiResult(Decimal(0))
     return IkiResult(None, not_counted=NOT_DUE)
@@ -261,7 +262,10 @@ def rhk_achievement(ikis: Sequence[IkiResult]) -> RhkResult:
     """An RHK's achievement: the mean of its counted IKIs, each capped at ROLLUP_CAP."""
     counted = [r.percent for r in ikis if r.percent is not None]
     if not counted:
-        return RhkResult(None, 0, not_counted=NOTHING_COUNTED)
+        # One reason shared by every IKI ("not yet assessed by the leader") says more.
+        reasons = {r.not_counted for r in ikis}
+        reason = reasons.pop() if len(reasons) == 1 else None
+        return RhkResult(None, 0, not_counted=reason or NOTHING_COUNTED)
     capped = [min(p, ROLLUP_CAP) for p in counted]
     mean = sum(capped, Decimal(0)) / len(capped)
     return RhkResult(

@@ -7,12 +7,12 @@ every typed value is escaped.
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
-from bot.services.targets.achievement import IkiProgress, RhkProgress
+from bot.services.targets.achievement import IkiProgress, IndicatorView, RhkProgress
 from bot.services.targets.achievement_rules import Aspect, Expectation, Measure
 from bot.services.targets.drafts import TargetDraft
 from bot.services.targets.vocabulary import JENIS_UTAMA, KIND_QUANT
 from bot.text import esc
-from models import Indicator, Target
+from models import Target
 
 ASPECT_LABELS = {
     Aspect.KUANTITAS: N_("Quantity"),
@@ -90,7 +90,7 @@ def describe(
     return lines
 
 
-def iki_target_text(t: Translator, row: Indicator) -> str:
+def iki_target_text(t: Translator, row: IndicatorView) -> str:
     """An IKI's target in words: '12 dokumen', 'at most 5 keluhan', 'by 30 June', escaped."""
     _ = t._
     measure = Measure(row.measure)
@@ -106,6 +106,20 @@ def iki_target_text(t: Translator, row: Indicator) -> str:
     return amount or "-"
 
 
+def deadline_status(t: Translator, iki: IkiProgress, percent: str) -> str:
+    """A single-date deadline: when it was delivered against its due date, or that it was not."""
+    _ = t._
+    done, due = iki.result.done_on, iki.indicator.due_on
+    if done is None or due is None:
+        return _("not delivered by {due} ({percent})").format(
+            due=t.date(due, "medium") if due else "-", percent=percent
+        )
+    words = _("on time") if done <= due else _("late")
+    return _("delivered on {done}, due {due}: {words} ({percent})").format(
+        done=t.date(done, "medium"), due=t.date(due, "medium"), words=words, percent=percent
+    )
+
+
 def iki_status_text(t: Translator, iki: IkiProgress) -> str:
     """How far an IKI has come: '5 of 12 dokumen (42%)', the assessment, or why not yet."""
     _ = t._
@@ -116,7 +130,7 @@ def iki_status_text(t: Translator, iki: IkiProgress) -> str:
     if iki.measure is Measure.QUALITATIVE and iki.assessment is not None:
         return _(EXPECTATION_LABELS[iki.assessment])
     if iki.measure is Measure.DEADLINE and not row.periods:
-        return percent
+        return deadline_status(t, iki, percent)
     if result.measured is None:
         return percent
     if iki.measure is Measure.DEADLINE:

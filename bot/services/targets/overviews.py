@@ -26,7 +26,6 @@ from bot.services.targets.vocabulary import (
     STATUS_PENDING,
 )
 from models import Employee, Target
-from models import Indicator as IndicatorRow
 from models.db import SessionFactory
 
 
@@ -276,7 +275,7 @@ class FullTarget:
     parent: Target | None
     may_decide: bool  # the speaker is the direct supervisor and it awaits approval
     # Its IKIs in order (the target's own columns describe the first).
-    indicators: list[IndicatorRow] = field(default_factory=list)
+    indicators: list[achievement.IndicatorView] = field(default_factory=list)
 
 
 async def full_target(db: SessionFactory, speaker: Speaker, target_id: int) -> FullTarget | None:
