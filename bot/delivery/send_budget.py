@@ -15,14 +15,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
-from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import BaseRateLimiter
 
 from bot.runtime.metrics import FLOOD_WAITS
@@ -35,6 +42,10 @@ CHAT_GAP = 1.0  # seconds between a chat's last message and a bulk send to it
 TRANSIENT_BACKOFF = (0.5, 1.0, 2.0)
 # Methods that create a message: after a timeout Telegram may already have delivered it.
 NON_IDEMPOTENT_PREFIXES = ("send", "forward", "copy")
+# Round trips timed before the fastest one is trusted as the floor (see SharedRateLimiter).
+TRUST_AFTER = 300
+# Taken off the fastest round trip: our own scheduling jitter on either side of a call.
+FLOOR_MARGIN = 0.005
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -76,11 +87,16 @@ class SharedRateLimiter(BaseRateLimiter[str]):
     and reschedules the row on other failures. The bot works in private chats only, so
     there is no per-group limit.
 
-    Telegram counts a message when it arrives, which is some time between our sending it and
-    its answer coming back. So a message holds its slot from the moment it is sent until
-    `window` seconds after its answer: however the network bunches requests up, no window
-    at Telegram ever sees more than `overall_rate`, and the budget can be Telegram's own
-    limit (at the cost of one round trip per slot: 30/s with 20 ms answers is 29.4/s).
+    Telegram counts a message when it arrives, some time between our sending it and its
+    answer coming back. A message therefore holds its slot from the moment it is sent until
+    `window` seconds after the latest moment it can have arrived: its answer time minus the
+    fastest round trip seen (the "floor", the least time an answer needs to come back). The
+    next message in that slot leaves after that, so it arrives at least `window` later, and
+    no second at Telegram ever sees more than `overall_rate` however the network bunches
+    requests up. The round trip is spent sending instead of idling: with 80-150 ms round
+    trips a slot is held for about 1.035 s, not 1.115 s (29/s instead of 26.9/s). Until
+    `trust_after` answers have been timed the floor is taken as 0 (a window after the
+    answer), so a few lucky early answers cannot make it too generous.
     """
 
     def __init__(
@@ -90,6 +106,7 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         max_retries: int = 2,
         window: float = 1.0,
         backoff: tuple[float, ...] = TRANSIENT_BACKOFF,
+        trust_after: int = TRUST_AFTER,
     ) -> None:
         if not 0 <= reserve < overall_rate:
             raise ValueError("reserve must be smaller than overall_rate")
@@ -98,8 +115,11 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         self.max_retries = max_retries
         self.window = window
         self.backoff = backoff
+        self.trust_after = trust_after
         self._in_flight = 0
-        self._answered: deque[float] = deque()  # loop time of each answer still in the window
+        self._frees: list[float] = []  # heap: loop time at which each answered slot frees
+        self._timed = 0  # round trips timed so far
+        self._fastest = float("inf")  # the fastest of them, in seconds
         self._changed = asyncio.Event()  # an answer came back, or a reply took its slot
         self._replies_waiting = 0
         self._hold_until = 0.0
@@ -109,6 +129,13 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         # once a reply could lose again and again (seen: 2.8 s for one, 0.25 s on average).
         self._queue = asyncio.Lock()
 
+    @property
+    def floor(self) -> float:
+        """Seconds every answer needs at least (0 until `trust_after` round trips are timed)."""
+        if self._timed < self.trust_after:
+            return 0.0
+        return max(0.0, self._fastest - FLOOR_MARGIN)
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 
@@ -116,10 +143,10 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         """Nothing to tear down."""
 
     def _taken(self, now: float) -> int:
-        """Slots in use at loop time `now`: messages in flight or answered within the window."""
-        while self._answered and self._answered[0] <= now - self.window:
-            self._answered.popleft()
-        return self._in_flight + len(self._answered)
+        """Slots in use at loop time `now`: messages in flight or that may count at Telegram."""
+        while self._frees and self._frees[0] <= now:
+            heapq.heappop(self._frees)
+        return self._in_flight + len(self._frees)
 
     async def _admit(self, limit: int | None, *, bulk: bool) -> bool:
         """Wait for a free slot and take it; return False when none is needed (limit None)."""
@@ -134,9 +161,9 @@ class SharedRateLimiter(BaseRateLimiter[str]):
             if self._taken(now) < limit and not (bulk and self._replies_waiting):
                 self._in_flight += 1
                 return True
-            # The next slot frees when the oldest answer leaves the window; an answer coming
+            # The next slot frees when the earliest answered slot expires; an answer coming
             # back (or a reply going ahead) changes the picture too.
-            timeout = self._answered[0] + self.window - now if self._answered else None
+            timeout = self._frees[0] - now if self._frees else None
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
@@ -153,10 +180,22 @@ class SharedRateLimiter(BaseRateLimiter[str]):
             self._replies_waiting -= 1
             self._changed.set()
 
-    def _release(self) -> None:
-        """Record that a message's answer came back (its slot stays taken for a window)."""
+    def _release(self, sent_at: float, *, answered: bool) -> None:
+        """Record a message's answer: its slot stays taken until it surely left the window.
+
+        It reached Telegram at least `floor` seconds before its answer came back, so it counts
+        there until `window` after that. Without an answer (a network error) nobody knows when
+        it arrived, if at all: it counts until `window` after now.
+        """
+        now = asyncio.get_running_loop().time()
         self._in_flight -= 1
-        self._answered.append(asyncio.get_running_loop().time())
+        if answered:
+            self._timed += 1
+            self._fastest = min(self._fastest, now - sent_at)
+            arrived_by = max(sent_at, now - self.floor)
+        else:
+            arrived_by = now
+        heapq.heappush(self._frees, arrived_by + self.window)
         self._changed.set()
 
     async def process_request(
@@ -182,15 +221,24 @@ class SharedRateLimiter(BaseRateLimiter[str]):
                 counted = await self._admit(limit, bulk=True)
             else:
                 counted = await self._admit_reply(limit)
+            now = asyncio.get_running_loop().time()
             if chat_id is not None:
-                now = asyncio.get_running_loop().time()
                 self._last_in_chat[chat_id] = max(now, self._last_in_chat.get(chat_id, now))
+            answered = False
             try:
                 try:
-                    return await callback(*args, **kwargs)
+                    result = await callback(*args, **kwargs)
+                    answered = True
+                    return result
+                except TelegramError as exc:
+                    # Telegram answered (a refusal or a 429), unless the network failed.
+                    answered = isinstance(exc, BadRequest | Forbidden | RetryAfter) or not (
+                        isinstance(exc, NetworkError)
+                    )
+                    raise
                 finally:
                     if counted:
-                        self._release()
+                        self._release(now, answered=answered)
             except RetryAfter as exc:
                 # Any 429, bulk or not, holds every request: the answer does not say whether
                 # the chat or the whole bot hit the limit, and sending anything before

@@ -26,6 +26,7 @@ class FloodControl:
     window: deque[float] = field(default_factory=deque)
     buckets: dict[int | str, tuple[float, float]] = field(default_factory=dict)
     blocked_until: dict[object, float] = field(default_factory=dict)
+    peak: int = 0  # the most messages Telegram let through within one second
 
     def check(self, chat_id: int | str | None, now: float) -> FloodVerdict:
         """Admit one message at time `now` or say how long to wait (and if that was ignored)."""
@@ -52,6 +53,7 @@ class FloodControl:
                 self.blocked_until[scope] = now + retry_after
             return FloodVerdict(retry_after)
         self.window.append(now)
+        self.peak = max(self.peak, len(self.window))
         if chat_id is not None:
             self.buckets[chat_id] = (tokens - 1.0, now)
         return FloodVerdict()
