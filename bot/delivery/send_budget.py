@@ -120,6 +120,7 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         self._frees: list[float] = []  # heap: loop time at which each answered slot frees
         self._timed = 0  # round trips timed so far
         self._fastest = float("inf")  # the fastest of them, in seconds
+        self._timed_total = 0.0
         self._changed = asyncio.Event()  # an answer came back, or a reply took its slot
         self._replies_waiting = 0
         self._hold_until = 0.0
@@ -192,6 +193,16 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         if answered:
             self._timed += 1
             self._fastest = min(self._fastest, now - sent_at)
+            self._timed_total += now - sent_at
+            if self._timed == self.trust_after:
+                log.info(
+                    "send budget: fastest of %d round trips %.0f ms (mean %.0f ms); "
+                    "slots now free a window after answer - %.0f ms",
+                    self._timed,
+                    self._fastest * 1000,
+                    self._timed_total / self._timed * 1000,
+                    self.floor * 1000,
+                )
             arrived_by = max(sent_at, now - self.floor)
         else:
             arrived_by = now
