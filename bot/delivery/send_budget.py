@@ -76,6 +76,67 @@ def safe_to_retry(exc: NetworkError, endpoint: str) -> bool:
     return True
 
 
+class SlotLedger:
+    """Which of a budget's slots are taken, on a clock the caller passes in (seconds).
+
+    A message takes a slot when it is sent (take) and keeps it until `window` after the
+    latest moment it can have reached Telegram. When its answer comes back (answered), that
+    moment is the answer's time minus the floor: the fastest round trip seen, less a margin,
+    because every answer needs at least the way back. The floor is 0 until `trust_after`
+    round trips are timed. Without an answer (a network error) nobody knows when, or if, it
+    arrived: it counts until a window after now (failed).
+
+    Why this is safe: if messages need at least u to reach Telegram and d to come back, the
+    fastest round trip is at least u + d. A message answered at `a` arrived by a - d, so it
+    has left Telegram's window by a - d + window; a message sent after a - (u + d) + window
+    arrives after that. So no window at Telegram ever holds more messages than there are
+    slots, whatever each round trip's split between the two ways.
+    """
+
+    def __init__(self, window: float = 1.0, trust_after: int = TRUST_AFTER) -> None:
+        self.window = window
+        self.trust_after = trust_after
+        self.in_flight = 0
+        self.timed = 0  # round trips timed so far
+        self.fastest = float("inf")  # the fastest of them
+        self.timed_total = 0.0
+        self._frees: list[float] = []  # heap: when each answered slot frees
+
+    @property
+    def floor(self) -> float:
+        """Seconds every answer needs at least (0 until `trust_after` round trips are timed)."""
+        if self.timed < self.trust_after:
+            return 0.0
+        return max(0.0, self.fastest - FLOOR_MARGIN)
+
+    def taken(self, now: float) -> int:
+        """Slots in use at `now`: messages in flight or that may still count at Telegram."""
+        while self._frees and self._frees[0] <= now:
+            heapq.heappop(self._frees)
+        return self.in_flight + len(self._frees)
+
+    def next_free(self) -> float | None:
+        """When the next answered slot frees (None: only an answer can free one)."""
+        return self._frees[0] if self._frees else None
+
+    def take(self) -> None:
+        """A message is sent now."""
+        self.in_flight += 1
+
+    def answered(self, sent_at: float, now: float) -> None:
+        """The message sent at `sent_at` was answered at `now`."""
+        self.in_flight -= 1
+        self.timed += 1
+        self.fastest = min(self.fastest, now - sent_at)
+        self.timed_total += now - sent_at
+        heapq.heappush(self._frees, max(sent_at, now - self.floor) + self.window)
+
+    def failed(self, now: float) -> None:
+        """The message sent last got no answer (a network error) by `now`."""
+        self.in_flight -= 1
+        heapq.heappush(self._frees, now + self.window)
+
+
 class SharedRateLimiter(BaseRateLimiter[str]):
     """One budget of `overall_rate` chat messages per `window` seconds for the whole bot.
 
@@ -88,15 +149,11 @@ class SharedRateLimiter(BaseRateLimiter[str]):
     there is no per-group limit.
 
     Telegram counts a message when it arrives, some time between our sending it and its
-    answer coming back. A message therefore holds its slot from the moment it is sent until
-    `window` seconds after the latest moment it can have arrived: its answer time minus the
-    fastest round trip seen (the "floor", the least time an answer needs to come back). The
-    next message in that slot leaves after that, so it arrives at least `window` later, and
-    no second at Telegram ever sees more than `overall_rate` however the network bunches
-    requests up. The round trip is spent sending instead of idling: with 80-150 ms round
-    trips a slot is held for about 1.035 s, not 1.115 s (29/s instead of 26.9/s). Until
-    `trust_after` answers have been timed the floor is taken as 0 (a window after the
-    answer), so a few lucky early answers cannot make it too generous.
+    answer coming back. A message holds its slot from the moment it is sent until `window`
+    seconds after the latest moment it can have arrived (see SlotLedger), so no second at
+    Telegram ever sees more than `overall_rate` however the network bunches requests up,
+    and the budget can be Telegram's own limit. The round trip is spent sending instead of
+    idling: with 80-150 ms round trips a slot is held about 1.04 s, not 1.115 s.
     """
 
     def __init__(
@@ -115,12 +172,7 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         self.max_retries = max_retries
         self.window = window
         self.backoff = backoff
-        self.trust_after = trust_after
-        self._in_flight = 0
-        self._frees: list[float] = []  # heap: loop time at which each answered slot frees
-        self._timed = 0  # round trips timed so far
-        self._fastest = float("inf")  # the fastest of them, in seconds
-        self._timed_total = 0.0
+        self._slots = SlotLedger(window, trust_after)
         self._changed = asyncio.Event()  # an answer came back, or a reply took its slot
         self._replies_waiting = 0
         self._hold_until = 0.0
@@ -132,22 +184,14 @@ class SharedRateLimiter(BaseRateLimiter[str]):
 
     @property
     def floor(self) -> float:
-        """Seconds every answer needs at least (0 until `trust_after` round trips are timed)."""
-        if self._timed < self.trust_after:
-            return 0.0
-        return max(0.0, self._fastest - FLOOR_MARGIN)
+        """Seconds every answer needs at least, as the budget counts (see SlotLedger)."""
+        return self._slots.floor
 
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
-
-    def _taken(self, now: float) -> int:
-        """Slots in use at loop time `now`: messages in flight or that may count at Telegram."""
-        while self._frees and self._frees[0] <= now:
-            heapq.heappop(self._frees)
-        return self._in_flight + len(self._frees)
 
     async def _admit(self, limit: int | None, *, bulk: bool) -> bool:
         """Wait for a free slot and take it; return False when none is needed (limit None)."""
@@ -159,12 +203,13 @@ class SharedRateLimiter(BaseRateLimiter[str]):
                 continue
             if limit is None:
                 return False
-            if self._taken(now) < limit and not (bulk and self._replies_waiting):
-                self._in_flight += 1
+            if self._slots.taken(now) < limit and not (bulk and self._replies_waiting):
+                self._slots.take()
                 return True
             # The next slot frees when the earliest answered slot expires; an answer coming
             # back (or a reply going ahead) changes the picture too.
-            timeout = self._frees[0] - now if self._frees else None
+            frees = self._slots.next_free()
+            timeout = None if frees is None else frees - now
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
@@ -182,31 +227,21 @@ class SharedRateLimiter(BaseRateLimiter[str]):
             self._changed.set()
 
     def _release(self, sent_at: float, *, answered: bool) -> None:
-        """Record a message's answer: its slot stays taken until it surely left the window.
-
-        It reached Telegram at least `floor` seconds before its answer came back, so it counts
-        there until `window` after that. Without an answer (a network error) nobody knows when
-        it arrived, if at all: it counts until `window` after now.
-        """
+        """Record a message's answer (or its failure); its slot stays taken a while."""
         now = asyncio.get_running_loop().time()
-        self._in_flight -= 1
-        if answered:
-            self._timed += 1
-            self._fastest = min(self._fastest, now - sent_at)
-            self._timed_total += now - sent_at
-            if self._timed == self.trust_after:
+        if not answered:
+            self._slots.failed(now)
+        else:
+            self._slots.answered(sent_at, now)
+            if self._slots.timed == self._slots.trust_after:
                 log.info(
                     "send budget: fastest of %d round trips %.0f ms (mean %.0f ms); "
-                    "slots now free a window after answer - %.0f ms",
-                    self._timed,
-                    self._fastest * 1000,
-                    self._timed_total / self._timed * 1000,
-                    self.floor * 1000,
+                    "slots now free a window after an answer less %.0f ms",
+                    self._slots.timed,
+                    self._slots.fastest * 1000,
+                    self._slots.timed_total / self._slots.timed * 1000,
+                    self._slots.floor * 1000,
                 )
-            arrived_by = max(sent_at, now - self.floor)
-        else:
-            arrived_by = now
-        heapq.heappush(self._frees, arrived_by + self.window)
         self._changed.set()
 
     async def process_request(

@@ -174,12 +174,20 @@ async def answer_call(
     arrives even if the client has gone meanwhile.
     """
     uplink, downlink = fake.round_trip(method)
-    if uplink:
-        await asyncio.sleep(uplink)
-    outcome = await _answer(fake, method, params, files, timeout=timeout, client_gone=client_gone)
-    if downlink:
-        await asyncio.sleep(downlink)
-    return outcome
+    counted = method.lower() != "getupdates"  # a long poll is not a call on its way
+    fake.in_flight += counted
+    fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+    try:
+        if uplink:
+            await asyncio.sleep(uplink)
+        outcome = await _answer(
+            fake, method, params, files, timeout=timeout, client_gone=client_gone
+        )
+        if downlink:
+            await asyncio.sleep(downlink)
+        return outcome
+    finally:
+        fake.in_flight -= counted
 
 
 async def _answer(

@@ -73,6 +73,8 @@ class FakeState:
         self.latency = latency
         self.uplink_share = uplink_share
         self._latency_random = random.Random(14)
+        self.in_flight = 0  # calls on their way to Telegram or back (getUpdates aside)
+        self.most_in_flight = 0
         self.clock: Callable[[], float] = time.monotonic
         self.flood_violations = 0
         self.rate_limited = 0
