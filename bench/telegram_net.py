@@ -114,7 +114,8 @@ def report(
     )
     print(
         f"at the fake, counted on arrival: 429 answers {fake.rate_limited}, flood violations "
-        f"{fake.flood_violations}, busiest second {fake.busiest_second} messages"
+        f"{fake.flood_violations}, busiest second {fake.busiest_second} messages; all messages "
+        f"{fake.messages_admitted:,} ({fake.messages_admitted - sent:,} besides the bulk ones)"
     )
     numbers = {
         "rate": achieved,

@@ -113,6 +113,11 @@ class FakeState:
         return total * self.uplink_share, total * (1.0 - self.uplink_share)
 
     @property
+    def messages_admitted(self) -> int:
+        """Messages flood control let through (bulk and replies alike)."""
+        return self._flood.admitted
+
+    @property
     def busiest_second(self) -> int:
         """The most messages flood control let through within one second."""
         return self._flood.peak
