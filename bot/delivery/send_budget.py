@@ -86,11 +86,14 @@ class SlotLedger:
     round trips are timed. Without an answer (a network error) nobody knows when, or if, it
     arrived: it counts until a window after now (failed).
 
-    Why this is safe: if messages need at least u to reach Telegram and d to come back, the
-    fastest round trip is at least u + d. A message answered at `a` arrived by a - d, so it
-    has left Telegram's window by a - d + window; a message sent after a - (u + d) + window
-    arrives after that. So no window at Telegram ever holds more messages than there are
-    slots, whatever each round trip's split between the two ways.
+    Why this is safe: say every call needs at least u to reach Telegram and d to come back.
+    A message answered at `a` arrived by a - d, so it leaves Telegram's window by
+    a - d + window; a message sent after a - (u + d) + window arrives after that. So no
+    window at Telegram holds more messages than there are slots, however each round trip
+    splits between the two ways, as long as the floor is at most u + d. The fastest of many
+    round trips comes within a few milliseconds of u + d (some call is quick both ways);
+    the margin covers that, and until `trust_after` calls are timed the floor stays 0. If
+    the route gets slower the floor is merely cautious; if it gets faster, it follows.
     """
 
     def __init__(self, window: float = 1.0, trust_after: int = TRUST_AFTER) -> None:
