@@ -55,10 +55,12 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(lambda: deps.sessions, settings.persistence_interval))
-        # Telegram's 30/s for the whole bot, counted until a window after each answer so no
-        # window at Telegram can exceed it; replies go before bulk sends; interactive sends
-        # retry 429s and transient network errors (see bot/delivery/send_budget.py).
-        .rate_limiter(SharedRateLimiter(overall_rate=30, reserve=0, max_retries=2))
+        # Telegram's 30/s for the whole bot, each message counted until a window after it
+        # surely arrived, so no second at Telegram can exceed it; replies go before bulk
+        # sends, and bulk never takes the last slot, so a reply seldom waits for one even
+        # while a broadcast fills the budget; interactive sends retry 429s and transient
+        # network errors (see bot/delivery/send_budget.py).
+        .rate_limiter(SharedRateLimiter(overall_rate=30, reserve=1, max_retries=2))
         # Different people's updates run concurrently (each person's in order), so nobody
         # waits for others' Bot API round trips; see bot/runtime/update_order.py.
         .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))

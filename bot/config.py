@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     bot_username: str | None = None
     bot_timezone: str = "Asia/Jakarta"
     bot_default_language: str = "id"
-    outbox_rate: float = Field(default=25.0, gt=0, le=1000)
+    outbox_rate: float = Field(default=28.0, gt=0, le=1000)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"

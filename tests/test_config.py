@@ -19,7 +19,7 @@ def test_defaults_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
     settings = load_settings(_env_file=None)
     assert settings.database_url == "sqlite+aiosqlite:///./data/kinerja.db"
-    assert settings.outbox_rate == 25
+    assert settings.outbox_rate == 28
     assert settings.bot_default_language == "id"
     assert settings.bot_timezone == "Asia/Jakarta"
     assert settings.telegram_api_base_url == "https://api.telegram.org/bot"

@@ -411,3 +411,47 @@ async def test_interactive_429_is_retried_bulk_429_is_handed_back() -> None:
     with pytest.raises(RetryAfter):
         await limiter.process_request(flaky, (), {}, "sendMessage", {"chat_id": 1}, BULK)
     assert calls == 1
+
+
+# --- sending over a real network's round trip ---------------------------------------------------
+
+
+async def test_sends_overlap_the_round_trip_and_arrive_once_each(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    await people(sessions)
+    for chat in CHATS:
+        await queue(sessions, chat, f"net-{chat}")
+    # Every call takes 100 ms there and back; Telegram counts it halfway.
+    fake = FakeTelegram(token=TOKEN, flood_limits=True, latency=(0.1, 0.1))
+    async with running_bot(db[0], db[1], fake=fake, now=FRIDAY_1000, outbox_rate=1000) as bot:
+        know(bot, *CHATS)
+        await bot.drain()
+        # All ten are on their way at once instead of a few at a time waiting for answers.
+        assert fake.most_in_flight == len(CHATS)
+        assert (fake.rate_limited, fake.flood_violations) == (0, 0)
+        assert Counter(sent_chats(bot)) == Counter(CHATS)
+    assert {r.status for r in (await rows(sessions)).values()} == {"sent"}
+
+
+async def test_the_next_batch_is_read_while_answers_are_on_their_way(
+    db: tuple[str, AsyncEngine], sessions: SessionFactory
+) -> None:
+    await people(sessions)
+    for chat in CHATS[:3]:
+        await queue(sessions, chat, f"batch-{chat}")
+    fake = FakeTelegram(token=TOKEN, latency=(0.6, 0.6))
+    async with running_bot(db[0], db[1], fake=fake, now=FRIDAY_1000, outbox_rate=1000) as bot:
+        know(bot, *CHATS)
+        drainer = bot.deps.drainer
+        assert drainer is not None
+        assert await drainer.feed()  # returns with the three still on their way
+        await fake.wait_for(lambda: fake.in_flight == 3)
+        await queue(sessions, CHATS[3], "batch-later")
+        # Reading the next batch leaves out the rows in flight (still pending in the table).
+        assert [r.dedupe_key for r in await drainer.due_rows()] == ["batch-later"]
+        assert await drainer.feed()
+        await drainer.settle()
+        assert Counter(sent_chats(bot)) == Counter(CHATS[:4])
+        assert not await drainer.due_rows()
+    assert {r.status for r in (await rows(sessions)).values()} == {"sent"}

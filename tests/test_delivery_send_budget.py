@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
+import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -18,7 +20,7 @@ from telegram.request import RequestData
 
 from bot.app import build_application, deps_of, start_services
 from bot.clock import Clock
-from bot.delivery.send_budget import BULK, SharedRateLimiter
+from bot.delivery.send_budget import BULK, FLOOR_MARGIN, SharedRateLimiter, SlotLedger
 from tests.support.fakegram import FakeRequest, FakeTelegram
 from tests.support.harness import TOKEN, Harness
 from tests.support.harness import test_settings as settings_for
@@ -252,3 +254,91 @@ async def test_a_waiting_reply_goes_before_a_waiting_bulk_send() -> None:
     answered.set()
     await asyncio.gather(*busy, bulk, reply)
     assert order == ["busy-1", "busy-2", "reply", "bulk"]
+
+
+# --- the budget at Telegram's real limit (a fake clock, a simulated network) ------------------
+
+
+def simulate(
+    ledger: SlotLedger, seconds: float, *, rate: int = 30, seed: int = 14
+) -> tuple[list[float], float]:
+    """Send as fast as the ledger allows over a simulated network; return the arrival times
+    at Telegram and the loop's busiest second there.
+
+    Every round trip takes 80-150 ms: at least 40 ms each way, the other 0-70 ms split at
+    random between the way there and the way back (so arrival can be anywhere in it).
+    """
+    chance = random.Random(seed)
+    now = 0.0
+    answers: list[tuple[float, float]] = []  # heap of (answer time, sent at)
+    arrivals: list[float] = []
+    while now < seconds:
+        while ledger.taken(now) < rate:
+            ledger.take()
+            extra = chance.uniform(0.0, 0.070)
+            there = 0.040 + chance.uniform(0.0, extra)
+            heapq.heappush(answers, (now + 0.080 + extra, now))
+            arrivals.append(now + there)
+        events = [answers[0][0]] if answers else []
+        if (frees := ledger.next_free()) is not None:
+            events.append(frees)
+        now = min(events)
+        while answers and answers[0][0] <= now:
+            answered_at, sent_at = heapq.heappop(answers)
+            ledger.answered(sent_at, answered_at)
+    arrivals.sort()
+    busiest, first = 0, 0
+    for last, t in enumerate(arrivals):
+        while arrivals[first] <= t - 1.0:
+            first += 1
+        busiest = max(busiest, last - first + 1)
+    return arrivals, busiest
+
+
+def test_the_round_trip_is_spent_sending_and_no_second_at_telegram_sees_more_than_30() -> None:
+    ledger = SlotLedger(window=1.0, trust_after=300)
+    arrivals, busiest = simulate(ledger, 120.0)
+    assert busiest <= 30
+    assert 0.075 <= ledger.floor <= 0.080  # the fastest round trip, less the margin
+    steady = [t for t in arrivals if 20.0 <= t < 120.0]
+    # A slot is held ~1.04 s (a window plus the round trip's spread above the fastest one),
+    # not 1.115 s (a window after every answer): 28.5+ messages a second instead of 26.9.
+    assert len(steady) / 100.0 >= 28.5
+
+
+def test_until_enough_round_trips_are_timed_a_slot_frees_a_window_after_its_answer() -> None:
+    ledger = SlotLedger(window=1.0, trust_after=3)
+    for n in range(2):
+        ledger.take()
+        ledger.answered(sent_at=10.0 * n, now=10.0 * n + 0.1)
+        assert ledger.floor == 0.0
+        assert ledger.taken(10.0 * n + 1.099) == 1  # a whole window after the answer
+        assert ledger.taken(10.0 * n + 1.1) == 0
+    ledger.take()
+    ledger.answered(sent_at=20.0, now=20.1)  # the third timed round trip: trusted from now
+    assert ledger.floor == pytest.approx(0.1 - FLOOR_MARGIN)
+    ledger.take()
+    ledger.answered(sent_at=100.0, now=100.15)
+    # It reached Telegram at least ~0.1 s before its answer: it counts until then + 1 s.
+    frees = 100.15 - (0.1 - FLOOR_MARGIN) + 1.0
+    assert ledger.taken(frees - 0.001) == 1
+    assert ledger.taken(frees + 1e-9) == 0
+
+
+def test_a_slot_is_never_free_before_a_window_after_its_send() -> None:
+    ledger = SlotLedger(window=1.0, trust_after=1)
+    ledger.take()
+    ledger.answered(sent_at=0.0, now=0.5)  # the fastest round trip yet: it arrived by ~0.005
+    assert ledger.taken(1.0) == 1
+    assert ledger.taken(1.0 + FLOOR_MARGIN + 1e-9) == 0
+    ledger.take()
+    ledger.failed(now=3.0)  # no answer: nobody knows when it arrived
+    assert ledger.taken(3.99) == 1
+    assert ledger.taken(4.0) == 0
+
+
+def test_an_in_flight_message_holds_its_slot_however_long() -> None:
+    ledger = SlotLedger(window=1.0, trust_after=0)
+    ledger.take()
+    assert ledger.taken(1_000.0) == 1
+    assert ledger.next_free() is None

@@ -403,6 +403,25 @@ async def test_flood_limits_per_chat_and_global(bot: Bot, fake: FakeTelegram) ->
     assert len(fake.sent(USER)) == 4
 
 
+async def test_latency_counts_a_message_when_it_arrives_halfway(
+    any_bot: Bot, fake: FakeTelegram
+) -> None:
+    now = [1000.0]
+    fake.clock = lambda: now[0]
+    fake.flood_limits = True
+    fake.latency = (0.4, 0.4)
+    assert fake.round_trip("sendMessage") == pytest.approx((0.2, 0.2))
+    assert fake.round_trip("getUpdates") == (0.0, 0.0)  # a long poll has no extra wait
+    sending = asyncio.create_task(any_bot.send_message(USER, "lewat jaringan"))
+    await fake.wait_for(lambda: fake.sent(USER))
+    # Delivered (and counted by flood control) while its answer is still on the way back.
+    assert not sending.done()
+    assert fake.in_flight == 1
+    assert fake.busiest_second == 1
+    assert (await sending).text == "lewat jaringan"
+    assert (fake.in_flight, fake.most_in_flight) == (0, 1)
+
+
 # --- editing and deleting ------------------------------------------------------------------------
 async def test_edit_message_text(any_bot: Bot, fake: FakeTelegram) -> None:
     message = await any_bot.send_message(USER, "Menunggu", reply_markup=KEYBOARD)

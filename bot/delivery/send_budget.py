@@ -15,14 +15,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
-from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import BaseRateLimiter
 
 from bot.runtime.metrics import FLOOD_WAITS
@@ -35,6 +42,10 @@ CHAT_GAP = 1.0  # seconds between a chat's last message and a bulk send to it
 TRANSIENT_BACKOFF = (0.5, 1.0, 2.0)
 # Methods that create a message: after a timeout Telegram may already have delivered it.
 NON_IDEMPOTENT_PREFIXES = ("send", "forward", "copy")
+# Round trips timed before the fastest one is trusted as the floor (see SharedRateLimiter).
+TRUST_AFTER = 300
+# Taken off the fastest round trip: our own scheduling jitter on either side of a call.
+FLOOR_MARGIN = 0.005
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -65,6 +76,70 @@ def safe_to_retry(exc: NetworkError, endpoint: str) -> bool:
     return True
 
 
+class SlotLedger:
+    """Which of a budget's slots are taken, on a clock the caller passes in (seconds).
+
+    A message takes a slot when it is sent (take) and keeps it until `window` after the
+    latest moment it can have reached Telegram. When its answer comes back (answered), that
+    moment is the answer's time minus the floor: the fastest round trip seen, less a margin,
+    because every answer needs at least the way back. The floor is 0 until `trust_after`
+    round trips are timed. Without an answer (a network error) nobody knows when, or if, it
+    arrived: it counts until a window after now (failed).
+
+    Why this is safe: say every call needs at least u to reach Telegram and d to come back.
+    A message answered at `a` arrived by a - d, so it leaves Telegram's window by
+    a - d + window; a message sent after a - (u + d) + window arrives after that. So no
+    window at Telegram holds more messages than there are slots, however each round trip
+    splits between the two ways, as long as the floor is at most u + d. The fastest of many
+    round trips comes within a few milliseconds of u + d (some call is quick both ways);
+    the margin covers that, and until `trust_after` calls are timed the floor stays 0. If
+    the route gets slower the floor is merely cautious; if it gets faster, it follows.
+    """
+
+    def __init__(self, window: float = 1.0, trust_after: int = TRUST_AFTER) -> None:
+        self.window = window
+        self.trust_after = trust_after
+        self.in_flight = 0
+        self.timed = 0  # round trips timed so far
+        self.fastest = float("inf")  # the fastest of them
+        self.timed_total = 0.0
+        self._frees: list[float] = []  # heap: when each answered slot frees
+
+    @property
+    def floor(self) -> float:
+        """Seconds every answer needs at least (0 until `trust_after` round trips are timed)."""
+        if self.timed < self.trust_after:
+            return 0.0
+        return max(0.0, self.fastest - FLOOR_MARGIN)
+
+    def taken(self, now: float) -> int:
+        """Slots in use at `now`: messages in flight or that may still count at Telegram."""
+        while self._frees and self._frees[0] <= now:
+            heapq.heappop(self._frees)
+        return self.in_flight + len(self._frees)
+
+    def next_free(self) -> float | None:
+        """When the next answered slot frees (None: only an answer can free one)."""
+        return self._frees[0] if self._frees else None
+
+    def take(self) -> None:
+        """A message is sent now."""
+        self.in_flight += 1
+
+    def answered(self, sent_at: float, now: float) -> None:
+        """The message sent at `sent_at` was answered at `now`."""
+        self.in_flight -= 1
+        self.timed += 1
+        self.fastest = min(self.fastest, now - sent_at)
+        self.timed_total += now - sent_at
+        heapq.heappush(self._frees, max(sent_at, now - self.floor) + self.window)
+
+    def failed(self, now: float) -> None:
+        """The message sent last got no answer (a network error) by `now`."""
+        self.in_flight -= 1
+        heapq.heappush(self._frees, now + self.window)
+
+
 class SharedRateLimiter(BaseRateLimiter[str]):
     """One budget of `overall_rate` chat messages per `window` seconds for the whole bot.
 
@@ -76,11 +151,12 @@ class SharedRateLimiter(BaseRateLimiter[str]):
     and reschedules the row on other failures. The bot works in private chats only, so
     there is no per-group limit.
 
-    Telegram counts a message when it arrives, which is some time between our sending it and
-    its answer coming back. So a message holds its slot from the moment it is sent until
-    `window` seconds after its answer: however the network bunches requests up, no window
-    at Telegram ever sees more than `overall_rate`, and the budget can be Telegram's own
-    limit (at the cost of one round trip per slot: 30/s with 20 ms answers is 29.4/s).
+    Telegram counts a message when it arrives, some time between our sending it and its
+    answer coming back. A message holds its slot from the moment it is sent until `window`
+    seconds after the latest moment it can have arrived (see SlotLedger), so no second at
+    Telegram ever sees more than `overall_rate` however the network bunches requests up,
+    and the budget can be Telegram's own limit. The round trip is spent sending instead of
+    idling: with 80-150 ms round trips a slot is held about 1.04 s, not 1.115 s.
     """
 
     def __init__(
@@ -90,6 +166,7 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         max_retries: int = 2,
         window: float = 1.0,
         backoff: tuple[float, ...] = TRANSIENT_BACKOFF,
+        trust_after: int = TRUST_AFTER,
     ) -> None:
         if not 0 <= reserve < overall_rate:
             raise ValueError("reserve must be smaller than overall_rate")
@@ -98,8 +175,7 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         self.max_retries = max_retries
         self.window = window
         self.backoff = backoff
-        self._in_flight = 0
-        self._answered: deque[float] = deque()  # loop time of each answer still in the window
+        self._slots = SlotLedger(window, trust_after)
         self._changed = asyncio.Event()  # an answer came back, or a reply took its slot
         self._replies_waiting = 0
         self._hold_until = 0.0
@@ -109,17 +185,16 @@ class SharedRateLimiter(BaseRateLimiter[str]):
         # once a reply could lose again and again (seen: 2.8 s for one, 0.25 s on average).
         self._queue = asyncio.Lock()
 
+    @property
+    def floor(self) -> float:
+        """Seconds every answer needs at least, as the budget counts (see SlotLedger)."""
+        return self._slots.floor
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
-
-    def _taken(self, now: float) -> int:
-        """Slots in use at loop time `now`: messages in flight or answered within the window."""
-        while self._answered and self._answered[0] <= now - self.window:
-            self._answered.popleft()
-        return self._in_flight + len(self._answered)
 
     async def _admit(self, limit: int | None, *, bulk: bool) -> bool:
         """Wait for a free slot and take it; return False when none is needed (limit None)."""
@@ -131,12 +206,13 @@ class SharedRateLimiter(BaseRateLimiter[str]):
                 continue
             if limit is None:
                 return False
-            if self._taken(now) < limit and not (bulk and self._replies_waiting):
-                self._in_flight += 1
+            if self._slots.taken(now) < limit and not (bulk and self._replies_waiting):
+                self._slots.take()
                 return True
-            # The next slot frees when the oldest answer leaves the window; an answer coming
+            # The next slot frees when the earliest answered slot expires; an answer coming
             # back (or a reply going ahead) changes the picture too.
-            timeout = self._answered[0] + self.window - now if self._answered else None
+            frees = self._slots.next_free()
+            timeout = None if frees is None else frees - now
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
@@ -153,10 +229,22 @@ class SharedRateLimiter(BaseRateLimiter[str]):
             self._replies_waiting -= 1
             self._changed.set()
 
-    def _release(self) -> None:
-        """Record that a message's answer came back (its slot stays taken for a window)."""
-        self._in_flight -= 1
-        self._answered.append(asyncio.get_running_loop().time())
+    def _release(self, sent_at: float, *, answered: bool) -> None:
+        """Record a message's answer (or its failure); its slot stays taken a while."""
+        now = asyncio.get_running_loop().time()
+        if not answered:
+            self._slots.failed(now)
+        else:
+            self._slots.answered(sent_at, now)
+            if self._slots.timed == self._slots.trust_after:
+                log.info(
+                    "send budget: fastest of %d round trips %.0f ms (mean %.0f ms); "
+                    "slots now free a window after an answer less %.0f ms",
+                    self._slots.timed,
+                    self._slots.fastest * 1000,
+                    self._slots.timed_total / self._slots.timed * 1000,
+                    self._slots.floor * 1000,
+                )
         self._changed.set()
 
     async def process_request(
@@ -182,15 +270,24 @@ class SharedRateLimiter(BaseRateLimiter[str]):
                 counted = await self._admit(limit, bulk=True)
             else:
                 counted = await self._admit_reply(limit)
+            now = asyncio.get_running_loop().time()
             if chat_id is not None:
-                now = asyncio.get_running_loop().time()
                 self._last_in_chat[chat_id] = max(now, self._last_in_chat.get(chat_id, now))
+            answered = False
             try:
                 try:
-                    return await callback(*args, **kwargs)
+                    result = await callback(*args, **kwargs)
+                    answered = True
+                    return result
+                except TelegramError as exc:
+                    # Telegram answered (a refusal or a 429), unless the network failed.
+                    answered = isinstance(exc, BadRequest | Forbidden | RetryAfter) or not (
+                        isinstance(exc, NetworkError)
+                    )
+                    raise
                 finally:
                     if counted:
-                        self._release()
+                        self._release(now, answered=answered)
             except RetryAfter as exc:
                 # Any 429, bulk or not, holds every request: the answer does not say whether
                 # the chat or the whole bot hit the limit, and sending anything before

@@ -168,8 +168,38 @@ async def answer_call(
     """Answer one Bot API call, applying the first injected fault that matches it.
 
     `timeout` is the client's read timeout when the transport has to enforce it itself (the
-    in-process FakeRequest); over HTTP the real client gives up on its own.
+    in-process FakeRequest); over HTTP the real client gives up on its own. With the fake's
+    `latency` set, the call first travels to Telegram (flood control counts it when it
+    arrives, as Telegram does), then its answer travels back: a call already on its way
+    arrives even if the client has gone meanwhile.
     """
+    uplink, downlink = fake.round_trip(method)
+    counted = method.lower() != "getupdates"  # a long poll is not a call on its way
+    fake.in_flight += counted
+    fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+    try:
+        if uplink:
+            await asyncio.sleep(uplink)
+        outcome = await _answer(
+            fake, method, params, files, timeout=timeout, client_gone=client_gone
+        )
+        if downlink:
+            await asyncio.sleep(downlink)
+        return outcome
+    finally:
+        fake.in_flight -= counted
+
+
+async def _answer(
+    fake: FakeTelegram,
+    method: str,
+    params: Mapping[str, str],
+    files: Mapping[str, Any] | None,
+    *,
+    timeout: float | None,  # noqa: ASYNC109 - the client's read timeout, not ours
+    client_gone: Callable[[], bool],
+) -> Outcome:
+    """Answer one call that has arrived at Telegram (see answer_call)."""
     try:
         name = method_name(method)
     except ApiError:

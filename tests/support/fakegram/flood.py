@@ -26,6 +26,8 @@ class FloodControl:
     window: deque[float] = field(default_factory=deque)
     buckets: dict[int | str, tuple[float, float]] = field(default_factory=dict)
     blocked_until: dict[object, float] = field(default_factory=dict)
+    peak: int = 0  # the most messages Telegram let through within one second
+    admitted: int = 0  # messages Telegram let through
 
     def check(self, chat_id: int | str | None, now: float) -> FloodVerdict:
         """Admit one message at time `now` or say how long to wait (and if that was ignored)."""
@@ -52,6 +54,8 @@ class FloodControl:
                 self.blocked_until[scope] = now + retry_after
             return FloodVerdict(retry_after)
         self.window.append(now)
+        self.peak = max(self.peak, len(self.window))
+        self.admitted += 1
         if chat_id is not None:
             self.buckets[chat_id] = (tokens - 1.0, now)
         return FloodVerdict()

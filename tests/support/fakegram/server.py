@@ -229,6 +229,15 @@ class FakeBotApiServer:
         self._thread = None
 
 
+def parse_latency(text: str) -> tuple[float, float]:
+    """Parse "MIN,MAX" milliseconds (or one value) into a round-trip range in seconds."""
+    low, _, high = text.partition(",")
+    latency = (float(low) / 1000, float(high or low) / 1000)
+    if not 0 <= latency[0] <= latency[1]:
+        raise ValueError(f"latency {text!r} must be MIN,MAX milliseconds with 0 <= MIN <= MAX")
+    return latency
+
+
 def main(argv: list[str] | None = None) -> None:
     """Serve a fresh FakeTelegram until killed (python -m tests.support.fakegram.server)."""
     parser = argparse.ArgumentParser(description="Fake Telegram Bot API server")
@@ -237,9 +246,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default="123456:TEST-TOKEN")
     parser.add_argument("--username", default="kinerja_test_bot")
     parser.add_argument("--flood-limits", action="store_true")
+    parser.add_argument(
+        "--api-latency",
+        metavar="MIN,MAX",
+        help="milliseconds every call but getUpdates takes there and back, e.g. 80,150",
+    )
     args = parser.parse_args(argv)
     fake = FakeTelegram(
-        token=args.token, bot_username=args.username, flood_limits=args.flood_limits
+        token=args.token,
+        bot_username=args.username,
+        flood_limits=args.flood_limits,
+        latency=parse_latency(args.api_latency) if args.api_latency else None,
     )
     server = FakeBotApiServer(fake, args.host, args.port)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import random
 import threading
 import time
 from collections import defaultdict
@@ -57,6 +58,8 @@ class FakeState:
         bot_username: str = "kinerja_test_bot",
         bot_id: int | None = None,
         flood_limits: bool = False,
+        latency: tuple[float, float] | None = None,
+        uplink_share: float = 0.5,
     ) -> None:
         """Create an empty Telegram with one bot and no users."""
         self.token = token
@@ -64,6 +67,14 @@ class FakeState:
         self.bot_id = bot_id if bot_id is not None else int(token.split(":", 1)[0])
         self.bot_first_name = "Kinerja Test Bot"
         self.flood_limits = flood_limits
+        # A network between the bot and Telegram: every call but getUpdates takes a round trip
+        # drawn from `latency` (seconds). The call reaches Telegram (and is counted by flood
+        # control) after `uplink_share` of it; its answer takes the rest.
+        self.latency = latency
+        self.uplink_share = uplink_share
+        self._latency_random = random.Random(14)
+        self.in_flight = 0  # calls on their way to Telegram or back (getUpdates aside)
+        self.most_in_flight = 0
         self.clock: Callable[[], float] = time.monotonic
         self.flood_violations = 0
         self.rate_limited = 0
@@ -92,6 +103,24 @@ class FakeState:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._bot_texts: dict[tuple[str, str], str] = {}
         self._menu_buttons: dict[int | None, dict[str, Any]] = {}
+
+    def round_trip(self, method: str) -> tuple[float, float]:
+        """Seconds a call spends on its way to Telegram and back (0, 0 without latency)."""
+        if self.latency is None or method.lower() == "getupdates":
+            return 0.0, 0.0
+        with self._lock:
+            total = self._latency_random.uniform(*self.latency)
+        return total * self.uplink_share, total * (1.0 - self.uplink_share)
+
+    @property
+    def messages_admitted(self) -> int:
+        """Messages flood control let through (bulk and replies alike)."""
+        return self._flood.admitted
+
+    @property
+    def busiest_second(self) -> int:
+        """The most messages flood control let through within one second."""
+        return self._flood.peak
 
     def _next(self) -> int:
         """A fresh number for file and query ids."""
