@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from bot.i18n import I18n
 from bot.services import access, reports
 from bot.services.progress import load_summary
 from bot.services.reports.drafts import ReportDraft
@@ -15,7 +17,10 @@ from bot.services.reports.values import IkiValue
 from bot.services.targets import achievement
 from bot.services.targets.achievement_rules import Expectation, Measure
 from bot.services.targets.assessing import AssessResult, assess
-from models import Indicator, IndicatorAssessment, ProgressReport, ReportValue, Target
+from bot.services.team import MemberDetail
+from handlers.progress import texts as progress_texts
+from handlers.team import texts as team_texts
+from models import Employee, Indicator, IndicatorAssessment, ProgressReport, ReportValue, Target
 from models.db import SessionFactory
 from tests.support.factories import Org
 from tests.test_reports_rules import NOW, PERIOD, save, setup
@@ -317,3 +322,53 @@ async def test_city_statistics_roll_up_cumulative_ikis_with_the_cap(
         means = await achievement_by_employee(session, None, parse_period(PERIOD))
     # Arsip: docs 100 %, map 25 %, tidy 50 %: 58.33 %; Laporan 25 %. Mean 41.67 %.
     assert round(means[org.staff.id], 6) == round((1 + 0.25 + 0.5) / 3 / 2 + 0.125, 6)
+
+
+async def test_a_single_level_iki_shows_its_newest_value_not_a_sum(
+    sessions: SessionFactory,
+) -> None:
+    """'Kepuasan layanan 90 %': 85 then 88 shows 88 of 90 (97.8%) on /kinerja and in /tim."""
+    org, _number, _words = await setup(sessions)
+    assert org.staff.id is not None
+    async with sessions() as session:
+        target = Target(
+            employee_id=org.staff.id,
+            period=PERIOD,
+            title="Kepuasan layanan",
+            indicator="Tingkat kepuasan",
+            target_amount=Decimal(90),
+            unit="%",
+            status="approved",
+        )
+        session.add(target)
+        await session.flush()
+        assert target.id is not None
+        level = Indicator(
+            target_id=target.id,
+            position=0,
+            aspect="kualitas",
+            measure="level",
+            text="Tingkat kepuasan",
+            target_amount=Decimal(90),
+            unit="%",
+        )
+        session.add(level)
+        await session.commit()
+    assert target.id and level.id
+    for amount, hours in [(85, 0), (88, 2)]:
+        draft = ReportDraft(target.id, values=[IkiValue(level.id, amount=Decimal(amount))])
+        saved = await save(sessions, org.staff.id, draft, now=NOW + timedelta(hours=hours))
+        assert saved.result is reports.SaveResult.SAVED
+    summary = await load_summary(sessions, org.staff.id, TODAY)
+    [line] = [li for li in summary.lines if li.target_id == target.id]
+    assert line.achieved == Decimal(88)
+    assert line.ratio is not None and round(line.ratio, 3) == 0.978
+    t = I18n("id", ZoneInfo("Asia/Jakarta")).for_language("en")
+    own = progress_texts.render_summary(summary, t)
+    async with sessions() as session:
+        staff = await session.get(Employee, org.staff.id)
+    assert staff is not None
+    detail = MemberDetail(employee=staff, summary=summary, recent=[], leads=0, is_direct=True)
+    for text in (own, team_texts.render_detail(detail, t)):
+        assert "88 of 90" in text and "97.8%" in text
+        assert "173" not in text and "Target reached" not in text

@@ -8,7 +8,7 @@ from bot.i18n import N_, Translator
 from bot.services import checkins
 from bot.services.periods import semester_name
 from bot.services.progress import ProgressSummary, TargetLine
-from bot.services.targets.describing import indicator_lines
+from bot.services.targets.describing import own_status_lines
 from bot.text import esc
 
 Rows = list[list[tuple[str, str]]]
@@ -32,13 +32,13 @@ def progress_bar(ratio: float) -> str:
 def target_lines(line: TargetLine, t: Translator) -> list[str]:
     """How far one target has come: a bar and the numbers, or the reports of a qualitative one."""
     _ = t._
-    if line.rhk is not None and not line.rhk.single:
+    if (own := own_status_lines(t, line.rhk)) is not None:
         bar = (
             [f"{progress_bar(line.ratio)} {t.percent(line.ratio)}"]
             if line.ratio is not None
             else []
         )
-        return bar + indicator_lines(t, line.rhk)
+        return bar + own
     if line.ratio is None:
         if line.reports and line.last_report is not None:
             return [

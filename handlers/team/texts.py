@@ -10,6 +10,7 @@ from bot.i18n import N_, Translator
 from bot.services import team
 from bot.services.periods import Period, semester_name
 from bot.services.reports import notices as report_notices
+from bot.services.targets.describing import own_status_lines
 from bot.services.team import MemberDetail, MemberRow, TeamView, UnitsView
 from bot.text import callback_data, esc
 from handlers.common import button_label, keyboard, paging_row, require_speaker
@@ -256,7 +257,11 @@ def _target_lines(detail: MemberDetail, t: Translator) -> list[str]:
     if not summary.lines:
         out += ["", _("No approved targets for this semester yet.")]
     for number, line in enumerate(summary.lines, 1):
-        if line.ratio is not None:
+        if (own := own_status_lines(t, line.rhk)) is not None:
+            several = line.rhk is not None and not line.rhk.single
+            head = [t.percent(line.ratio)] if several and line.ratio is not None else []
+            state = "\n   ".join(head + own)
+        elif line.ratio is not None:
             state = _("{done} of {target} {unit} ({percent})").format(
                 done=t.number(line.achieved),
                 target=t.number(line.target_amount or 0),

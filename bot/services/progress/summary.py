@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.checkins import paused_until
 from bot.services.periods import Period, period_of
 from bot.services.targets import achievement
-from bot.services.targets.achievement_rules import SemesterResult, semester_achievement
+from bot.services.targets.achievement_rules import Measure, SemesterResult, semester_achievement
 from bot.services.targets.vocabulary import (
     JENIS_UTAMA,
     KIND_QUANT,
@@ -164,6 +164,18 @@ async def load_summary(db: SessionFactory, employee_id: int, today: date) -> Pro
         return await progress_of(session, employee_id, today)
 
 
+LATEST_VALUE = frozenset({Measure.LEVEL, Measure.LOWER})
+
+
+def shown_amount(rhk: achievement.RhkProgress, total: Decimal) -> Decimal:
+    """The amount a target line shows: the running total, or for an RHK whose one IKI is a
+    level or lower-is-better, the newest value (its reports are not added up)."""
+    iki = rhk.ikis[0] if rhk.single else None
+    if iki is not None and iki.measure in LATEST_VALUE and iki.result.measured is not None:
+        return iki.result.measured
+    return total
+
+
 async def progress_of(session: AsyncSession, employee_id: int, today: date) -> ProgressSummary:
     """In the caller's session: the employee's progress in the semester containing `today`."""
     period = period_of(today)
@@ -190,7 +202,7 @@ async def progress_of(session: AsyncSession, employee_id: int, today: date) -> P
             title=t.title,
             unit=t.unit.strip(),
             target_amount=t.target_amount,
-            achieved=achieved[t.id],
+            achieved=shown_amount(progress[t.id], achieved[t.id]),
             ratio=progress[t.id].ratio,
             reports=progress[t.id].reports,
             last_report=progress[t.id].last_report,

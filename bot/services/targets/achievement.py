@@ -43,7 +43,7 @@ from bot.services.targets.achievement_rules import (
     iki_achievement,
     rhk_achievement,
 )
-from bot.services.targets.indicators import default_aspect, default_measure
+from bot.services.targets.indicators import implied_row
 from bot.services.targets.vocabulary import KIND_QUAL, KIND_QUANT, REPORT_ACTIVE
 from models import Indicator as IndicatorRow
 from models import IndicatorAssessment, ProgressReport, ReportValue, Target
@@ -189,19 +189,19 @@ class IndicatorView:
     def implied(cls, target: Target) -> IndicatorView:
         """The one IKI a target's own columns describe (kuantitatif: cumulative, else
         qualitative), for a target without indicator rows."""
-        measure = default_measure(target.kind)
+        row = implied_row(target)
         return cls(
             id=None,
-            target_id=target.id or 0,
-            position=0,
-            aspect=default_aspect(measure).value,
-            measure=measure.value,
-            text=target.indicator,
-            target_amount=target.target_amount,
-            unit=target.unit,
+            target_id=row.target_id,
+            position=row.position,
+            aspect=row.aspect,
+            measure=row.measure,
+            text=row.text,
+            target_amount=row.target_amount,
+            unit=row.unit,
             due_on=None,
             periods=None,
-            expectation=target.expectation,
+            expectation=row.expectation,
         )
 
 

@@ -142,6 +142,21 @@ def iki_status_text(t: Translator, iki: IkiProgress) -> str:
     )
 
 
+def own_status_lines(t: Translator, rhk: RhkProgress | None) -> list[str] | None:
+    """An RHK's status lines when a plain running total would mislead, else None.
+
+    Several IKIs: one line each. One IKI measured by a level, lower-is-better or a deadline:
+    its status ('88 of 90 % (97.8%)'), since its reports are not added up.
+    """
+    if rhk is None:
+        return None
+    if not rhk.single:
+        return indicator_lines(t, rhk)
+    if rhk.ikis[0].measure in {Measure.LEVEL, Measure.LOWER, Measure.DEADLINE}:
+        return [iki_status_text(t, rhk.ikis[0])]
+    return None
+
+
 def indicator_lines(t: Translator, rhk: RhkProgress) -> list[str]:
     """An RHK's IKIs, one line each, with the cap note; nothing for a single-IKI RHK."""
     if rhk.single:
