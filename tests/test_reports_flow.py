@@ -663,3 +663,54 @@ async def test_an_rhk_with_several_ikis_is_reported_one_indicator_at_a_time(
         (None, None, "Semua map diberi label"),
         (Decimal(0), None, ""),
     ]
+
+
+async def test_a_single_level_iki_asks_for_the_level_and_never_adds_it_up(
+    db: DB, sessions: SessionFactory
+) -> None:
+    """'Kepuasan 90 %' reported 85 then 88: the level, not 173 and not 'Target reached'."""
+    from models import Indicator
+
+    org, _single = await setup(sessions)
+    async with sessions() as session:
+        rhk = Target(
+            employee_id=org.staff.id,  # type: ignore[arg-type]
+            period="2026-2",
+            title="Kepuasan layanan",
+            indicator="Tingkat kepuasan",
+            target_amount=Decimal(90),
+            unit="%",
+            status="approved",
+        )
+        session.add(rhk)
+        await session.flush()
+        assert rhk.id is not None
+        session.add(
+            Indicator(
+                target_id=rhk.id,
+                position=0,
+                aspect="kualitas",
+                measure="level",
+                text="Tingkat kepuasan",
+                target_amount=Decimal(90),
+                unit="%",
+            )
+        )
+        await session.commit()
+    async with linked_bot(db) as bot:
+        for level in ("85", "88"):
+            await bot.send(STAFF_TG, "/report")
+            await bot.press_label(STAFF_TG, "Kepuasan")
+            assert "Indicator 1 of 1 (Quality): Tingkat kepuasan" in bot.last_text(STAFF_TG)
+            await bot.send(STAFF_TG, level)
+            await bot.press_label(STAFF_TG, "Skip")
+            await bot.press_label(STAFF_TG, "Skip")
+            await bot.press_label(STAFF_TG, "Send")
+            assert "Thank you, your report has been saved!" in bot.last_text(STAFF_TG)
+        await bot.drain()
+        notice = bot.fake.last(LEADER_TG).content
+        assert "88 of 90 % (97.8%)" in notice and "173" not in notice
+        await bot.send(STAFF_TG, "/kinerja")
+        screen = bot.last_text(STAFF_TG)
+        assert "88 of 90 % (97.8%)" in screen
+        assert "173" not in screen and "Target reached" not in screen

@@ -24,8 +24,9 @@ OLD_BUTTON = N_("This button belongs to an earlier question.")
 
 
 def several(progress: TargetProgress) -> bool:
-    """True when the target is an RHK with more than one IKI."""
-    return progress.rhk is not None and not progress.rhk.single
+    """True when the report asks IKI by IKI (several IKIs, or one level, lower-is-better or
+    deadline IKI, whose value is not an increment)."""
+    return progress.rhk is not None and progress.rhk.by_indicator
 
 
 async def ask_values(

@@ -64,8 +64,8 @@ IKI_TEXT_CHARS = 80  # an IKI's words in a notice (several IKIs must fit in one 
 
 
 def iki_lines(t: Translator, progress: TargetProgress) -> list[str]:
-    """Where each IKI of an RHK with several stands after the report (none for a single IKI)."""
-    if progress.rhk is None or progress.rhk.single:
+    """Where each IKI stands after the report (none for one IKI that adds up or is words)."""
+    if progress.rhk is None or not progress.rhk.by_indicator:
         return []
     return [
         t._("• {aspect}: {text} — {status}").format(

@@ -237,6 +237,10 @@ class IkiProgress:
         return Aspect(self.indicator.aspect)
 
 
+# An IKI measured so that adding up its reports would mislead.
+OWN_VALUE_MEASURES = frozenset({Measure.LEVEL, Measure.LOWER, Measure.DEADLINE})
+
+
 @dataclass(frozen=True)
 class RhkProgress:
     """An RHK (target) with its IKIs' progress and the roll-up."""
@@ -250,6 +254,12 @@ class RhkProgress:
     @property
     def single(self) -> bool:
         return len(self.ikis) == 1
+
+    @property
+    def by_indicator(self) -> bool:
+        """True when reports and screens go IKI by IKI: several IKIs, or one that is not a
+        running total or words (a level, lower-is-better, a deadline)."""
+        return not self.single or self.ikis[0].measure in OWN_VALUE_MEASURES
 
     @property
     def ratio(self) -> float | None:

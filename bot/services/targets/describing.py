@@ -148,13 +148,11 @@ def own_status_lines(t: Translator, rhk: RhkProgress | None) -> list[str] | None
     Several IKIs: one line each. One IKI measured by a level, lower-is-better or a deadline:
     its status ('88 of 90 % (97.8%)'), since its reports are not added up.
     """
-    if rhk is None:
+    if rhk is None or not rhk.by_indicator:
         return None
     if not rhk.single:
         return indicator_lines(t, rhk)
-    if rhk.ikis[0].measure in {Measure.LEVEL, Measure.LOWER, Measure.DEADLINE}:
-        return [iki_status_text(t, rhk.ikis[0])]
-    return None
+    return [iki_status_text(t, rhk.ikis[0])]
 
 
 def indicator_lines(t: Translator, rhk: RhkProgress) -> list[str]:
