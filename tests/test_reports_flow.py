@@ -714,3 +714,6 @@ async def test_a_single_level_iki_asks_for_the_level_and_never_adds_it_up(
         screen = bot.last_text(STAFF_TG)
         assert "88 of 90 % (97.8%)" in screen
         assert "173" not in screen and "Target reached" not in screen
+        await bot.send(STAFF_TG, "/target")
+        listing = bot.last_text(STAFF_TG)
+        assert "88 of 90 % (97.8%)" in listing and "173" not in listing

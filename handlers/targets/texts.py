@@ -27,6 +27,7 @@ from bot.services.targets.describing import (
     EXPECTATION_LABELS,
     amount_text,
     describe,
+    iki_status_text,
     iki_target_text,
     indicator_lines,
     jenis_label,
@@ -172,7 +173,9 @@ def status_line(t: Translator, line: TargetLine) -> str:
         return badge + ": <i>" + esc(target.return_note) + "</i>"
     if target.status != STATUS_APPROVED:
         return badge
-    if line.rhk is not None and not line.rhk.single:
+    if line.rhk is not None and line.rhk.by_indicator and line.rhk.single:
+        progress = iki_status_text(t, line.rhk.ikis[0])  # a level is not a sum
+    elif line.rhk is not None and not line.rhk.single:
         progress = _("reports: {count}").format(count=t.number(line.reports))
         if line.ratio is not None:
             progress = f"{t.percent(line.ratio)}, {progress}"
