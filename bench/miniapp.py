@@ -1,7 +1,7 @@
 """The Mini App at city scale: 100,000 employees on PostgreSQL, over real HTTP.
 
     .venv/bin/python bench/miniapp.py [--employees 100000] [--team 100] [--runs 100]
-                                      [--database-url URL] [--reuse]
+                                      [--database-url URL] [--database NAME] [--reuse]
 
 The database is bench/scale.py's organisation (the roster imported through the real CLI, then a
 semester and a half of activity; one leader with exactly --team direct subordinates), in a
@@ -162,10 +162,10 @@ async def first_load(client: httpx.AsyncClient, base: str, page: str, api: str, 
 
 async def bench(args: argparse.Namespace, folder: Path) -> int:
     print(scale.uptime())
-    scale.DATABASE = DATABASE  # scale.py's helpers build and name the bench database from it
+    scale.DATABASE = args.database  # scale.py's helpers build and name the bench database from it
     url = scale.scale_url(args.database_url)
     if args.reuse and await scale.seeded(url):
-        print(f"reusing the seeded database {DATABASE}", flush=True)
+        print(f"reusing the seeded database {args.database}", flush=True)
         org = await scale.load_people(url)
     else:
         url = await scale.bench_roster(args.database_url, folder, args.employees, scale.Results())
@@ -252,6 +252,9 @@ def main() -> int:
         "--database-url",
         default=os.environ.get("TEST_DATABASE_URL", scale.DEFAULT_URL),
         help=f"a PostgreSQL server; the bench uses its own database {DATABASE!r} there",
+    )
+    parser.add_argument(
+        "--database", default=DATABASE, help="the bench's own database name on that server"
     )
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")

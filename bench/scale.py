@@ -65,10 +65,11 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from telegram.warnings import PTBUserWarning  # noqa: E402
 
-from bench.broadcast import BotProcess, bot_env, percentile  # noqa: E402
+from bench.broadcast import BotProcess, bot_env  # noqa: E402
 from bench.folders import run_in_folder  # noqa: E402
 from bench.team import LEADER_TG, make_team, timed  # noqa: E402
 from bench.team import measure as measure_team  # noqa: E402
+from bench.telegram_net import percentile  # noqa: E402
 from bot.cli import PLANNERS  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.demo_org import generate_roster, write_roster_csv  # noqa: E402
