@@ -10,6 +10,7 @@ language, which the page shows as a page of its own.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -85,8 +86,10 @@ def prefix_of(url: str) -> str:
     return ("/" + path).rstrip("/") if path else ""
 
 
+@functools.cache
 def _version(name: str) -> str:
-    """A short content hash for cache-busting the static files."""
+    """A short content hash for cache-busting the static files (read once per process: the
+    files do not change while it runs, and the shell is served on the event loop)."""
     return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
 
 
